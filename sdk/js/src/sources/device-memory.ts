@@ -1,0 +1,3 @@
+import { navField } from './source';
+
+export const deviceMemory = () => navField('deviceMemory');

@@ -1,0 +1,3 @@
+import { navField } from './source';
+
+export const hardwareConcurrency = () => navField('hardwareConcurrency');

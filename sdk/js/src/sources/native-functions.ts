@@ -1,0 +1,88 @@
+/**
+ * Names of native functions that were replaced: their source is not `[native code]`, or a
+ * clean `Function.prototype.toString` taken from a fresh frame shows them to be Proxies (a
+ * Proxy prints as `function () { [native code] }`, without its target's name). Stealth
+ * plugins patch these to hide automation.
+ */
+
+type Lookup = () => unknown;
+
+const prototypeOf = (owner: string): Record<string, unknown> | undefined =>
+  (window as unknown as Record<string, { prototype?: Record<string, unknown> } | undefined>)[owner]
+    ?.prototype;
+const getter = (owner: object | undefined, name: string): unknown =>
+  owner ? Object.getOwnPropertyDescriptor(owner, name)?.get : undefined;
+/** A method on `owner.prototype`. */
+const method =
+  (owner: string, name: string): Lookup =>
+  () =>
+    prototypeOf(owner)?.[name];
+/** A getter on `owner.prototype`. */
+const accessor =
+  (owner: string, name: string): Lookup =>
+  () =>
+    getter(prototypeOf(owner), name);
+const navProto = (name: string): Lookup => accessor('Navigator', name);
+
+const CHECKED: Record<string, Lookup> = {
+  'Function.prototype.toString': () => Function.prototype.toString,
+  'navigator.webdriver': navProto('webdriver'),
+  'navigator.languages': navProto('languages'),
+  'navigator.plugins': navProto('plugins'),
+  'navigator.mimeTypes': navProto('mimeTypes'),
+  'navigator.userAgent': navProto('userAgent'),
+  'navigator.platform': navProto('platform'),
+  'navigator.vendor': navProto('vendor'),
+  'navigator.hardwareConcurrency': navProto('hardwareConcurrency'),
+  'navigator.deviceMemory': navProto('deviceMemory'),
+  'navigator.permissions.query': method('Permissions', 'query'),
+  'Notification.permission': () =>
+    getter((window as unknown as Record<string, object | undefined>).Notification, 'permission'),
+  'WebGLRenderingContext.getParameter': method('WebGLRenderingContext', 'getParameter'),
+  'WebGL2RenderingContext.getParameter': method('WebGL2RenderingContext', 'getParameter'),
+  'HTMLCanvasElement.toDataURL': method('HTMLCanvasElement', 'toDataURL'),
+  'HTMLMediaElement.canPlayType': method('HTMLMediaElement', 'canPlayType'),
+  'HTMLIFrameElement.contentWindow': accessor('HTMLIFrameElement', 'contentWindow'),
+  'Date.getTimezoneOffset': method('Date', 'getTimezoneOffset'),
+  'Intl.DateTimeFormat.resolvedOptions': () => Intl.DateTimeFormat.prototype.resolvedOptions,
+  'Screen.width': accessor('Screen', 'width'),
+  'window.outerWidth': () => getter(window, 'outerWidth'),
+  'document.hasFocus': method('Document', 'hasFocus'),
+  'MediaDevices.enumerateDevices': method('MediaDevices', 'enumerateDevices'),
+};
+
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
+
+/** `Function.prototype.toString` from a new, empty frame, untouched by page scripts. */
+function cleanToString(): ((this: unknown) => string) | null {
+  const frame = document.createElement('iframe');
+  frame.style.display = 'none';
+  document.documentElement.appendChild(frame);
+  try {
+    const realm = frame.contentWindow as (Window & { Function: FunctionConstructor }) | null;
+    return realm ? realm.Function.prototype.toString : null;
+  } finally {
+    frame.remove();
+  }
+}
+
+export function nativeFunctionsPatched(): string[] {
+  const clean = cleanToString();
+  const patched: string[] = [];
+  for (const [name, lookup] of Object.entries(CHECKED)) {
+    const fn = lookup();
+    if (typeof fn !== 'function') continue;
+    let suspect: boolean;
+    try {
+      suspect = !NATIVE.test(Function.prototype.toString.call(fn));
+      if (!suspect && clean) {
+        const source = clean.call(fn);
+        suspect = !NATIVE.test(source) || (fn.name !== '' && !source.includes(fn.name));
+      }
+    } catch {
+      suspect = true;
+    }
+    if (suspect) patched.push(name);
+  }
+  return patched;
+}

@@ -1,0 +1,4 @@
+import { fail } from './source';
+
+export const notificationPermission = (): string =>
+  typeof Notification === 'undefined' ? fail('unsupported') : Notification.permission;

@@ -1,0 +1,1 @@
+export const productSub = (): string => navigator.productSub;
