@@ -1,0 +1,104 @@
+"""Runs the engine on a stored session: load, decode, analyse, store the result."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve import engine
+from botsieve.analysis.repository import AnalysisRepository
+from botsieve.analysis.schemas import AnalysisOut
+from botsieve.dashboard import rollups
+from botsieve.kit.metrics import ANALYSES, ANALYSIS_LATENCY
+from botsieve.models import DetectionResult, Session
+from botsieve.models.base import utcnow
+from botsieve.sessions import codec
+from botsieve.sessions.repository import SessionRepository
+from botsieve.sessions.service import get_session
+
+
+async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInput:
+    rows = await SessionRepository(db).event_rows(session.id)
+    decoded = codec.decode_session(rows)
+    same_device, same_ip = await AnalysisRepository(db).sessions_sharing(session)
+    return engine.SessionInput(
+        events=decoded.events,
+        environment=session.environment or {},
+        labels=decoded.labels,
+        context=engine.CrossSessionContext(
+            same_device_sessions=same_device, same_ip_sessions=same_ip
+        ),
+    )
+
+
+def to_out(session_id: uuid.UUID, row: DetectionResult) -> AnalysisOut:
+    return AnalysisOut.model_validate(
+        {
+            "session_id": session_id,
+            "is_bot": row.is_bot,
+            "bot_probability": row.bot_probability,
+            "confidence_score": row.confidence_score,
+            "risk_level": row.risk_level,
+            "method_scores": row.method_scores,
+            "analysis_summary": row.analysis_summary,
+            "quality_flags": row.quality_flags or [],
+            "model_version": row.model_version,
+            "event_count": row.event_count,
+            "processing_time_ms": row.processing_time_ms,
+            "created_at": row.created_at,
+        }
+    )
+
+
+async def analyze_session(db: AsyncSession, model: Any, session_id: uuid.UUID) -> AnalysisOut:
+    started = time.perf_counter()
+    session = await get_session(db, session_id)
+    result = engine.analyze(await _engine_input(db, session), model)
+    payload: dict[str, Any] = result.to_dict()
+    row = DetectionResult(
+        session_id=session.id,
+        is_bot=result.is_bot,
+        bot_probability=result.bot_probability,
+        confidence_score=result.confidence_score,
+        risk_level=result.risk_level,
+        processing_time_ms=result.processing_time_ms,
+        event_count=result.event_count,
+        analysis_summary=result.analysis_summary,
+        method_scores=payload["method_scores"],
+        quality_flags=list(result.quality_flags),
+        features={k: float(v) for k, v in result.features.items()},
+        model_version=result.model_version,
+        created_at=utcnow(),
+    )
+    repo = AnalysisRepository(db)
+    before = (
+        (bool(session.is_bot), session.risk_level)
+        if session.is_bot is not None and session.risk_level
+        else None
+    )
+    await repo.add(row)
+    await repo.set_verdict(session, row)
+    changes = rollups.verdict_increments(before, (row.is_bot, row.risk_level))
+    if changes:
+        await rollups.add(db, session.created_at, session.survey_id, session.platform, **changes)
+    ANALYSES.labels("bot" if row.is_bot else "human").inc()
+    ANALYSIS_LATENCY.observe(time.perf_counter() - started)
+    return to_out(session.id, row)
+
+
+async def complete_session(db: AsyncSession, model: Any, session_id: uuid.UUID) -> AnalysisOut:
+    await get_session(db, session_id)
+    await SessionRepository(db).complete(session_id)
+    return await analyze_session(db, model, session_id)
+
+
+async def latest_result(db: AsyncSession, session_id: uuid.UUID) -> AnalysisOut | None:
+    row = await AnalysisRepository(db).latest(session_id)
+    return to_out(session_id, row) if row else None
+
+
+async def result_history(db: AsyncSession, session_id: uuid.UUID) -> list[AnalysisOut]:
+    return [to_out(session_id, r) for r in await AnalysisRepository(db).history(session_id)]

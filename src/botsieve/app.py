@@ -1,0 +1,147 @@
+"""The FastAPI application: built from settings, with its engines made in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
+from redis.asyncio import Redis
+
+from botsieve import __version__
+from botsieve.analysis import model_store
+from botsieve.analysis.endpoints import router as analysis_router
+from botsieve.analysis.service import complete_session
+from botsieve.auth.cors import KeyOriginCORSMiddleware
+from botsieve.auth.service import KeyVerifier, ensure_demo_key
+from botsieve.dashboard.endpoints import router as dashboard_router
+from botsieve.health.endpoints import router as health_router
+from botsieve.kit.db import create_engine, create_sessionmaker, transaction
+from botsieve.kit.errors import install_error_handlers
+from botsieve.kit.logging import configure_logging
+from botsieve.kit.middleware import RequestContextMiddleware
+from botsieve.kit.ratelimit import RateLimiter
+from botsieve.kit.responses import JSON
+from botsieve.kit.settings import Settings, get_settings
+from botsieve.kit.state import AppState
+from botsieve.maintenance.service import purge_forever
+from botsieve.sessions.endpoints import router as sessions_router
+from botsieve.sessions.schemas import EventBatchIn
+
+API_PREFIX = "/api/v1"
+
+
+def _api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(sessions_router)
+    api.include_router(analysis_router)
+    api.include_router(dashboard_router)
+    return api
+
+
+async def _build_state(settings: Settings) -> AppState:
+    engine = create_engine(settings.resolved_database_url)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    state = AppState(
+        settings=settings,
+        db_engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        limiter=RateLimiter(settings.redis_url, enabled=settings.rate_limit_enabled),
+        keys=KeyVerifier(settings.key_cache_seconds),
+        model=model_store.load(),
+        redis=redis,
+    )
+    if settings.demo_is_enabled:
+        await _enable_demo(state)
+    return state
+
+
+async def _enable_demo(state: AppState) -> None:
+    settings = state.settings
+    origins = sorted(
+        {f"http://{h}:{settings.port}" for h in (settings.host, "127.0.0.1", "localhost")}
+    )
+    async with transaction(state.sessionmaker) as db:
+        state.demo_publishable_key = await ensure_demo_key(
+            db, settings.data_dir / "demo_key", origins
+        )
+
+    async def demo_result(session_id: str) -> dict[str, Any] | None:
+        try:
+            sid = uuid.UUID(session_id)
+        except ValueError:
+            return None
+        async with transaction(state.sessionmaker) as db:
+            result = await complete_session(db, state.model, sid)
+        return result.model_dump(mode="json")
+
+    state.demo_result = demo_result
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = await _build_state(settings)
+        app.state.botsieve = state
+        purge = asyncio.create_task(
+            purge_forever(
+                state.sessionmaker, settings.retention_days, settings.purge_interval_seconds
+            )
+        )
+        try:
+            yield
+        finally:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
+            if state.redis is not None:
+                await state.redis.aclose()
+            await state.db_engine.dispose()
+
+    app = FastAPI(
+        title="botsieve",
+        version=__version__,
+        description="Tells people from bots in online surveys and web forms.",
+        default_response_class=JSON,
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(_api_router())
+    if importlib.util.find_spec("botsieve.demo.endpoints") is not None:
+        from botsieve.demo.endpoints import router as demo_router
+
+        app.include_router(demo_router, prefix="/demo", include_in_schema=False)
+    app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
+    app.add_middleware(RequestContextMiddleware)
+    _document_raw_bodies(app)
+    return app
+
+
+def _document_raw_bodies(app: FastAPI) -> None:
+    """Add the schemas of bodies that endpoints parse themselves (events) to OpenAPI."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        batch = TypeAdapter(EventBatchIn).json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(batch.pop("$defs", {}))
+        components["EventBatchIn"] = batch
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

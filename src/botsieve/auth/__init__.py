@@ -1,0 +1,1 @@
+"""API keys: publishable keys for survey pages, secret keys for everything else."""

@@ -1,0 +1,60 @@
+"""Who may call: API key authentication, the origin rule of publishable keys, rate limits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.auth.schemas import Principal
+from botsieve.kit.clientip import client_ip
+from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.errors import Forbidden, Unauthorized
+from botsieve.kit.state import AppState
+
+bearer = HTTPBearer(auto_error=False, description="An API key: bs_pk_... or bs_sk_...")
+
+
+async def authenticate(
+    request: Request, state: AppState, db: AsyncSession, presented: str | None
+) -> Principal:
+    """Verify a key, apply its origin rule and its rate limits."""
+    if not presented:
+        raise Unauthorized("An API key is required: send 'Authorization: Bearer <key>'.")
+    principal = await state.keys.verify(db, presented)
+    settings = state.settings
+    if principal.is_secret:
+        await state.limiter.check(settings.rate_limit_secret_per_key, str(principal.key_id))
+        return principal
+    origin = request.headers.get("origin")
+    allowed = principal.allowed_origins
+    if origin is None or not ("*" in allowed or origin.lower() in allowed):
+        raise Forbidden(
+            f"This publishable key is not allowed from origin {origin or '(none)'}; "
+            "add the survey's origin to the key."
+        )
+    await state.limiter.check(settings.rate_limit_publishable_per_key, str(principal.key_id))
+    ip = client_ip(request, settings.trusted_proxies)
+    await state.limiter.check(settings.rate_limit_publishable_per_ip, "ip", ip)
+    return principal
+
+
+async def require_key(
+    request: Request,
+    state: StateDep,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    return await authenticate(request, state, db, credentials.credentials if credentials else None)
+
+
+async def require_secret(principal: Annotated[Principal, Depends(require_key)]) -> Principal:
+    if not principal.is_secret:
+        raise Forbidden("This endpoint needs a secret key; publishable keys may only collect.")
+    return principal
+
+
+AnyKey = Annotated[Principal, Depends(require_key)]
+SecretKey = Annotated[Principal, Depends(require_secret)]

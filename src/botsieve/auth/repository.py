@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.models import ApiKey
+
+
+class ApiKeyRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, key: ApiKey) -> ApiKey:
+        self.db.add(key)
+        await self.db.flush()
+        return key
+
+    async def by_prefix(self, prefix: str) -> ApiKey | None:
+        return await self.db.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+
+    async def list(self, include_revoked: bool = False) -> list[ApiKey]:
+        query = select(ApiKey).order_by(ApiKey.created_at)
+        if not include_revoked:
+            query = query.where(ApiKey.revoked_at.is_(None))
+        return list(await self.db.scalars(query))
+
+    async def revoke(self, key_id: uuid.UUID, when: dt.datetime) -> bool:
+        result = await self.db.execute(
+            update(ApiKey)
+            .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=when)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def active_origins(self) -> set[str]:
+        rows = await self.db.scalars(
+            select(ApiKey.allowed_origins).where(
+                ApiKey.revoked_at.is_(None), ApiKey.kind == "publishable"
+            )
+        )
+        return {origin for origins in rows for origin in (origins or [])}

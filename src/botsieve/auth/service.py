@@ -1,0 +1,136 @@
+"""Creating, verifying and revoking API keys.
+
+A key is ``bs_pk_`` or ``bs_sk_``, 8 lookup characters, then 32 secret ones. Only the SHA-256 of
+the whole key is stored: keys are long random strings, so a fast hash is as safe as a slow one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.auth.repository import ApiKeyRepository
+from botsieve.auth.schemas import ApiKeyOut, CreatedApiKey, KeyKind, Principal
+from botsieve.kit.errors import BadRequest, NotFound, Unauthorized
+from botsieve.models import ApiKey
+from botsieve.models.base import utcnow
+
+KIND_PREFIX: dict[str, KeyKind] = {"bs_pk_": "publishable", "bs_sk_": "secret"}
+LOOKUP_LENGTH = 14  # "bs_xx_" + 8 characters
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def normalise_origin(origin: str) -> str:
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise BadRequest(f"Not an origin (scheme://host[:port]): {origin!r}")
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _out(key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(key, from_attributes=True)
+
+
+async def create_key(
+    db: AsyncSession, *, name: str, kind: KeyKind, allowed_origins: list[str] | None = None
+) -> CreatedApiKey:
+    origins = [normalise_origin(o) for o in allowed_origins or []]
+    lead = next(p for p, k in KIND_PREFIX.items() if k == kind)
+    plaintext = lead + secrets.token_urlsafe(30).replace("-", "x").replace("_", "y")[:40]
+    row = await ApiKeyRepository(db).add(
+        ApiKey(
+            name=name,
+            kind=kind,
+            prefix=plaintext[:LOOKUP_LENGTH],
+            key_hash=_hash(plaintext),
+            allowed_origins=origins,
+        )
+    )
+    return CreatedApiKey(**_out(row).model_dump(), key=plaintext)
+
+
+async def list_keys(db: AsyncSession, include_revoked: bool = False) -> list[ApiKeyOut]:
+    return [_out(k) for k in await ApiKeyRepository(db).list(include_revoked)]
+
+
+async def revoke_key(db: AsyncSession, key_id_or_prefix: str) -> None:
+    repo = ApiKeyRepository(db)
+    key = await repo.by_prefix(key_id_or_prefix[:LOOKUP_LENGTH])
+    if key is None:
+        try:
+            key_id = uuid.UUID(key_id_or_prefix)
+        except ValueError:
+            raise NotFound(f"No API key {key_id_or_prefix!r}") from None
+    else:
+        key_id = key.id
+    if not await repo.revoke(key_id, utcnow()):
+        raise NotFound(f"No active API key {key_id_or_prefix!r}")
+
+
+class KeyVerifier:
+    """Verifies presented keys, caching the answer for a few seconds per key.
+
+    The cache keeps key lookups off the ingestion hot path; a revoked key stops working within
+    ``ttl`` seconds on every worker.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    async def verify(self, db: AsyncSession, presented: str) -> Principal:
+        now = time.monotonic()
+        cached = self._cache.get(presented)
+        if cached is None or cached[0] < now:
+            principal = await self._lookup(db, presented)
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[presented] = (now + self.ttl, principal)
+        else:
+            principal = cached[1]
+        if principal is None:
+            raise Unauthorized("Invalid or revoked API key.")
+        return principal
+
+    async def _lookup(self, db: AsyncSession, presented: str) -> Principal | None:
+        kind = KIND_PREFIX.get(presented[:6])
+        if kind is None or len(presented) < LOOKUP_LENGTH + 16:
+            return None
+        row = await ApiKeyRepository(db).by_prefix(presented[:LOOKUP_LENGTH])
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.key_hash, _hash(presented)):
+            return None
+        return Principal(row.id, kind, row.name, tuple(row.allowed_origins or ()))
+
+    def forget(self) -> None:
+        self._cache.clear()
+
+
+async def ensure_demo_key(db: AsyncSession, key_file: Path, origins: list[str]) -> str:
+    """The development demo's publishable key, reused across restarts while it stays valid."""
+    if key_file.exists():
+        plaintext = key_file.read_text().strip()
+        row = await ApiKeyRepository(db).by_prefix(plaintext[:LOOKUP_LENGTH])
+        wanted = {normalise_origin(o) for o in origins}
+        if row is not None and row.revoked_at is None and wanted <= set(row.allowed_origins):
+            return plaintext
+        if row is not None:
+            await ApiKeyRepository(db).revoke(row.id, utcnow())
+    created = await create_key(db, name="demo survey", kind="publishable", allowed_origins=origins)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(created.key)
+    key_file.chmod(0o600)
+    return created.key

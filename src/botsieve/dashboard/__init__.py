@@ -1,0 +1,1 @@
+"""The dashboard's read API: overview figures and session lists."""

@@ -1,0 +1,77 @@
+"""/api/v1/dashboard: overview figures, the session list, one session in detail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from botsieve.auth.deps import SecretKey
+from botsieve.dashboard import service
+from botsieve.dashboard.schemas import (
+    Overview,
+    RiskFilter,
+    SessionDetails,
+    SessionEvents,
+    SessionPage,
+    VerdictFilter,
+)
+from botsieve.kit.deps import DbDep
+from botsieve.sessions.schemas import Platform
+
+router = APIRouter(prefix="/dashboard", tags=["dashboard"])
+ShortText = Annotated[str | None, Query(min_length=1, max_length=128)]
+
+
+@router.get("/overview", response_model=Overview)
+async def overview(
+    _: SecretKey,
+    db: DbDep,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    survey_id: ShortText = None,
+    platform: Platform | None = None,
+) -> Overview:
+    """Counts, bot rate, risk distribution and time series (default: the last 7 days)."""
+    return await service.overview(db, since, until, survey_id, platform)
+
+
+@router.get("/sessions", response_model=SessionPage)
+async def sessions(
+    _: SecretKey,
+    db: DbDep,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    survey_id: ShortText = None,
+    platform: Platform | None = None,
+    verdict: VerdictFilter | None = None,
+    risk: RiskFilter | None = None,
+    q: ShortText = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> SessionPage:
+    """Sessions, newest first, filtered; pass ``next_cursor`` back as ``cursor`` for more."""
+    filters = {
+        "since": since,
+        "until": until,
+        "survey_id": survey_id,
+        "platform": platform,
+        "verdict": verdict,
+        "risk": risk,
+        "q": q,
+    }
+    return await service.list_sessions(db, filters, cursor, limit)
+
+
+@router.get("/sessions/{session_id}/details", response_model=SessionDetails)
+async def session_details(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> SessionDetails:
+    """The session, a summary of its events, and every analysis of it."""
+    return await service.details(db, session_id)
+
+
+@router.get("/sessions/{session_id}/events", response_model=SessionEvents)
+async def session_events(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> SessionEvents:
+    """All of the session's events, in columns (for drawing and export)."""
+    return await service.events(db, session_id)

@@ -1,0 +1,79 @@
+"""Every query the dashboard makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.models import HourlyRollup, Session
+
+
+class DashboardRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def rollups(
+        self,
+        since: dt.datetime,
+        until: dt.datetime,
+        survey_id: str | None,
+        platform: str | None,
+    ) -> list[HourlyRollup]:
+        query = select(HourlyRollup).where(
+            HourlyRollup.bucket >= since, HourlyRollup.bucket < until
+        )
+        if survey_id:
+            query = query.where(HourlyRollup.survey_id == survey_id)
+        if platform:
+            query = query.where(HourlyRollup.platform == platform)
+        return list(await self.db.scalars(query))
+
+    async def latest_with_risk(
+        self, risk: str, limit: int, survey_id: str | None, platform: str | None
+    ) -> list[Session]:
+        query = select(Session).where(Session.risk_level == risk)
+        query = _scope(query, survey_id, platform)
+        query = query.order_by(Session.created_at.desc()).limit(limit)
+        return list(await self.db.scalars(query))
+
+    async def page(self, filters: dict[str, Any], after: tuple[dt.datetime, Any] | None,
+                   limit: int) -> list[Session]:
+        query = select(Session)
+        query = _scope(query, filters.get("survey_id"), filters.get("platform"))
+        if filters.get("since"):
+            query = query.where(Session.created_at >= filters["since"])
+        if filters.get("until"):
+            query = query.where(Session.created_at < filters["until"])
+        verdict = filters.get("verdict")
+        if verdict == "unanalyzed":
+            query = query.where(Session.is_bot.is_(None))
+        elif verdict:
+            query = query.where(Session.is_bot.is_(verdict == "bot"))
+        if filters.get("risk"):
+            query = query.where(Session.risk_level == filters["risk"])
+        if filters.get("q"):
+            q = filters["q"]
+            query = query.where(or_(Session.respondent_id == q, Session.survey_id == q))
+        if after is not None:
+            created, sid = after
+            query = query.where(
+                or_(
+                    Session.created_at < created,
+                    and_(Session.created_at == created, Session.id < sid),
+                )
+                if self.db.get_bind().dialect.name == "sqlite"
+                else tuple_(Session.created_at, Session.id) < tuple_(created, sid)
+            )
+        query = query.order_by(Session.created_at.desc(), Session.id.desc()).limit(limit)
+        return list(await self.db.scalars(query))
+
+
+def _scope(query: Select[Any], survey_id: str | None, platform: str | None) -> Select[Any]:
+    if survey_id:
+        query = query.where(Session.survey_id == survey_id)
+    if platform:
+        query = query.where(Session.platform == platform)
+    return query

@@ -1,0 +1,207 @@
+"""Figures and lists for the dashboard, from the rollups and the sessions table."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.analysis.service import result_history
+from botsieve.dashboard.repository import DashboardRepository
+from botsieve.dashboard.rollups import RISK_COLUMNS, hour_of
+from botsieve.dashboard.schemas import (
+    EventSummary,
+    GroupFigures,
+    Overview,
+    SeriesPoint,
+    SessionDetails,
+    SessionEvents,
+    SessionPage,
+    SessionRow,
+    Totals,
+)
+from botsieve.kit.errors import BadRequest
+from botsieve.models import HourlyRollup, Session
+from botsieve.models.base import utcnow
+from botsieve.sessions import codec
+from botsieve.sessions.repository import SessionRepository
+from botsieve.sessions.service import get_session, status_of
+
+HIGH_RISK = ("critical", "high")
+COUNTERS = ("sessions", "analyzed", "bots", "events")
+
+
+def _rate(bots: int, analyzed: int) -> float:
+    return round(bots / analyzed, 4) if analyzed else 0.0
+
+
+def _groups(rows: list[HourlyRollup], attribute: str) -> list[GroupFigures]:
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        s = sums[getattr(r, attribute)]
+        s[0] += r.sessions
+        s[1] += r.analyzed
+        s[2] += r.bots
+    ordered = sorted(sums.items(), key=lambda kv: -kv[1][0])[:50]
+    return [GroupFigures(key=k, sessions=s, analyzed=a, bots=b, bot_rate=_rate(b, a))
+            for k, (s, a, b) in ordered]
+
+
+def row_of(session: Session) -> SessionRow:
+    return SessionRow(
+        session_id=session.id,
+        created_at=session.created_at,
+        survey_id=session.survey_id,
+        platform=session.platform,
+        respondent_id=session.respondent_id,
+        status=session.status,
+        event_count=session.event_count,
+        is_bot=session.is_bot,
+        bot_probability=session.bot_probability,
+        risk_level=session.risk_level,
+        label=session.label,
+    )
+
+
+async def overview(
+    db: AsyncSession,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    survey_id: str | None,
+    platform: str | None,
+) -> Overview:
+    now = utcnow()
+    until = until or now
+    since = since or until - dt.timedelta(days=7)
+    if since >= until:
+        raise BadRequest("'since' must be before 'until'.")
+    repo = DashboardRepository(db)
+    rows = await repo.rollups(hour_of(since), until, survey_id, platform)
+    granularity = "hour" if until - since <= dt.timedelta(days=7) else "day"
+    series: dict[dt.datetime, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    totals = dict.fromkeys(COUNTERS, 0)
+    risks = dict.fromkeys(RISK_COLUMNS, 0)
+    for r in rows:
+        bucket = r.bucket if granularity == "hour" else r.bucket.replace(hour=0)
+        point = series[bucket]
+        for i, name in enumerate(COUNTERS):
+            point[i] += getattr(r, name)
+            totals[name] += getattr(r, name)
+        for risk, column in RISK_COLUMNS.items():
+            risks[risk] += getattr(r, column)
+    this_hour = hour_of(now)
+    recent_events = sum(r.events for r in rows if r.bucket == this_hour)
+    elapsed = max(1.0, (now - this_hour).total_seconds())
+    high_risk: list[Session] = []
+    for risk in HIGH_RISK:
+        high_risk += await repo.latest_with_risk(risk, 10, survey_id, platform)
+    high_risk.sort(key=lambda s: s.created_at, reverse=True)
+    return Overview(
+        since=since,
+        until=until,
+        granularity=granularity,
+        totals=Totals(
+            **totals,
+            bot_rate=_rate(totals["bots"], totals["analyzed"]),
+            events_per_second=round(recent_events / elapsed, 3),
+        ),
+        risk_distribution=risks,
+        time_series=[
+            SeriesPoint(bucket=b, **dict(zip(COUNTERS, v, strict=True)))
+            for b, v in sorted(series.items())
+        ],
+        by_survey=_groups(rows, "survey_id"),
+        by_platform=_groups(rows, "platform"),
+        latest_high_risk=[row_of(s) for s in high_risk[:10]],
+    )
+
+
+def encode_cursor(session: Session) -> str:
+    raw = orjson.dumps([session.created_at.isoformat(), str(session.id)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, sid = orjson.loads(base64.urlsafe_b64decode(padded))
+        return dt.datetime.fromisoformat(created), uuid.UUID(sid)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise BadRequest("The cursor is not one this API gave out.") from None
+
+
+async def list_sessions(
+    db: AsyncSession, filters: dict[str, Any], cursor: str | None, limit: int
+) -> SessionPage:
+    after = decode_cursor(cursor) if cursor else None
+    sessions = await DashboardRepository(db).page(filters, after, limit + 1)
+    more = len(sessions) > limit
+    sessions = sessions[:limit]
+    return SessionPage(
+        items=[row_of(s) for s in sessions],
+        next_cursor=encode_cursor(sessions[-1]) if more and sessions else None,
+    )
+
+
+async def _decoded(db: AsyncSession, session_id: uuid.UUID) -> codec.DecodedEvents:
+    return codec.decode_session(await SessionRepository(db).event_rows(session_id))
+
+
+def _summary(decoded: codec.DecodedEvents) -> EventSummary:
+    by_type = {k: len(v["t"]) for k, v in decoded.events.items()}
+    times = [v["t"] for v in decoded.events.values() if len(v["t"])]
+    first = float(min(t[0] for t in times)) if times else None
+    last = float(max(t[-1] for t in times)) if times else None
+    pages = []
+    page = decoded.events.get("page")
+    marks = decoded.labels.get("mark", ())
+    if page is not None:
+        for t, mark, phase in zip(page["t"], page["mark"], page["phase"], strict=True):
+            pages.append({
+                "t": float(t),
+                "mark": marks[mark] if 0 <= mark < len(marks) else None,
+                "phase": ("shown", "submitted")[int(phase)],
+            })
+    return EventSummary(
+        total=sum(by_type.values()),
+        by_type=by_type,
+        first_t=first,
+        last_t=last,
+        duration_ms=(last - first) if first is not None and last is not None else None,
+        pages=pages,
+    )
+
+
+async def details(db: AsyncSession, session_id: uuid.UUID) -> SessionDetails:
+    session = await get_session(db, session_id)
+    return SessionDetails(
+        session=status_of(session),
+        environment=session.environment or {},
+        metadata=session.session_metadata or {},
+        events=_summary(await _decoded(db, session_id)),
+        results=await result_history(db, session_id),
+    )
+
+
+def _jsonable(values: np.ndarray) -> list[Any]:
+    if values.dtype.kind == "f":
+        return [None if np.isnan(v) else float(v) for v in values]
+    return values.tolist()
+
+
+async def events(db: AsyncSession, session_id: uuid.UUID) -> SessionEvents:
+    await get_session(db, session_id)
+    decoded = await _decoded(db, session_id)
+    return SessionEvents(
+        events={
+            kind: {field: _jsonable(v) for field, v in cols.items()}
+            for kind, cols in decoded.events.items()
+        },
+        labels={k: list(v) for k, v in decoded.labels.items()},
+    )

@@ -1,0 +1,101 @@
+"""The one settings object. Nothing else in botsieve reads the environment."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOTSIEVE_", env_file=".env", extra="ignore")
+
+    env: Environment = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str | None = None
+
+    # Signs per-session write tokens and derives the per-install IP salt. Outside development it
+    # must be set explicitly; in development a random one is made once and kept in data_dir.
+    secret_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+    log_json: bool = True
+
+    session_ttl_hours: float = Field(default=24.0, gt=0)
+    retention_days: float = Field(default=90.0, gt=0)
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    max_batch_events: int = 5000
+    max_body_bytes: int = 1_000_000
+    # Clients whose X-Forwarded-For is believed: addresses or CIDR ranges of reverse proxies.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    cors_max_age_seconds: int = 600
+
+    # Rate limits in the `limits` library's notation. Browser traffic (publishable keys) is
+    # limited per key and per client IP; server traffic (secret keys) per key.
+    rate_limit_enabled: bool = True
+    rate_limit_publishable_per_ip: str = "1200/minute"
+    rate_limit_publishable_per_key: str = "600000/minute"
+    rate_limit_secret_per_key: str = "600000/minute"
+    key_cache_seconds: float = Field(default=5.0, ge=0)
+
+    # The demo survey at /demo: on in development unless turned off.
+    demo_enabled: bool | None = None
+    analysis_min_events: int = 20
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.env != "development" and self.secret_key is None:
+            raise ValueError(
+                "BOTSIEVE_SECRET_KEY must be set outside development "
+                '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("BOTSIEVE_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'botsieve.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def demo_is_enabled(self) -> bool:
+        return self.env == "development" if self.demo_enabled is None else self.demo_enabled
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The install's secret; made once and kept in data_dir during development."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    @cached_property
+    def ip_salt(self) -> bytes:
+        """The per-install salt for hashing client addresses, derived from the secret."""
+        return hmac.new(self.secret, b"ip-salt", hashlib.sha256).digest()
+
+
+def get_settings() -> Settings:
+    return Settings()

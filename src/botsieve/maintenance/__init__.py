@@ -1,0 +1,1 @@
+"""Periodic upkeep: purging data past its retention."""

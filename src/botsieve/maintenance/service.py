@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from botsieve.kit.db import transaction
+from botsieve.models.base import utcnow
+from botsieve.sessions.repository import SessionRepository
+
+log = structlog.get_logger()
+
+
+async def purge_expired(db: AsyncSession, retention_days: float) -> int:
+    """Delete sessions (with their events and results) expired more than the retention ago."""
+    cutoff = utcnow() - dt.timedelta(days=retention_days)
+    return await SessionRepository(db).delete_expired(cutoff)
+
+
+async def purge_forever(
+    maker: async_sessionmaker[AsyncSession], retention_days: float, interval: float
+) -> None:
+    """Run the purge every ``interval`` seconds until cancelled. Errors are logged, not fatal."""
+    while True:
+        try:
+            async with transaction(maker) as db:
+                deleted = await purge_expired(db, retention_days)
+            if deleted:
+                log.info("purged_expired_sessions", deleted=deleted)
+        except Exception as exc:
+            log.warning("purge_failed", error=repr(exc))
+        await asyncio.sleep(interval)

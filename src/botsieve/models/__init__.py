@@ -1,0 +1,19 @@
+"""Every table, imported here so that Alembic and the tests see the whole schema."""
+
+from botsieve.models.base import Base
+from botsieve.models.events import BehaviorData, EventBatch
+from botsieve.models.keys import ApiKey, IdempotencyRecord
+from botsieve.models.results import DetectionResult
+from botsieve.models.rollups import HourlyRollup
+from botsieve.models.sessions import Session
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "BehaviorData",
+    "DetectionResult",
+    "EventBatch",
+    "HourlyRollup",
+    "IdempotencyRecord",
+    "Session",
+]

@@ -1,0 +1,218 @@
+"""Creating sessions, taking in events, and what a session's state is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.auth.schemas import Principal
+from botsieve.dashboard import rollups
+from botsieve.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from botsieve.kit.metrics import EVENTS_INGESTED, SESSIONS_CREATED
+from botsieve.kit.settings import Settings
+from botsieve.models import Session
+from botsieve.models.base import utcnow
+from botsieve.sessions import codec
+from botsieve.sessions.event_schema import MAX_BACKWARDS_MS
+from botsieve.sessions.repository import SessionRepository
+from botsieve.sessions.schemas import (
+    EventBatchIn,
+    EventsAccepted,
+    Readiness,
+    SessionCreate,
+    SessionCreated,
+    SessionStatus,
+    Verdict,
+)
+from botsieve.sessions.tokens import session_token, token_matches
+
+POINTER_TYPES = ("mousemove", "touchmove")
+# Environment fields whose combination identifies a device well enough to link sessions.
+DEVICE_FIELDS = (
+    "userAgent",
+    "platform",
+    "languages",
+    "timezone",
+    "screen",
+    "devicePixelRatio",
+    "hardwareConcurrency",
+    "deviceMemory",
+    "webgl",
+)
+
+
+def device_signature(environment: dict[str, Any]) -> str | None:
+    present = {k: environment[k] for k in DEVICE_FIELDS if k in environment}
+    if len(present) < 3:
+        return None
+    return hashlib.sha256(orjson.dumps(present, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
+async def create_session(
+    db: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    body: SessionCreate,
+    ip_hash: str | None,
+    idempotency_key: str | None = None,
+) -> SessionCreated:
+    repo = SessionRepository(db)
+    if idempotency_key:
+        existing = await repo.idempotent_session(principal.key_id, idempotency_key)
+        if existing is not None:
+            session = await repo.get(existing)
+            if session is not None:
+                return _created(settings, session)
+    now = utcnow()
+    session = await repo.add(
+        Session(
+            created_at=now,
+            updated_at=now,
+            expires_at=now + dt.timedelta(hours=settings.session_ttl_hours),
+            status="active",
+            platform=body.platform,
+            survey_id=body.survey_id,
+            respondent_id=body.respondent_id,
+            api_key_id=principal.key_id,
+            session_metadata=body.metadata,
+            environment=body.environment,
+            ip_hash=ip_hash,
+            device_signature=device_signature(body.environment),
+            event_count=0,
+            is_completed=False,
+        )
+    )
+    if idempotency_key:
+        await repo.remember_idempotent(principal.key_id, idempotency_key, session.id)
+    await rollups.add(db, now, body.survey_id, body.platform, sessions=1)
+    SESSIONS_CREATED.labels(body.platform).inc()
+    return _created(settings, session)
+
+
+def _created(settings: Settings, session: Session) -> SessionCreated:
+    return SessionCreated(
+        session_id=session.id,
+        token=session_token(settings.secret, session.id),
+        expires_at=session.expires_at,
+        status=session.status,
+    )
+
+
+def check_event_order(events: Sequence[Any]) -> None:
+    problems = []
+    for i in range(1, len(events)):
+        if events[i].t < events[i - 1].t - MAX_BACKWARDS_MS:
+            problems.append(
+                {
+                    "loc": ["events", i, "t"],
+                    "message": f"t goes back {events[i - 1].t - events[i].t:.0f} ms from the "
+                    f"previous event (at most {MAX_BACKWARDS_MS:.0f} ms allowed)",
+                    "type": "out_of_order",
+                }
+            )
+            if len(problems) == 5:
+                break
+    if problems:
+        raise ValidationFailed("Events are out of order.", details=problems)
+
+
+async def ingest_events(
+    db: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    session_id: uuid.UUID,
+    token: str | None,
+    batch: EventBatchIn,
+) -> EventsAccepted:
+    repo = SessionRepository(db)
+    target = await repo.write_target(session_id)
+    if target is None:
+        raise NotFound(f"No session {session_id}.")
+    key_id, expires_at, survey_id, platform, _created_at = target
+    if not principal.is_secret:
+        if not token_matches(settings.secret, session_id, token):
+            raise Forbidden("Missing or wrong session token (X-Session-Token).")
+        if key_id != principal.key_id:
+            raise Forbidden("This key did not create the session.")
+    if expires_at < utcnow():
+        raise Conflict("The session has expired; start a new one.")
+    check_event_order(batch.events)
+    count = len(batch.events)
+    if not await repo.claim_batch(session_id, batch.batch_id, count):
+        current = await repo.get(session_id)
+        return EventsAccepted(
+            accepted=0, duplicate=True, event_count=current.event_count if current else 0
+        )
+    rows = codec.encode_batch(batch.events)
+    await repo.store_rows(session_id, rows)
+    total = await repo.add_events(session_id, count)
+    await rollups.add(db, utcnow(), survey_id, platform, events=count)
+    for row in rows:
+        EVENTS_INGESTED.labels(row.event_type).inc(row.count)
+    return EventsAccepted(accepted=count, duplicate=False, event_count=total)
+
+
+async def get_session(db: AsyncSession, session_id: uuid.UUID) -> Session:
+    session = await SessionRepository(db).get(session_id)
+    if session is None:
+        raise NotFound(f"No session {session_id}.")
+    return session
+
+
+def status_of(session: Session) -> SessionStatus:
+    expired = session.expires_at < utcnow()
+    return SessionStatus(
+        session_id=session.id,
+        status="expired" if expired and not session.is_completed else session.status,
+        platform=session.platform,
+        survey_id=session.survey_id,
+        respondent_id=session.respondent_id,
+        is_completed=session.is_completed,
+        created_at=session.created_at,
+        updated_at=session.updated_at,
+        expires_at=session.expires_at,
+        event_count=session.event_count,
+        verdict=Verdict(
+            is_bot=session.is_bot,
+            bot_probability=session.bot_probability,
+            risk_level=session.risk_level,
+            analyzed_at=session.analyzed_at,
+        ),
+        label=session.label,
+    )
+
+
+async def readiness(db: AsyncSession, settings: Settings, session_id: uuid.UUID) -> Readiness:
+    session = await get_session(db, session_id)
+    counts = await SessionRepository(db).counts_by_type(session_id)
+    total = sum(counts.values())
+    missing = []
+    if total < settings.analysis_min_events:
+        missing.append(f"at least {settings.analysis_min_events} events (has {total})")
+    if not session.environment:
+        missing.append("the browser environment record")
+    if not any(counts.get(t) for t in POINTER_TYPES):
+        missing.append("pointer movement (mousemove or touchmove)")
+    return Readiness(
+        session_id=session_id,
+        ready=not missing,
+        event_count=total,
+        events_by_type=counts,
+        missing=missing,
+    )
+
+
+async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> int:
+    return await SessionRepository(db).delete_where(Session.id == session_id)
+
+
+async def delete_respondent(db: AsyncSession, survey_id: str, respondent_id: str) -> int:
+    return await SessionRepository(db).delete_where(
+        Session.survey_id == survey_id, Session.respondent_id == respondent_id
+    )
