@@ -1,0 +1,82 @@
+"""The engine's one entry point: ``analyze(session, model)``.
+
+Runs every registered detector, fuses the learned features with the trained model, adds the
+hand-set rules' log-odds, applies proof, and words the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from botsieve.engine.detectors import REGISTRY, Evidence
+from botsieve.engine.model import PRIOR_LOGIT, Model, load_model, sigmoid
+from botsieve.engine.summary import quality_flags, risk_level, summarise
+from botsieve.engine.types import AnalysisResult, MethodScore, SessionInput
+
+PROOF_PROBABILITY = 0.995
+_DEFAULT_MODEL = Model({})
+
+__all__ = ["Model", "analyze", "extract_features", "load_model"]
+
+
+def extract_features(session: SessionInput) -> tuple[dict[str, Evidence], dict[str, float]]:
+    """Every detector's evidence, and all their features in one flat dict (``nan`` = not
+    measured)."""
+    evidence = {d.name: d.extract(session) for d in REGISTRY}
+    flat: dict[str, float] = {}
+    for ev in evidence.values():
+        flat.update(ev.features)
+    return evidence, flat
+
+
+def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult:
+    started = time.perf_counter()
+    model = model or _DEFAULT_MODEL
+    evidence, flat = extract_features(session)
+
+    raw = np.array([flat.get(n, math.nan) for n in model.features], dtype=np.float64)
+    contrib = model.contributions(raw) if raw.size else np.zeros(0)
+    base = model.base_logit if model.features else PRIOR_LOGIT
+    by_feature = dict(zip(model.features, contrib, strict=True))
+    rules = sum(ev.rule_logit for ev in evidence.values())
+    proof = [r for ev in evidence.values() for r in ev.proof]
+    probability = sigmoid(base + float(contrib.sum()) + rules)
+    if proof:
+        probability = max(probability, PROOF_PROBABILITY)
+
+    detector_logit: dict[str, float] = {}
+    for d in REGISTRY:
+        ev = evidence[d.name]
+        learned = sum(float(by_feature.get(n, 0.0)) for n in d.feature_names)
+        detector_logit[d.name] = learned + ev.rule_logit
+    total = sum(abs(v) for v in detector_logit.values()) or 1.0
+    scores: dict[str, MethodScore] = {}
+    for d in REGISTRY:
+        ev = evidence[d.name]
+        score = PROOF_PROBABILITY if ev.proof else sigmoid(base + detector_logit[d.name])
+        weight = 1.0 if ev.proof else abs(detector_logit[d.name]) / total
+        scores[d.name] = MethodScore(round(score, 4), round(weight, 4), ev.reasons)
+
+    is_bot = probability >= model.threshold
+    tempo = evidence["tempo"].extra
+    return AnalysisResult(
+        is_bot=is_bot,
+        bot_probability=probability,
+        confidence_score=abs(probability - model.threshold)
+        / max(model.threshold, 1.0 - model.threshold),
+        risk_level=risk_level(probability, model.risk_edges),
+        method_scores=scores,
+        analysis_summary=summarise(
+            probability, is_bot, scores, {d.name: d.title for d in REGISTRY}, bool(proof)
+        ),
+        model_version=model.version,
+        event_count=session.event_count,
+        processing_time_ms=(time.perf_counter() - started) * 1000,
+        quality_flags=quality_flags(
+            session, tempo.get("median_page_s", math.nan), tempo.get("page_count", 0.0)
+        ),
+        features={k: v for k, v in flat.items() if math.isfinite(v)},
+    )

@@ -1,0 +1,26 @@
+"""The detector registry: one module per signal family, in the order results are shown."""
+
+from botsieve.engine.detectors.base import Detector, Evidence
+from botsieve.engine.detectors.cross_session import CrossSessionDetector
+from botsieve.engine.detectors.environment import EnvironmentDetector
+from botsieve.engine.detectors.keystroke import KeystrokeDetector
+from botsieve.engine.detectors.mouse import MouseDetector
+from botsieve.engine.detectors.provenance import ProvenanceDetector
+from botsieve.engine.detectors.tempo import TempoDetector
+
+REGISTRY: tuple[Detector, ...] = (
+    EnvironmentDetector(),
+    ProvenanceDetector(),
+    MouseDetector(),
+    KeystrokeDetector(),
+    TempoDetector(),
+    CrossSessionDetector(),
+)
+
+
+def learned_feature_names() -> tuple[str, ...]:
+    """Every feature the fusion model may learn from, in registry order."""
+    return tuple(name for d in REGISTRY if getattr(d, "learned", True) for name in d.feature_names)
+
+
+__all__ = ["REGISTRY", "Detector", "Evidence", "learned_feature_names"]

@@ -1,0 +1,36 @@
+"""The detector contract.
+
+A detector reads one session and returns its ``Evidence``: a fixed set of named, finite
+features (the fusion model's inputs), readable reasons for the researcher, and ``proof``:
+reasons that on their own show automation (a webdriver flag, synthesised events), which the
+fusion applies as hard rules whatever the model says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from botsieve.engine.types import Reason, SessionInput
+
+
+@dataclass(frozen=True)
+class Evidence:
+    features: dict[str, float]
+    reasons: tuple[Reason, ...] = ()
+    proof: tuple[Reason, ...] = ()
+    # Log-odds added by hand-set rules that are strong but not proof (see docs/detection.md).
+    rule_logit: float = 0.0
+    # False when the session had nothing for this detector to read (no mouse, no keys...).
+    observed: bool = True
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class Detector(Protocol):
+    """``name`` is the key in ``method_scores``; ``feature_names`` lists ``features`` keys."""
+
+    name: str
+    title: str
+    feature_names: tuple[str, ...]
+
+    def extract(self, session: SessionInput) -> Evidence: ...

@@ -1,0 +1,88 @@
+"""Across sessions of one survey: farms and replays.
+
+The replay distance is how close this session's pointer path is to another session's, once
+jitter, time warping and shifting are taken out (``signature``). Two people never trace the
+same minute-long path to within a few pixels, so a near-identical path is near-proof of a
+replay; it is a hand-set rule rather than learned, so that it holds for farms no training set
+has shown. The device-signature and IP-hash counts are weak hand-set rules, because shared
+devices and addresses also come from labs, libraries and households.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from botsieve.engine.arrays import column
+from botsieve.engine.detectors.base import Evidence
+from botsieve.engine.signature import signature_distance, trajectory_signature
+from botsieve.engine.types import Reason, SessionInput
+
+REPLAY_PX = 12.0  # at or below: near-proof of a replay
+SIMILAR_PX = 25.0  # between the two: a graded rule
+REPLAY_LOGIT = 8.0
+
+
+class CrossSessionDetector:
+    name = "cross_session"
+    title = "Across sessions"
+    learned = False
+    feature_names = ("cross_replay_log_distance",)
+
+    def extract(self, session: SessionInput) -> Evidence:
+        ctx = session.context
+        reasons: list[Reason] = []
+        rule = 0.0
+        distance = math.inf
+        others = np.asarray(ctx.trajectory_signatures, dtype=np.float64)
+        if others.ndim == 2 and others.shape[0] > 0:
+            own = trajectory_signature(
+                column(session, "mousemove", "x"), column(session, "mousemove", "y")
+            )
+            if own.size:
+                distance = float(signature_distance(own, others).min())
+        feature = math.log1p(distance) if math.isfinite(distance) else float("nan")
+        if distance <= REPLAY_PX:
+            rule += REPLAY_LOGIT
+        elif distance <= SIMILAR_PX:
+            rule += 3.0 * (SIMILAR_PX - distance) / (SIMILAR_PX - REPLAY_PX)
+            reasons.append(
+                Reason(
+                    "similar_path",
+                    "The mouse path closely follows another session's.",
+                    round(distance, 2),
+                )
+            )
+        if distance <= REPLAY_PX:
+            reasons.append(
+                Reason(
+                    "replayed_path",
+                    "The mouse path nearly repeats another session's (a replay farm).",
+                    round(distance, 2),
+                )
+            )
+        if ctx.same_device_sessions >= 3:
+            rule += min(2.0, 0.5 * math.log2(ctx.same_device_sessions))
+            reasons.append(
+                Reason(
+                    "same_device",
+                    "The same device signature answered this survey several times.",
+                    ctx.same_device_sessions,
+                )
+            )
+        if ctx.same_ip_sessions >= 5:
+            rule += min(1.0, 0.25 * math.log2(ctx.same_ip_sessions))
+            reasons.append(
+                Reason(
+                    "same_ip",
+                    "Many sessions of this survey came from one address.",
+                    ctx.same_ip_sessions,
+                )
+            )
+        return Evidence(
+            features={"cross_replay_log_distance": feature},
+            reasons=tuple(reasons),
+            rule_logit=rule,
+            observed=math.isfinite(distance),
+        )

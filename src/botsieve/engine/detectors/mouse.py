@@ -1,0 +1,211 @@
+"""Mouse dynamics, per stroke and over the session.
+
+A stroke is a run of moves with no gap over ``STROKE_GAP_MS`` and no click inside it. Hands
+make strokes that bend and wobble, speed up early and brake late with corrective
+sub-movements, overshoot targets, and pause; scripts make straight or perfectly smooth curves
+at constant or eased speed. Every feature here is scale-free or in stated units so that screen
+size and sampling rate matter as little as possible. Sessions with too few moves give ``nan``
+features (not measured), which the fusion model imputes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from botsieve.engine.arrays import column, entropy, median, share
+from botsieve.engine.detectors.base import Evidence
+from botsieve.engine.types import Reason, SessionInput
+
+STROKE_GAP_MS = 300.0
+MIN_MOVES = 20
+NAN = float("nan")
+
+FEATURES = (
+    "mouse_straightness",
+    "mouse_straight_share",
+    "mouse_turn_mean_abs",
+    "mouse_turn_zero_share",
+    "mouse_turn_flip_share",
+    "mouse_speed_cv",
+    "mouse_accel_flip_share",
+    "mouse_jerk_ratio",
+    "mouse_peak_position",
+    "mouse_speed_peaks_per_s",
+    "mouse_overshoot_share",
+    "mouse_pause_share",
+    "mouse_fitts_r",
+    "mouse_tiny_step_share",
+    "mouse_direction_entropy",
+    "mouse_dt_spread",
+)
+
+
+def _wrap(angle: np.ndarray) -> np.ndarray:
+    return (angle + np.pi) % (2 * np.pi) - np.pi
+
+
+def mouse_features(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, click_t: np.ndarray
+) -> dict[str, float]:
+    """Features of one session's pointer path.
+
+    ``t`` (ms), ``x``, ``y`` (CSS px): mousemove events, shape ``(n,)``, sorted by ``t``;
+    ``click_t`` (ms): click times, shape ``(c,)``, sorted. Returns ``FEATURES`` keys, ``nan``
+    where there is too little movement to measure.
+    """
+    out = dict.fromkeys(FEATURES, NAN)
+    if t.size < MIN_MOVES:
+        return out
+    dt = np.diff(t)
+    dx, dy = np.diff(x), np.diff(y)
+    dist = np.hypot(dx, dy)
+    # A click between two moves ends the stroke.
+    clicks_between = np.diff(np.searchsorted(click_t, t, side="left")) > 0
+    brk = (dt > STROKE_GAP_MS) | clicks_between
+    vi = np.flatnonzero(~brk)
+    if vi.size < MIN_MOVES:
+        return out
+    seg_stroke = np.cumsum(brk)[vi]
+    new = np.r_[True, (seg_stroke[1:] != seg_stroke[:-1]) | (vi[1:] != vi[:-1] + 1)]
+    cid = np.cumsum(new) - 1
+    k = int(cid[-1]) + 1
+    starts_pos = np.flatnonzero(new)
+    start_pt = vi[starts_pos]
+    end_pt = vi[np.r_[starts_pos[1:] - 1, vi.size - 1]] + 1
+    nseg = np.bincount(cid, minlength=k)
+
+    d = dist[vi]
+    path = np.bincount(cid, d, minlength=k)
+    ex, ey = x[end_pt] - x[start_pt], y[end_pt] - y[start_pt]
+    chord = np.hypot(ex, ey)
+    duration = t[end_pt] - t[start_pt]
+    big = path > 50.0
+    straight = np.where(big, chord / np.maximum(path, 1e-9), NAN)
+    out["mouse_straightness"] = median(straight[big], NAN)
+    out["mouse_straight_share"] = share(straight[big] > 0.995, NAN)
+
+    # Turning angles between consecutive moving segments of the same stroke.
+    moving = d > 0
+    mi = vi[moving]
+    mc = cid[moving]
+    heading = np.arctan2(dy[mi], dx[mi])
+    same = (mc[1:] == mc[:-1]) & (mi[1:] == mi[:-1] + 1)
+    turn = _wrap(np.diff(heading))[same]
+    if turn.size >= 10:
+        out["mouse_turn_mean_abs"] = float(np.abs(turn).mean())
+        out["mouse_turn_zero_share"] = share(np.abs(turn) < 1e-3)
+        nz = turn[np.abs(turn) >= 1e-3]
+        out["mouse_turn_flip_share"] = share(np.sign(nz[1:]) != np.sign(nz[:-1]), NAN)
+        out["mouse_direction_entropy"] = entropy(heading + np.pi, 2 * np.pi / 16) / 4.0
+    out["mouse_tiny_step_share"] = share(d[moving] <= 1.5, NAN)
+
+    # Speed, acceleration and jerk within strokes (px/ms).
+    v = d / np.maximum(dt[vi], 0.5)
+    sum_v = np.bincount(cid, v, minlength=k)
+    sum_v2 = np.bincount(cid, v * v, minlength=k)
+    mean_v = sum_v / np.maximum(nseg, 1)
+    sd_v = np.sqrt(np.maximum(sum_v2 / np.maximum(nseg, 1) - mean_v**2, 0.0))
+    long = (nseg >= 6) & (mean_v > 0)
+    out["mouse_speed_cv"] = median(sd_v[long] / mean_v[long], NAN)
+    same_v = cid[1:] == cid[:-1]
+    dv = np.diff(v)
+    dv_in = dv[same_v]
+    if dv_in.size >= 10:
+        nzdv = dv_in[dv_in != 0]
+        out["mouse_accel_flip_share"] = share(np.sign(nzdv[1:]) != np.sign(nzdv[:-1]), NAN)
+        same2 = same_v[1:] & same_v[:-1]
+        d2v = np.diff(dv)[same2]
+        denom = float(np.abs(dv_in).mean())
+        out["mouse_jerk_ratio"] = float(np.abs(d2v).mean() / denom) if denom > 0 else 0.0
+
+    # Where in the stroke the peak speed falls (0 start .. 1 end).
+    order = np.lexsort((v, cid))
+    last_in_group = np.r_[cid[order][1:] != cid[order][:-1], True]
+    peak_seg = order[last_in_group]
+    peak_time = t[vi[peak_seg] + 1] - t[start_pt]
+    pos = peak_time / np.maximum(duration, 1e-9)
+    out["mouse_peak_position"] = median(pos[long & (duration > 0)], NAN)
+
+    # Sub-movements: local maxima of the smoothed speed, per second of movement.
+    vs = np.convolve(v, np.ones(3) / 3.0, mode="same")
+    inner = (cid[1:-1] == cid[:-2]) & (cid[1:-1] == cid[2:])
+    peaks = inner & (vs[1:-1] > vs[:-2]) & (vs[1:-1] >= vs[2:]) & (vs[1:-1] > 0.05)
+    moving_time = float(duration.sum()) / 1000.0
+    if moving_time > 0.5:
+        out["mouse_speed_peaks_per_s"] = float(peaks.sum()) / moving_time
+
+    # Overshoot: the path goes past its own end point along the stroke's direction.
+    aim = chord > 30.0
+    if aim.sum() >= 3:
+        ux = np.where(aim, ex / np.maximum(chord, 1e-9), 0.0)[cid]
+        uy = np.where(aim, ey / np.maximum(chord, 1e-9), 0.0)[cid]
+        px, py = x[vi + 1] - x[start_pt][cid], y[vi + 1] - y[start_pt][cid]
+        proj = px * ux + py * uy
+        reach = np.maximum.reduceat(proj, starts_pos)
+        out["mouse_overshoot_share"] = share(reach[aim] > chord[aim] + 3.0)
+
+    in_stroke_dt = dt[dt <= STROKE_GAP_MS]
+    out["mouse_pause_share"] = share(in_stroke_dt > 60.0, NAN)
+    quick = in_stroke_dt[in_stroke_dt <= 60.0]
+    if quick.size >= 10:
+        q25, q75 = np.percentile(quick, [25, 75])
+        out["mouse_dt_spread"] = float((q75 - q25) / max(float(np.median(quick)), 1.0))
+
+    fit = aim & (duration > 0)
+    if fit.sum() >= 5:
+        difficulty = np.log2(chord[fit] / 20.0 + 1.0)
+        dur = duration[fit]
+        if difficulty.std() > 0 and dur.std() > 0:
+            out["mouse_fitts_r"] = float(np.corrcoef(difficulty, dur)[0, 1])
+    return out
+
+
+class MouseDetector:
+    name = "mouse"
+    title = "Mouse dynamics"
+    learned = True
+    feature_names = FEATURES
+
+    def extract(self, session: SessionInput) -> Evidence:
+        t = column(session, "mousemove", "t")
+        x = column(session, "mousemove", "x")
+        y = column(session, "mousemove", "y")
+        clicks = column(session, "click", "t")
+        features = mouse_features(t, x, y, clicks)
+        reasons: list[Reason] = []
+        f = features
+        if f["mouse_straight_share"] > 0.5:
+            reasons.append(
+                Reason(
+                    "straight_strokes",
+                    "Most strokes are ruler-straight.",
+                    round(f["mouse_straight_share"], 3),
+                )
+            )
+        if f["mouse_speed_cv"] < 0.15:
+            reasons.append(
+                Reason(
+                    "constant_speed",
+                    "The cursor moves at constant speed.",
+                    round(f["mouse_speed_cv"], 3),
+                )
+            )
+        if f["mouse_turn_flip_share"] < 0.25:
+            reasons.append(
+                Reason(
+                    "smooth_curves",
+                    "Curves bend smoothly one way, without a hand's wobble.",
+                    round(f["mouse_turn_flip_share"], 3),
+                )
+            )
+        if f["mouse_jerk_ratio"] < 0.8:
+            reasons.append(
+                Reason(
+                    "low_jerk",
+                    "Speed changes too smoothly for a hand.",
+                    round(f["mouse_jerk_ratio"], 3),
+                )
+            )
+        if f["mouse_overshoot_share"] == 0.0:
+            reasons.append(Reason("no_overshoot", "The cursor never overshoots a target.", 0.0))
+        return Evidence(features=features, reasons=tuple(reasons), observed=t.size >= MIN_MOVES)

@@ -1,0 +1,93 @@
+"""The fusion model: calibrated logistic regression over the detectors' features.
+
+The artefact is plain JSON (``format`` ``botsieve-model/1``). Each feature is imputed when not
+measured (``nan``), clipped to the range seen in training, centred on the typical human and
+scaled; the weighted sum is Platt-calibrated into a probability. Logistic regression keeps
+each detector's share of the verdict exact (its features' terms add up), which is what the
+per-detector scores report. See docs/detection.md for why.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+FORMAT = "botsieve-model/1"
+DEFAULT_VERSION = "rules-only-0"
+# With no trained model, only proof and hand-set rules speak, from this prior log-odds.
+PRIOR_LOGIT = -3.0
+
+
+class Model:
+    """A trained fusion model; built from the artefact's parsed JSON by ``load_model``."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.version = str(spec.get("version", DEFAULT_VERSION))
+        self.threshold = float(spec.get("threshold", 0.5))
+        names = spec.get("features", [])
+        self.features: tuple[str, ...] = tuple(str(n) for n in names)
+        k = len(self.features)
+
+        def vec(key: str, default: float) -> np.ndarray:
+            raw = spec.get(key)
+            arr = np.full(k, default) if raw is None else np.asarray(raw, dtype=np.float64)
+            if arr.shape != (k,):
+                raise ValueError(f"model field {key!r} must have {k} numbers")
+            return arr
+
+        self.impute_ = vec("impute", 0.0)
+        self.lo_ = vec("lo", -np.inf)
+        self.hi_ = vec("hi", np.inf)
+        self.center_ = vec("center", 0.0)
+        self.scale_ = vec("scale", 1.0)
+        self.coef_ = vec("coef", 0.0)
+        self.intercept_ = float(spec.get("intercept", 0.0))
+        cal = spec.get("calibration", {"a": 1.0, "b": PRIOR_LOGIT if k == 0 else 0.0})
+        self.cal_a_ = float(cal.get("a", 1.0))
+        self.cal_b_ = float(cal.get("b", 0.0))
+        edges = spec.get("risk_edges")
+        self.risk_edges: tuple[float, float, float] = (
+            tuple(float(e) for e in edges)  # type: ignore[assignment]
+            if edges and len(edges) == 3
+            else default_risk_edges(self.threshold)
+        )
+
+    def standardise(self, raw: np.ndarray) -> np.ndarray:
+        """Raw features (shape ``(..., k)``) to the model's scaled inputs."""
+        x = np.where(np.isnan(raw), self.impute_, raw)
+        x = np.clip(x, self.lo_, self.hi_)
+        return (x - self.center_) / self.scale_
+
+    def contributions(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated log-odds each feature adds, shape ``(..., k)``."""
+        return self.cal_a_ * self.coef_ * self.standardise(raw)
+
+    @property
+    def base_logit(self) -> float:
+        """Calibrated log-odds of a session whose every feature is the typical human's."""
+        return self.cal_a_ * self.intercept_ + self.cal_b_
+
+    def logit(self, raw: np.ndarray) -> np.ndarray:
+        return self.base_logit + self.contributions(raw).sum(axis=-1)
+
+
+def default_risk_edges(threshold: float) -> tuple[float, float, float]:
+    """Low below half the threshold, medium below it, critical from the larger of 0.97 and it."""
+    return (threshold / 2.0, threshold, max(0.97, threshold))
+
+
+def load_model(spec: dict[str, Any]) -> Model:
+    fmt = spec.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise ValueError(f"unknown model format {fmt!r}")
+    return Model(spec)
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)

@@ -1,0 +1,169 @@
+"""The labelled evaluation set: people from the corpus, bots from the zoo and the corpus.
+
+People are split by person into ``FOLDS`` folds (a SapiMouse person and the Aalto typists
+paired with them share a fold; a webbot session is its own person). A few SapiMouse people
+are kept apart as the replay farm's recorded library and never appear as people. Sessions
+are dealt into surveys of about ``SURVEY_SIZE``; each session's cross-session context holds
+the trajectory signatures of the others in its survey, and each farm attack replays its
+library into one survey, as a farm would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from botsieve.engine import extract_features, trajectory_signature
+from botsieve.engine.detectors import learned_feature_names
+from botsieve.engine.types import CrossSessionContext, SessionInput
+from botsieve.evaluation import assemble, corpus, zoo
+from botsieve.evaluation.fit import TrainingSet
+
+FOLDS = 5
+SURVEY_SIZE = 40
+LIBRARY_PEOPLE = 8
+FARM_ATTACKS = 12
+REPLAYS_PER_ATTACK = 12
+HUMAN_FAMILY = "human"
+CORPUS_BOT_FAMILIES = ("advanced_bot", "moderate_bot")
+
+
+@dataclass(frozen=True)
+class Config:
+    """How much to build. ``small()`` is the quick deterministic set the tests use."""
+
+    seed: int = 7
+    bots_per_family: int = 150
+    aalto_people: int = 160
+    sapi_people: int | None = None
+    farm_attacks: int = FARM_ATTACKS
+
+    @classmethod
+    def small(cls) -> Config:
+        return cls(bots_per_family=60, aalto_people=60, sapi_people=40, farm_attacks=6)
+
+
+@dataclass
+class Labelled:
+    session: SessionInput
+    family: str
+    person: str
+    fold: int = -1  # -1: drawn from the person's name
+
+    @property
+    def is_bot(self) -> bool:
+        return self.family != HUMAN_FAMILY
+
+
+def _people_sessions(
+    root: Path, cfg: Config, rng: np.random.Generator
+) -> tuple[list[Labelled], list[SessionInput]]:
+    traces = corpus.read_sapimouse(root)
+    typists = corpus.read_aalto(root, limit=cfg.aalto_people)
+    people = sorted({t.person for t in traces})
+    rng.shuffle(people)
+    if cfg.sapi_people:
+        people = people[: cfg.sapi_people + LIBRARY_PEOPLE]
+    library_people = set(people[:LIBRARY_PEOPLE])
+    fold_of = {p: i % FOLDS for i, p in enumerate(people[LIBRARY_PEOPLE:])}
+    typist_names = sorted(typists)
+    rng.shuffle(typist_names)
+    typist_fold = {name: i % FOLDS for i, name in enumerate(typist_names)}
+    by_fold = {f: [n for n in typist_names if typist_fold[n] == f] for f in range(FOLDS)}
+    library_typists = typist_names[: max(1, len(typist_names) // 10)]
+    out: list[Labelled] = []
+    library: list[SessionInput] = []
+    for trace in traces:
+        if trace.person not in fold_of and trace.person not in library_people:
+            continue
+        for chunk in assemble.chunk_trace(trace):
+            if trace.person in library_people:
+                name = library_typists[int(rng.integers(len(library_typists)))]
+                library.append(assemble.human_session(chunk, typists[name][:3], rng))
+                continue
+            pool = by_fold[fold_of[trace.person]]
+            name = pool[int(rng.integers(len(pool)))]
+            sentences = typists[name]
+            pick = rng.choice(len(sentences), min(3, len(sentences)), replace=False)
+            session = assemble.human_session(chunk, [sentences[i] for i in pick], rng)
+            out.append(Labelled(session, HUMAN_FAMILY, trace.person, fold_of[trace.person]))
+    for web in corpus.read_webbot(root):
+        family = HUMAN_FAMILY if web.label == "human" else web.label
+        for s in assemble.web_sessions(web, rng):
+            out.append(Labelled(s, family, f"web-{web.session}"))
+    return out, library
+
+
+def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
+    """All labelled sessions (contexts filled in) and their folds."""
+    rng = np.random.default_rng(cfg.seed)
+    items, library = _people_sessions(root, cfg, rng)
+    for family in zoo.FAMILIES:
+        for i in range(cfg.bots_per_family):
+            session = zoo.bot_session(family, np.random.default_rng([cfg.seed, i, len(family)]))
+            items.append(Labelled(session, family, f"{family}-{i}"))
+    # Surveys: everyone else dealt at random, then one farm attack per survey.
+    order = rng.permutation(len(items))
+    n_surveys = max(1, len(items) // SURVEY_SIZE)
+    survey = np.empty(len(items), dtype=np.int64)
+    survey[order] = np.arange(len(items)) % n_surveys
+    farm_items, farm_survey = [], []
+    for attack in range(cfg.farm_attacks):
+        recorded = rng.choice(len(library), min(4, len(library)), replace=False)
+        for j in range(REPLAYS_PER_ATTACK):
+            src = library[int(recorded[j % len(recorded)])]
+            farm_items.append(Labelled(zoo.replay(src, rng), "replay_farm", f"farm-{attack}-{j}"))
+            farm_survey.append(attack % n_surveys)
+    items += farm_items
+    survey = np.r_[survey, np.array(farm_survey, dtype=np.int64)]
+    signatures = [
+        trajectory_signature(
+            it.session.events.get("mousemove", {}).get("x", np.zeros(0)),
+            it.session.events.get("mousemove", {}).get("y", np.zeros(0)),
+        )
+        for it in items
+    ]
+    for s in np.unique(survey):
+        members = np.flatnonzero(survey == s)
+        for i in members:
+            peers = [signatures[j] for j in members if j != i and signatures[j].size]
+            sigs = np.vstack(peers) if peers else np.zeros((0, 0))
+            ctx = CrossSessionContext(trajectory_signatures=sigs)
+            items[i].session = dataclasses.replace(items[i].session, context=ctx)
+    persons = sorted({it.person for it in items})
+    person_fold = {p: i % FOLDS for i, p in enumerate(rng.permutation(persons).tolist())}
+    # SapiMouse people keep the fold their typists were drawn from.
+    fold = np.array([it.fold if it.fold >= 0 else person_fold[it.person] for it in items])
+    return items, fold
+
+
+def features(items: list[Labelled], fold: np.ndarray) -> tuple[TrainingSet, np.ndarray]:
+    """The training set over ``learned_feature_names()`` and each row's family name."""
+    names = learned_feature_names()
+    rows, rules, proof = [], [], []
+    for it in items:
+        evidence, flat = extract_features(it.session)
+        rows.append([flat.get(n, np.nan) for n in names])
+        rules.append(sum(e.rule_logit for e in evidence.values()))
+        proof.append(any(e.proof for e in evidence.values()))
+    family = np.array([it.family for it in items])
+    y = (family != HUMAN_FAMILY).astype(np.int64)
+    weight = np.ones(len(items))
+    weight[y == 0] = 1.0 / max(int((y == 0).sum()), 1)
+    bot_families = [f for f in np.unique(family) if f != HUMAN_FAMILY]
+    for f in bot_families:
+        sel = family == f
+        weight[sel] = 1.0 / (sel.sum() * len(bot_families))
+    ts = TrainingSet(
+        names=names,
+        X=np.array(rows, dtype=np.float64),
+        y=y,
+        weight=weight * len(items),
+        fold=fold,
+        rule_logit=np.array(rules, dtype=np.float64),
+        proof=np.array(proof, dtype=bool),
+    )
+    return ts, family

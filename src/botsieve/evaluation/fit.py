@@ -1,0 +1,141 @@
+"""Training the fusion model: logistic regression, Platt calibration and the threshold.
+
+Pure numpy. ``train_model`` returns the artefact's JSON-ready dict (format
+``botsieve-model/1``, read by ``botsieve.engine.load_model``). The threshold is chosen on
+out-of-fold scores of people (split by person) so that at most ``TARGET_FPR`` of them would be
+flagged, with a margin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from botsieve.engine.model import FORMAT, Model, default_risk_edges
+
+L2 = 1.0
+TARGET_FPR = 0.005
+MIN_THRESHOLD = 0.5
+PROOF_PROBABILITY = 0.995
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """``X`` raw features ``(n, k)`` (``nan`` = not measured); ``y`` 1 for bots; ``weight``
+    per session; ``fold`` per session (people of one person share a fold); ``rule_logit`` and
+    ``proof`` are the hand-set rules' part of each verdict."""
+
+    names: tuple[str, ...]
+    X: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+    fold: np.ndarray
+    rule_logit: np.ndarray
+    proof: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> TrainingSet:
+        return TrainingSet(
+            self.names,
+            self.X[mask],
+            self.y[mask],
+            self.weight[mask],
+            self.fold[mask],
+            self.rule_logit[mask],
+            self.proof[mask],
+        )
+
+
+def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
+    """Impute with the typical person, clip to the 1st-99th percentile, centre on the typical
+    person, scale by the spread of everyone."""
+    humans = X[y == 0]
+    impute = np.nanmedian(humans, axis=0)
+    impute = np.where(np.isnan(impute), 0.0, impute)
+    filled = np.where(np.isnan(X), impute, X)
+    lo, hi = np.percentile(filled, [1, 99], axis=0)
+    clipped = np.clip(filled, lo, hi)
+    center = np.median(clipped[y == 0], axis=0)
+    q25, q75 = np.percentile(clipped, [25, 75], axis=0)
+    scale = (q75 - q25) / 1.349
+    scale = np.where(scale > 1e-6, scale, np.maximum(clipped.std(axis=0), 1e-3))
+    return {
+        "impute": impute.tolist(),
+        "lo": lo.tolist(),
+        "hi": hi.tolist(),
+        "center": center.tolist(),
+        "scale": scale.tolist(),
+    }
+
+
+def fit_logistic(
+    Z: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2
+) -> tuple[np.ndarray, float]:
+    """Weighted L2-penalised logistic regression by Newton's method; returns (coef, intercept)."""
+    n, k = Z.shape
+    A = np.column_stack([Z, np.ones(n)])
+    beta = np.zeros(k + 1)
+    penalty = np.r_[np.full(k, l2), 0.0]
+    w = w / w.sum() * n
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ beta, -30, 30)))
+        grad = A.T @ (w * (p - y)) + penalty * beta
+        hess = (A * (w * p * (1 - p))[:, None]).T @ A + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[:k], float(beta[k])
+
+
+def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    coef, b = fit_logistic(z[:, None], y, w, l2=1e-6)
+    return float(coef[0]), b
+
+
+def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
+    pre = preprocessing(ts.X, ts.y)
+    spec: dict[str, Any] = {"format": FORMAT, "features": list(ts.names), **pre}
+    Z = Model(spec).standardise(ts.X)
+    coef, intercept = fit_logistic(Z, ts.y.astype(float), ts.weight, l2)
+    spec.update(coef=coef.tolist(), intercept=intercept, calibration={"a": 1.0, "b": 0.0})
+    return spec
+
+
+def probabilities(
+    spec: dict[str, Any], X: np.ndarray, rule_logit: np.ndarray, proof: np.ndarray
+) -> np.ndarray:
+    """What ``analyze`` would say for each row: model, plus rules, plus proof."""
+    model = Model(spec)
+    z = model.logit(X) + rule_logit
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return np.where(proof, np.maximum(p, PROOF_PROBABILITY), p)
+
+
+def train_model(ts: TrainingSet, l2: float = L2, inner_folds: int = 4) -> dict[str, Any]:
+    """Fit on all of ``ts``; calibrate and set the threshold on inner out-of-fold scores."""
+    folds = np.unique(ts.fold)
+    groups = folds % inner_folds if folds.size > inner_folds else folds
+    fold_group = dict(zip(folds.tolist(), groups.tolist(), strict=True))
+    inner = np.array([fold_group[f] for f in ts.fold.tolist()])
+    raw_oof = np.zeros(len(ts.y))
+    for g in np.unique(inner):
+        test = inner == g
+        spec = _spec(ts.subset(~test), l2)
+        raw_oof[test] = Model(spec).logit(ts.X[test])
+    a, b = fit_platt(raw_oof, ts.y.astype(float), ts.weight)
+    spec = _spec(ts, l2)
+    spec["calibration"] = {"a": a, "b": b}
+    human = ts.y == 0
+    p_oof = 1.0 / (1.0 + np.exp(-np.clip(a * raw_oof + b + ts.rule_logit, -40, 40)))
+    p_oof = np.where(ts.proof, np.maximum(p_oof, PROOF_PROBABILITY), p_oof)
+    cut = float(np.quantile(p_oof[human], 1.0 - TARGET_FPR)) if human.any() else MIN_THRESHOLD
+    threshold = float(min(max(cut + 1e-6, MIN_THRESHOLD), 0.99))
+    spec["threshold"] = threshold
+    spec["risk_edges"] = list(default_risk_edges(threshold))
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    spec["version"] = f"lr1-{digest}"
+    return spec
