@@ -26,11 +26,10 @@ await build({
   minify: true,
   outfile: resolve(dist, 'botsieve.min.js'),
 });
-execFileSync(
-  resolve(root, 'node_modules/.bin/tsc'),
-  ['-p', 'tsconfig.build.json'],
-  { cwd: root, stdio: 'inherit' },
-);
+execFileSync(resolve(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 mkdirSync(demoStatic, { recursive: true });
 copyFileSync(resolve(dist, 'botsieve.min.js'), resolve(demoStatic, 'botsieve.min.js'));
 console.log('built dist/ and copied botsieve.min.js to src/botsieve/demo/static/');

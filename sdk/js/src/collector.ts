@@ -43,6 +43,8 @@ export function createCollector(options: StartOptions): Handle {
   let stopped = false;
   let sending: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While backing off after a failure, nothing is sent before this time (epoch ms). */
+  let retryAt = 0;
 
   /** Close the events gathered so far into a batch; the oldest batches go if the queue is full. */
   function cut(): void {
@@ -80,7 +82,7 @@ export function createCollector(options: StartOptions): Handle {
   }
 
   async function drain(): Promise<void> {
-    while (session && queue.length) {
+    while (session && queue.length && Date.now() >= retryAt) {
       const batch = queue[0];
       const outcome = await transport.sendBatch(session, batch);
       if (outcome === 'fatal') {
@@ -91,6 +93,7 @@ export function createCollector(options: StartOptions): Handle {
       if (outcome === 'retry') {
         const wait = RETRY_DELAYS[Math.min(batch.attempts, RETRY_DELAYS.length - 1)];
         batch.attempts++;
+        retryAt = Date.now() + wait;
         clearTimeout(retryTimer);
         retryTimer = setTimeout(() => void pump(), wait);
         return;
@@ -171,7 +174,11 @@ export function createCollector(options: StartOptions): Handle {
 
   const detachers = Object.keys(recorders).map((recorder) => {
     try {
-      return recorders[recorder]({ emit });
+      return recorders[recorder]({
+        emit,
+        onError,
+        on: (target, type, handler) => listen(target, type, handler, onError),
+      });
     } catch (error) {
       onError(error);
       return () => {};

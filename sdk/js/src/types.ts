@@ -76,8 +76,11 @@ export interface CollectorEvent {
   [field: string]: FieldValue;
 }
 
-/** What a recorder gets: a way to emit events and to run work once per animation frame. */
+/** What a recorder gets: a way to emit events, and to listen without ever throwing. */
 export interface RecorderContext {
+  /** Attach a passive capturing listener whose errors go to `onError`; returns its detach. */
+  on<E extends Event>(target: EventTarget, type: string, handler: (event: E) => void): () => void;
+  onError(error: unknown): void;
   emit(
     type: EventType,
     source: Event | null,

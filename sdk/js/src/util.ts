@@ -25,7 +25,10 @@ export function listen<E extends Event>(
  * Keep only the latest call per animation frame: `push(x)` stores x, and `flush(x)` runs once
  * on the next frame with the last x (a timer stands in where frames do not run).
  */
-export function perFrame<T>(run: (latest: T) => void): { push(value: T): void; cancel(): void } {
+export function perFrame<T>(
+  run: (latest: T) => void,
+  onError: (error: unknown) => void,
+): { push(value: T): void; cancel(): void } {
   let latest: T | undefined;
   let pending = false;
   let handle: number | undefined;
@@ -33,7 +36,11 @@ export function perFrame<T>(run: (latest: T) => void): { push(value: T): void; c
     pending = false;
     const value = latest as T;
     latest = undefined;
-    run(value);
+    try {
+      run(value);
+    } catch (error) {
+      onError(error);
+    }
   };
   return {
     push(value) {

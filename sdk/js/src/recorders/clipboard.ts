@@ -1,5 +1,5 @@
 import type { Recorder } from '../types';
-import { fieldId, listen } from '../util';
+import { fieldId } from '../util';
 
 function selectionLength(target: EventTarget | null): number {
   const field = target as HTMLInputElement | null;
@@ -11,15 +11,15 @@ function selectionLength(target: EventTarget | null): number {
 }
 
 /** Paste and copy: how many characters, never which. */
-export const clipboard: Recorder = ({ emit }) => {
+export const clipboard: Recorder = ({ emit, on }) => {
   const detach = [
-    listen<ClipboardEvent>(document, 'paste', (event) =>
+    on<ClipboardEvent>(document, 'paste', (event) =>
       emit('paste', event, {
         length: event.clipboardData ? event.clipboardData.getData('text/plain').length : 0,
         field: fieldId(event.target),
       }),
     ),
-    listen<ClipboardEvent>(document, 'copy', (event) =>
+    on<ClipboardEvent>(document, 'copy', (event) =>
       emit('copy', event, { length: selectionLength(event.target), field: fieldId(event.target) }),
     ),
   ];

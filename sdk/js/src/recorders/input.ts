@@ -1,17 +1,17 @@
 import type { Recorder } from '../types';
-import { fieldId, listen, textLength } from '../util';
+import { fieldId, textLength } from '../util';
 
 /** Changes to text fields: the input type and the change in length, never the text. */
-export const input: Recorder = ({ emit }) => {
+export const input: Recorder = ({ emit, on }) => {
   const lengths = new WeakMap<EventTarget, number>();
   const remember = (event: Event) => {
     const length = textLength(event.target);
     if (length !== undefined && event.target) lengths.set(event.target, length);
   };
   const detach = [
-    listen(document, 'focusin', remember),
-    listen(document, 'beforeinput', remember),
-    listen<InputEvent>(document, 'input', (event) => {
+    on(document, 'focusin', remember),
+    on(document, 'beforeinput', remember),
+    on<InputEvent>(document, 'input', (event) => {
       const target = event.target;
       const length = textLength(target);
       if (length === undefined || !target) return;

@@ -1,35 +1,35 @@
 import type { Recorder } from '../types';
-import { coord, listen, perFrame, round1 } from '../util';
+import { coord, perFrame, round1 } from '../util';
 
 const button = (event: MouseEvent) => Math.min(4, Math.max(0, event.button || 0));
 
 /** Mouse moves (at most one per animation frame), downs, ups and clicks. */
-export const pointer: Recorder = ({ emit }) => {
+export const pointer: Recorder = ({ emit, on, onError }) => {
   let allTrusted = true;
   const moves = perFrame<MouseEvent>((event) => {
     emit('mousemove', event, { x: coord(event.pageX), y: coord(event.pageY), trusted: allTrusted });
     allTrusted = true;
-  });
+  }, onError);
   const detach = [
-    listen<MouseEvent>(document, 'mousemove', (event) => {
+    on<MouseEvent>(document, 'mousemove', (event) => {
       allTrusted = allTrusted && event.isTrusted;
       moves.push(event);
     }),
-    listen<MouseEvent>(document, 'mousedown', (event) =>
+    on<MouseEvent>(document, 'mousedown', (event) =>
       emit('mousedown', event, {
         x: coord(event.pageX),
         y: coord(event.pageY),
         button: button(event),
       }),
     ),
-    listen<MouseEvent>(document, 'mouseup', (event) =>
+    on<MouseEvent>(document, 'mouseup', (event) =>
       emit('mouseup', event, {
         x: coord(event.pageX),
         y: coord(event.pageY),
         button: button(event),
       }),
     ),
-    listen<MouseEvent>(document, 'click', (event) => {
+    on<MouseEvent>(document, 'click', (event) => {
       const target = event.target as Element | null;
       const rect = target?.getBoundingClientRect ? target.getBoundingClientRect() : null;
       emit('click', event, {

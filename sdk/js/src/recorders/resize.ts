@@ -1,12 +1,13 @@
 import type { Recorder } from '../types';
-import { listen, perFrame } from '../util';
+import { perFrame } from '../util';
 
 /** The window's inner size after a resize, once per frame. */
-export const resize: Recorder = ({ emit }) => {
-  const sizes = perFrame<Event>((event) =>
-    emit('resize', event, { w: window.innerWidth, h: window.innerHeight }),
+export const resize: Recorder = ({ emit, on, onError }) => {
+  const sizes = perFrame<Event>(
+    (event) => emit('resize', event, { w: window.innerWidth, h: window.innerHeight }),
+    onError,
   );
-  const off = listen(window, 'resize', (event) => sizes.push(event));
+  const off = on(window, 'resize', (event) => sizes.push(event));
   return () => {
     sizes.cancel();
     off();

@@ -1,13 +1,14 @@
 import type { Recorder } from '../types';
-import { coord, listen, perFrame, round1 } from '../util';
+import { coord, perFrame, round1 } from '../util';
 
 /** Wheel turns (each one, deltas in px) and the page's scroll position (once per frame). */
-export const scroll: Recorder = ({ emit }) => {
-  const positions = perFrame<Event>((event) =>
-    emit('scroll', event, { x: coord(window.scrollX), y: coord(window.scrollY) }),
+export const scroll: Recorder = ({ emit, on, onError }) => {
+  const positions = perFrame<Event>(
+    (event) => emit('scroll', event, { x: coord(window.scrollX), y: coord(window.scrollY) }),
+    onError,
   );
   const detach = [
-    listen<WheelEvent>(window, 'wheel', (event) => {
+    on<WheelEvent>(window, 'wheel', (event) => {
       const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? window.innerHeight : 1;
       emit('wheel', event, {
         dx: round1(event.deltaX * unit),
@@ -16,7 +17,7 @@ export const scroll: Recorder = ({ emit }) => {
         y: coord(event.pageY),
       });
     }),
-    listen<Event>(window, 'scroll', (event) => {
+    on<Event>(window, 'scroll', (event) => {
       if (event.target === document || event.target === window) positions.push(event);
     }),
   ];

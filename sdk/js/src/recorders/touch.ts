@@ -1,8 +1,8 @@
 import type { EventType, Recorder } from '../types';
-import { clamp, coord, listen, perFrame } from '../util';
+import { clamp, coord, perFrame } from '../util';
 
 /** Touches: starts and ends as they come, moves at most once per animation frame. */
-export const touch: Recorder = ({ emit }) => {
+export const touch: Recorder = ({ emit, on, onError }) => {
   const record = (event: TouchEvent) => {
     const type = (event.type === 'touchcancel' ? 'touchend' : event.type) as EventType;
     for (let i = 0; i < event.changedTouches.length; i++) {
@@ -15,12 +15,12 @@ export const touch: Recorder = ({ emit }) => {
       });
     }
   };
-  const moves = perFrame<TouchEvent>(record);
+  const moves = perFrame<TouchEvent>(record, onError);
   const detach = [
-    listen(document, 'touchstart', record),
-    listen(document, 'touchend', record),
-    listen(document, 'touchcancel', record),
-    listen<TouchEvent>(document, 'touchmove', (event) => moves.push(event)),
+    on(document, 'touchstart', record),
+    on(document, 'touchend', record),
+    on(document, 'touchcancel', record),
+    on<TouchEvent>(document, 'touchmove', (event) => moves.push(event)),
   ];
   return () => {
     moves.cancel();

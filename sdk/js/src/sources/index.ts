@@ -76,21 +76,27 @@ export function collectEnvironment(
 ): Promise<Record<string, unknown>> {
   const record: Record<string, unknown> = {};
   const timings: Record<string, number> = {};
-  const pending = Object.keys(registry).map((name) => {
-    const begun = performance.now();
-    return new Promise<void>((resolve) => {
-      const settle = (value: unknown) => {
-        if (name in record) return;
-        record[name] = value;
-        timings[name] = round(performance.now() - begun);
-        resolve();
-      };
-      setTimeout(() => settle({ error: 'timeout' }), timeout);
-      new Promise((run) => run(registry[name]())).then(settle, (error) =>
-        settle({ error: reason(error) }),
-      );
-    });
-  });
+  const pending = Object.keys(registry).map(
+    (name) =>
+      new Promise<void>((resolve) => {
+        const begun = performance.now();
+        const settle = (value: unknown) => {
+          if (name in record) return;
+          record[name] = value;
+          timings[name] = round(performance.now() - begun);
+          resolve();
+        };
+        const failed = (error: unknown) => settle({ error: reason(error) });
+        setTimeout(() => settle({ error: 'timeout' }), timeout);
+        try {
+          const value = registry[name]();
+          if (value instanceof Promise) value.then(settle, failed);
+          else settle(value);
+        } catch (error) {
+          failed(error);
+        }
+      }),
+  );
   return Promise.all(pending).then(() => {
     record._timings = timings;
     return record;
