@@ -19,7 +19,7 @@ from botsieve.analysis import model_store
 from botsieve.analysis.endpoints import router as analysis_router
 from botsieve.analysis.service import complete_session
 from botsieve.auth.cors import KeyOriginCORSMiddleware
-from botsieve.auth.service import KeyVerifier, ensure_demo_key
+from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
@@ -68,8 +68,9 @@ async def _enable_demo(state: AppState) -> None:
         {f"http://{h}:{settings.port}" for h in (settings.host, "127.0.0.1", "localhost")}
     )
     async with transaction(state.sessionmaker) as db:
-        state.demo_publishable_key = await ensure_demo_key(
-            db, settings.data_dir / "demo_key", origins
+        state.demo_publishable_key = await ensure_stored_key(
+            db, settings.data_dir / "demo_key", name="demo survey", kind="publishable",
+            origins=origins,
         )
 
     async def demo_result(session_id: str) -> dict[str, Any] | None:

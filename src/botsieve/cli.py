@@ -121,6 +121,23 @@ def keys_revoke(key: Annotated[str, typer.Argument(help="The key, its prefix, or
     typer.echo("revoked")
 
 
+@app.command("dev-key")
+def dev_key() -> None:
+    """Print the development secret key (made once, kept in the data folder)."""
+    from botsieve.auth.service import ensure_stored_key
+
+    settings = get_settings()
+    if settings.env != "development":
+        typer.echo("error: dev-key is for development; use 'botsieve keys create'", err=True)
+        raise typer.Exit(code=2)
+    key = _with_db(
+        lambda db: ensure_stored_key(
+            db, settings.data_dir / "dev_key", name="development", kind="secret", origins=[]
+        )
+    )
+    typer.echo(key)
+
+
 @app.command()
 def purge() -> None:
     """Delete sessions expired for longer than the retention setting, now."""

@@ -119,17 +119,25 @@ class KeyVerifier:
         self._cache.clear()
 
 
-async def ensure_demo_key(db: AsyncSession, key_file: Path, origins: list[str]) -> str:
-    """The development demo's publishable key, reused across restarts while it stays valid."""
+async def ensure_stored_key(
+    db: AsyncSession, key_file: Path, *, name: str, kind: KeyKind, origins: list[str]
+) -> str:
+    """A development key kept in ``key_file``, reused across restarts while it stays valid.
+
+    Only for development conveniences (the demo survey, the key ``make run`` prints): outside
+    development no key is ever written to disk.
+    """
+    repo = ApiKeyRepository(db)
     if key_file.exists():
         plaintext = key_file.read_text().strip()
-        row = await ApiKeyRepository(db).by_prefix(plaintext[:LOOKUP_LENGTH])
+        row = await repo.by_prefix(plaintext[:LOOKUP_LENGTH])
         wanted = {normalise_origin(o) for o in origins}
-        if row is not None and row.revoked_at is None and wanted <= set(row.allowed_origins):
+        valid = row is not None and row.revoked_at is None and row.kind == kind
+        if valid and row is not None and wanted <= set(row.allowed_origins):
             return plaintext
         if row is not None:
-            await ApiKeyRepository(db).revoke(row.id, utcnow())
-    created = await create_key(db, name="demo survey", kind="publishable", allowed_origins=origins)
+            await repo.revoke(row.id, utcnow())
+    created = await create_key(db, name=name, kind=kind, allowed_origins=origins)
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(created.key)
     key_file.chmod(0o600)

@@ -1,0 +1,53 @@
+# The two commands the README promises: `make run` and `make test`. CI runs `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export BOTSIEVE_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test bench lint format install install-dev system-deps js dashboard clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve the product on embedded SQLite at http://127.0.0.1:8000
+run: install
+	@scripts/build-frontends.sh
+	@$(BIN)/botsieve migrate >/dev/null
+	@scripts/print-dev-access.sh
+	$(BIN)/botsieve serve --host 127.0.0.1 --port 8000
+
+## Install what tests need, start throwaway PostgreSQL and Redis, run every suite, stop them
+test: install-dev
+	scripts/test.sh
+
+## Measure throughput, latency, storage and engine time (see bench/README.md)
+bench: install-dev
+	scripts/bench.sh
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+system-deps:
+	scripts/system-deps.sh
+
+clean:
+	rm -rf $(VENV) data .tmp

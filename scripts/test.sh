@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every suite: lint and types, Python tests on SQLite and on PostgreSQL with Redis, then the
+# collector's and the dashboard's suites in Chromium. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+scripts/system-deps.sh
+
+services_dir=$(mktemp -d /tmp/botsieve-services.XXXXXX)
+trap 'scripts/services.sh stop "$services_dir"' EXIT
+eval "$(scripts/services.sh start "$services_dir")"
+
+echo "== lint and types"
+$BIN/ruff check src tests bench
+$BIN/ruff format --check src tests bench
+$BIN/mypy
+
+echo "== Python tests on SQLite"
+BOTSIEVE_TEST_DATABASE=sqlite $BIN/pytest tests
+
+echo "== Python tests on PostgreSQL 15 with Redis 7"
+BOTSIEVE_TEST_DATABASE=postgresql $BIN/pytest tests -m "not engine_only"
+
+for suite in sdk/js dashboard; do
+  if [ -f "$suite/package.json" ]; then
+    echo "== $suite"
+    (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+    if grep -q '"e2e"' "$suite/package.json"; then
+      (cd "$suite" && BOTSIEVE_BIN="$PWD/../../$BIN/botsieve" npm run e2e)
+    fi
+  fi
+done
+echo "== all suites passed"

@@ -1,0 +1,92 @@
+"""Analysis through the API: stored, returned, repeatable, and kept as a history."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.factories import mouse_path, new_session, send_events
+
+BASE = "/api/v1/detection/sessions"
+
+
+async def _fed_session(client, admin, **overrides):
+    session = await new_session(client, admin, **overrides)
+    assert (await send_events(client, admin, session, mouse_path(120))).status_code == 202
+    return session
+
+
+async def test_analyze_returns_and_stores_a_result(client, admin):
+    session = await _fed_session(client, admin)
+    sid = session["session_id"]
+    response = await client.post(f"{BASE}/{sid}/analyze", headers=admin)
+    assert response.status_code == 200
+    result = response.json()
+    assert 0.0 <= result["bot_probability"] <= 1.0
+    assert result["risk_level"] in ("low", "medium", "high", "critical")
+    assert result["event_count"] == 120
+    assert result["model_version"]
+    assert isinstance(result["method_scores"], dict) and result["method_scores"]
+    stored = await client.get(f"{BASE}/{sid}/result", headers=admin)
+    assert stored.json()["bot_probability"] == result["bot_probability"]
+    status = (await client.get(f"{BASE}/{sid}/status", headers=admin)).json()
+    assert status["verdict"]["risk_level"] == result["risk_level"]
+
+
+async def test_reanalysis_of_unchanged_data_gives_the_same_answer(client, admin):
+    session = await _fed_session(client, admin)
+    sid = session["session_id"]
+    first = (await client.post(f"{BASE}/{sid}/analyze", headers=admin)).json()
+    second = (await client.post(f"{BASE}/{sid}/analyze", headers=admin)).json()
+    for field in ("is_bot", "bot_probability", "risk_level", "method_scores", "event_count"):
+        assert first[field] == second[field], field
+    details = await client.get(f"/api/v1/dashboard/sessions/{sid}/details", headers=admin)
+    assert len(details.json()["results"]) == 2
+
+
+async def test_webdriver_environment_is_flagged_with_its_reason(client, admin):
+    session = await _fed_session(client, admin, environment={"webdriver": True})
+    result = (await client.post(f"{BASE}/{session['session_id']}/analyze", headers=admin)).json()
+    assert result["is_bot"] is True
+    reasons = [r["code"] for m in result["method_scores"].values() for r in m["reasons"]]
+    assert any("webdriver" in code for code in reasons)
+
+
+async def test_complete_marks_done_and_analyses(client, admin):
+    session = await _fed_session(client, admin)
+    sid = session["session_id"]
+    response = await client.post(f"{BASE}/{sid}/complete", headers=admin)
+    assert response.status_code == 200
+    assert "bot_probability" in response.json()
+    status = (await client.get(f"{BASE}/{sid}/status", headers=admin)).json()
+    assert status["is_completed"] is True
+    assert status["status"] == "completed"
+
+
+async def test_result_before_analysis_is_404(client, admin):
+    session = await new_session(client, admin)
+    response = await client.get(f"{BASE}/{session['session_id']}/result", headers=admin)
+    assert response.status_code == 404
+
+
+async def test_analyze_unknown_session_is_404(client, admin):
+    assert (await client.post(f"{BASE}/{uuid.uuid4()}/analyze", headers=admin)).status_code == 404
+
+
+async def test_publishable_key_cannot_analyse_or_read_results(client, browser):
+    session = await new_session(client, browser)
+    sid = session["session_id"]
+    for method, path in (
+        ("POST", "analyze"),
+        ("POST", "complete"),
+        ("GET", "result"),
+        ("GET", "ready-for-analysis"),
+    ):
+        response = await client.request(method, f"{BASE}/{sid}/{path}", headers=browser)
+        assert response.status_code == 403, path
+
+
+async def test_empty_session_can_still_be_analysed(client, admin):
+    session = await new_session(client, admin, environment={})
+    response = await client.post(f"{BASE}/{session['session_id']}/analyze", headers=admin)
+    assert response.status_code == 200
+    assert response.json()["event_count"] == 0

@@ -1,0 +1,144 @@
+"""The dashboard API: overview figures from the rollups, filtered cursor paging, details."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from tests.factories import mouse_path, new_session, send_events
+
+DASH = "/api/v1/dashboard"
+
+
+async def _analysed(client, admin, *, webdriver: bool, **overrides):
+    session = await new_session(
+        client, admin, environment={"webdriver": webdriver, "languages": ["en"]}, **overrides
+    )
+    await send_events(client, admin, session, mouse_path(60))
+    result = await client.post(
+        f"/api/v1/detection/sessions/{session['session_id']}/analyze", headers=admin
+    )
+    return session, result.json()
+
+
+async def test_overview_counts_sessions_bots_and_risks(client, admin):
+    _, bot = await _analysed(client, admin, webdriver=True, survey_id="SV_a")
+    _, human = await _analysed(client, admin, webdriver=False, survey_id="SV_b")
+    await new_session(client, admin, survey_id="SV_b", platform="decipher")
+    body = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    totals = body["totals"]
+    assert totals["sessions"] == 3
+    assert totals["analyzed"] == 2
+    assert totals["bots"] == int(bot["is_bot"]) + int(human["is_bot"])
+    assert totals["events"] == 120
+    assert sum(body["risk_distribution"].values()) == 2
+    assert body["risk_distribution"][bot["risk_level"]] >= 1
+    assert sum(p["sessions"] for p in body["time_series"]) == 3
+    surveys = {g["key"]: g["sessions"] for g in body["by_survey"]}
+    assert surveys == {"SV_a": 1, "SV_b": 2}
+    platforms = {g["key"]: g["sessions"] for g in body["by_platform"]}
+    assert platforms == {"qualtrics": 2, "decipher": 1}
+    high = [r["session_id"] for r in body["latest_high_risk"]]
+    assert (bot["session_id"] in high) == (bot["risk_level"] in ("high", "critical"))
+
+
+async def test_reanalysis_does_not_double_count(client, admin):
+    session, _ = await _analysed(client, admin, webdriver=True)
+    await client.post(f"/api/v1/detection/sessions/{session['session_id']}/analyze", headers=admin)
+    body = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    assert body["totals"]["analyzed"] == 1
+    assert sum(body["risk_distribution"].values()) == 1
+
+
+async def test_overview_filters_by_survey_and_rejects_inverted_range(client, admin):
+    await _analysed(client, admin, webdriver=True, survey_id="SV_a")
+    await _analysed(client, admin, webdriver=False, survey_id="SV_b")
+    body = (await client.get(f"{DASH}/overview?survey_id=SV_a", headers=admin)).json()
+    assert body["totals"]["sessions"] == 1
+    now = dt.datetime.now(dt.UTC)
+    response = await client.get(
+        f"{DASH}/overview",
+        params={"since": now.isoformat(), "until": (now - dt.timedelta(days=1)).isoformat()},
+        headers=admin,
+    )
+    assert response.status_code == 400
+
+
+async def test_rollup_rebuild_matches_live_counters(client, app, admin):
+    from botsieve.dashboard.rollups import rebuild
+    from botsieve.kit.db import transaction
+
+    await _analysed(client, admin, webdriver=True, survey_id="SV_a")
+    await _analysed(client, admin, webdriver=False, survey_id="SV_a")
+    before = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        await rebuild(db)
+    after = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    for field in ("sessions", "analyzed", "bots"):
+        assert after["totals"][field] == before["totals"][field], field
+    assert after["risk_distribution"] == before["risk_distribution"]
+
+
+async def test_session_list_pages_with_a_cursor_newest_first(client, admin):
+    created = [(await new_session(client, admin))["session_id"] for _ in range(7)]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get(f"{DASH}/sessions", params=params, headers=admin)).json()
+        seen += [item["session_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(created))
+
+
+async def test_session_list_filters(client, admin):
+    bot, _ = await _analysed(client, admin, webdriver=True, survey_id="SV_f")
+    await _analysed(client, admin, webdriver=False, survey_id="SV_f")
+    await new_session(client, admin, survey_id="SV_f", platform="decipher", respondent_id="R_9")
+
+    async def ids(**params):
+        page = await client.get(f"{DASH}/sessions", params=params, headers=admin)
+        assert page.status_code == 200, page.text
+        return {item["session_id"] for item in page.json()["items"]}
+
+    assert len(await ids(survey_id="SV_f")) == 3
+    assert len(await ids(platform="decipher")) == 1
+    assert len(await ids(verdict="unanalyzed")) == 1
+    assert bot["session_id"] in await ids(verdict="bot")
+    assert len(await ids(q="R_9")) == 1
+    assert await ids(survey_id="SV_none") == set()
+    future = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    assert await ids(since=future) == set()
+
+
+async def test_session_list_rejects_bad_filters_and_cursors(client, admin):
+    for params in ({"verdict": "maybe"}, {"risk": "extreme"}, {"limit": 0}, {"cursor": "zzz"}):
+        response = await client.get(f"{DASH}/sessions", params=params, headers=admin)
+        assert response.status_code in (400, 422), params
+        assert "error" in response.json()
+
+
+async def test_details_show_events_and_history(client, admin):
+    session, _ = await _analysed(client, admin, webdriver=False)
+    response = await client.get(
+        f"{DASH}/sessions/{session['session_id']}/details", headers=admin
+    )
+    body = response.json()
+    assert body["session"]["event_count"] == 60
+    assert body["events"]["by_type"] == {"mousemove": 60}
+    assert body["events"]["duration_ms"] > 0
+    assert len(body["results"]) == 1
+    assert body["environment"]["languages"] == ["en"]
+
+
+async def test_details_of_unknown_session_is_404(client, admin):
+    response = await client.get(f"{DASH}/sessions/{uuid.uuid4()}/details", headers=admin)
+    assert response.status_code == 404
+
+
+async def test_dashboard_needs_a_secret_key(client, browser):
+    for path in ("overview", "sessions"):
+        assert (await client.get(f"{DASH}/{path}")).status_code == 401
+        assert (await client.get(f"{DASH}/{path}", headers=browser)).status_code == 403
