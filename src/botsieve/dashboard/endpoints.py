@@ -19,10 +19,11 @@ from botsieve.dashboard.schemas import (
     VerdictFilter,
 )
 from botsieve.kit.deps import DbDep
+from botsieve.kit.text import StorableText
 from botsieve.sessions.schemas import Platform
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
-ShortText = Annotated[str | None, Query(min_length=1, max_length=128)]
+ShortText = Annotated[StorableText | None, Query(min_length=1, max_length=128)]
 
 
 @router.get("/overview", response_model=Overview)

@@ -13,8 +13,9 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from botsieve.kit.responses import JSON
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from botsieve.kit.responses import JSON
 
 log = structlog.get_logger()
 

@@ -13,6 +13,7 @@ from botsieve.kit.body import parse_json_object, read_body
 from botsieve.kit.clientip import client_ip, hash_ip
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import ValidationFailed, problems_from_pydantic
+from botsieve.kit.text import StorableText
 from botsieve.sessions import service
 from botsieve.sessions.schemas import (
     DeletedCount,
@@ -47,7 +48,7 @@ async def create_session(
     principal: AnyKey,
     state: StateDep,
     db: DbDep,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[StorableText | None, Header(max_length=128)] = None,
 ) -> SessionCreated:
     """Start a session. The reply's token lets the browser write this session's events."""
     settings = state.settings
@@ -124,8 +125,8 @@ async def delete_session(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> Dele
 async def delete_respondent(
     _: SecretKey,
     db: DbDep,
-    survey_id: Annotated[str, Query(min_length=1, max_length=128)],
-    respondent_id: Annotated[str, Query(min_length=1, max_length=128)],
+    survey_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
+    respondent_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
 ) -> DeletedCount:
     """Delete everything one respondent left in one survey."""
     return DeletedCount(

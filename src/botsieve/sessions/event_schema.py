@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from botsieve.kit.text import StorableText
+
 MAX_SESSION_MS = 86_400_000.0
 COORD_MIN, COORD_MAX = -100_000.0, 1_000_000.0
 DELTA_LIMIT = 1_000_000.0
@@ -19,7 +21,7 @@ Coord = Annotated[float, Field(ge=COORD_MIN, le=COORD_MAX, allow_inf_nan=False)]
 Delta = Annotated[float, Field(ge=-DELTA_LIMIT, le=DELTA_LIMIT, allow_inf_nan=False)]
 Size = Annotated[float, Field(ge=0, le=COORD_MAX, allow_inf_nan=False)]
 Button = Annotated[int, Field(ge=0, le=4)]
-ShortId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ShortId = Annotated[StorableText, StringConstraints(min_length=1, max_length=64)]
 KeyClass = Literal[
     "letter", "digit", "space", "backspace", "enter", "modifier", "navigation", "other"
 ]
@@ -76,7 +78,7 @@ class Key(_Event):
 
 class Input(_Event):
     type: Literal["input"]
-    input_type: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    input_type: Annotated[StorableText, StringConstraints(min_length=1, max_length=40)]
     delta: Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
     field: ShortId | None = None
 
@@ -111,7 +113,7 @@ class Touch(_Pointer):
 
 class Page(_Event):
     type: Literal["page"]
-    mark: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    mark: Annotated[StorableText, StringConstraints(min_length=1, max_length=128)]
     phase: Literal["shown", "submitted"]
 
 

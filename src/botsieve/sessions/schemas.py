@@ -6,18 +6,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from botsieve.kit.text import StorableText, storable_json_size
 from botsieve.sessions.event_schema import Event
 
 Platform = Literal["qualtrics", "decipher", "web", "other"]
 BatchId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 MAX_METADATA_BYTES = 4_096
 MAX_ENVIRONMENT_BYTES = 32_768
-
-
-def _json_size(value: dict[str, Any]) -> int:
-    import orjson
-
-    return len(orjson.dumps(value))
 
 
 class SessionCreate(BaseModel):
@@ -37,22 +32,24 @@ class SessionCreate(BaseModel):
     )
 
     platform: Platform = "web"
-    survey_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    respondent_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    survey_id: Annotated[StorableText, StringConstraints(min_length=1, max_length=128)]
+    respondent_id: (
+        Annotated[StorableText, StringConstraints(min_length=1, max_length=128)] | None
+    ) = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        if _json_size(value) > MAX_METADATA_BYTES:
+        if storable_json_size(value) > MAX_METADATA_BYTES:
             raise ValueError(f"metadata is over {MAX_METADATA_BYTES} bytes")
         return value
 
     @field_validator("environment")
     @classmethod
     def _small_environment(cls, value: dict[str, Any]) -> dict[str, Any]:
-        if _json_size(value) > MAX_ENVIRONMENT_BYTES:
+        if storable_json_size(value) > MAX_ENVIRONMENT_BYTES:
             raise ValueError(f"environment is over {MAX_ENVIRONMENT_BYTES} bytes")
         return value
 

@@ -1,0 +1,36 @@
+"""Text that every database can store: valid UTF-8 (no lone surrogates) and no NUL characters.
+
+JSON allows both ("\\udaf9", "\\u0000"); PostgreSQL refuses them in text and jsonb, and SQLite
+cannot encode a lone surrogate, so they are refused at the edge as a validation error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from pydantic import AfterValidator
+
+
+def storable_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+def storable_json_size(value: Any) -> int:
+    """The size of ``value`` as JSON, refusing what a database could not store."""
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:
+        raise ValueError(f"must be JSON with valid Unicode and 64-bit numbers ({exc})") from None
+    if b"\\u0000" in encoded:
+        raise ValueError("must not contain NUL characters")
+    return len(encoded)
+
+
+StorableText = Annotated[str, AfterValidator(storable_text)]
