@@ -49,6 +49,7 @@ def test_no_generated_request_makes_a_server_error(database_url, tmp_path):
             capture_output=True,
             text=True,
             timeout=600,
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
         assert re.search(r"\b[1-9]\d* passed", done.stdout), done.stdout[-2000:]

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from botsieve.models.base import UTCDateTime, Base, BigId, utcnow
+from botsieve.models.base import Base, BigId, UTCDateTime, utcnow
 
 
 class EventBatch(Base):

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from botsieve.models.base import UTCDateTime, Base, JSONType, new_id, utcnow
+from botsieve.models.base import Base, JSONType, UTCDateTime, new_id, utcnow
 
 
 class ApiKey(Base):

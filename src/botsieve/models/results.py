@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from botsieve.models.base import UTCDateTime, Base, BigId, JSONType, utcnow
+from botsieve.models.base import Base, BigId, JSONType, UTCDateTime, utcnow
 
 
 class DetectionResult(Base):

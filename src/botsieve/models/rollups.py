@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from botsieve.models.base import UTCDateTime, Base
+from botsieve.models.base import Base, UTCDateTime
 
 
 class HourlyRollup(Base):

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from botsieve.models.base import UTCDateTime, Base, JSONType, new_id, utcnow
+from botsieve.models.base import Base, JSONType, UTCDateTime, new_id, utcnow
 
 
 class Session(Base):
