@@ -1,8 +1,11 @@
 """The fusion model: calibrated logistic regression over the detectors' features.
 
 The artefact is plain JSON (``format`` ``botsieve-model/1``). Each feature is imputed when not
-measured (``nan``), clipped to the range seen in training, centred on the typical human and
-scaled; the weighted sum is Platt-calibrated into a probability. Logistic regression keeps
+measured (``nan``), centred on the typical person and scaled, within the range people span. Beside each scaled feature the model sees how far it lies outside the range people
+span (``human_lo``..``human_hi``, either side), and the sum of those distances: a kind of bot
+no training set showed still lands outside people's range somewhere, and the summed distance
+carries weight learned from every family. The weighted sum is Platt-calibrated into a
+probability. Logistic regression keeps
 each detector's share of the verdict exact (its features' terms add up), which is what the
 per-detector scores report. See docs/detection.md for why.
 """
@@ -18,6 +21,9 @@ FORMAT = "botsieve-model/1"
 DEFAULT_VERSION = "rules-only-0"
 # With no trained model, only proof and hand-set rules speak, from this prior log-odds.
 PRIOR_LOGIT = -3.0
+# Distances outside people's range count up to this many scale units, so that one wild
+# value cannot outvote everything else.
+OUTSIDE_CAP = 4.0
 
 
 class Model:
@@ -39,11 +45,14 @@ class Model:
             return arr
 
         self.impute_ = vec("impute", 0.0)
-        self.lo_ = vec("lo", -np.inf)
-        self.hi_ = vec("hi", np.inf)
         self.center_ = vec("center", 0.0)
         self.scale_ = vec("scale", 1.0)
-        self.coef_ = vec("coef", 0.0)
+        self.human_lo_ = vec("human_lo", -np.inf)
+        self.human_hi_ = vec("human_hi", np.inf)
+        coef = np.asarray(spec.get("coef", np.zeros(2 * k + 1)), dtype=np.float64)
+        if coef.shape != (2 * k + 1,):
+            raise ValueError(f"model field 'coef' must have {2 * k + 1} numbers")
+        self.coef_ = coef
         self.intercept_ = float(spec.get("intercept", 0.0))
         cal = spec.get("calibration", {"a": 1.0, "b": PRIOR_LOGIT if k == 0 else 0.0})
         self.cal_a_ = float(cal.get("a", 1.0))
@@ -55,15 +64,26 @@ class Model:
             else default_risk_edges(self.threshold)
         )
 
-    def standardise(self, raw: np.ndarray) -> np.ndarray:
-        """Raw features (shape ``(..., k)``) to the model's scaled inputs."""
+    def design(self, raw: np.ndarray) -> np.ndarray:
+        """The model's inputs, shape ``(..., 2k + 1)``: scaled features, their distances
+        outside people's range (in scale units), and the sum of those distances."""
         x = np.where(np.isnan(raw), self.impute_, raw)
-        x = np.clip(x, self.lo_, self.hi_)
-        return (x - self.center_) / self.scale_
+        # Inside people's range the learned direction holds; beyond it only the (never
+        # negative) distance speaks, so no feature can argue "too odd to be a bot".
+        z = (np.clip(x, self.human_lo_, self.human_hi_) - self.center_) / self.scale_
+        outside = (np.maximum(x - self.human_hi_, 0.0) + np.maximum(self.human_lo_ - x, 0.0)) / self.scale_
+        outside = np.minimum(np.where(np.isfinite(outside), outside, 0.0), OUTSIDE_CAP)
+        return np.concatenate([z, outside, outside.sum(axis=-1, keepdims=True)], axis=-1)
 
     def contributions(self, raw: np.ndarray) -> np.ndarray:
-        """Calibrated log-odds each feature adds, shape ``(..., k)``."""
-        return self.cal_a_ * self.coef_ * self.standardise(raw)
+        """Calibrated log-odds each feature adds, shape ``(..., k)`` (the summed distance's
+        term is shared out over the features in proportion to their distances)."""
+        k = len(self.features)
+        d = self.design(raw)
+        c = self.coef_
+        own = d[..., :k] * c[:k] + d[..., k : 2 * k] * c[k : 2 * k]
+        shared = d[..., k : 2 * k] * c[2 * k]
+        return self.cal_a_ * (own + shared)
 
     @property
     def base_logit(self) -> float:

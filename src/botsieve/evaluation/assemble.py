@@ -61,67 +61,57 @@ def _clicks(trace: MouseTrace) -> np.ndarray:
     return r[near]
 
 
-def human_session(
-    trace: MouseTrace, typing: list[Typing], rng: np.random.Generator
-) -> SessionInput:
-    """One survey session from a pointer stretch and up to three typed sentences."""
+def human_session(trace: MouseTrace, typing: list[Typing], rng: np.random.Generator) -> SessionInput:
+    """One survey session from a pointer stretch and up to three typed sentences.
+
+    Pages end every third to fifth click; each new page opens with a reading pause (the
+    pointer log resumes after it), since survey takers read before they act, unlike the
+    SapiMouse task.
+    """
     t = trace.t - trace.t[0] + float(rng.uniform(500, 2500))
     clicks = _clicks(trace)
-    # Text answers follow some clicks: shift everything after them by the typing time.
-    shift = np.zeros_like(t)
-    blocks: list[tuple[float, Typing]] = []
+    page_ends: list[int] = []
+    k, every = 0, int(rng.integers(3, 6))
+    for c in clicks[:-1]:
+        k += 1
+        if k >= every:
+            page_ends.append(int(c))
+            k, every = 0, int(rng.integers(3, 6))
+    text_after: list[int] = []
     if clicks.size and typing:
         n_text = min(len(typing), int(rng.integers(1, 4)), clicks.size)
-        after = np.sort(rng.choice(clicks, n_text, replace=False))
-        for idx, sentence in zip(after, typing[:n_text], strict=False):
-            start = t[idx] + shift[idx] + float(rng.uniform(300, 900))
-            blocks.append((start, sentence))
-            took = (
-                float(sentence.release.max())
-                + float(rng.uniform(300, 900))
-                + (start - t[idx] - shift[idx])
-            )
-            shift[idx + 1 :] += took
+        text_after = sorted(int(c) for c in rng.choice(clicks, n_text, replace=False))
+    # Stop the pointer's clock for reading and typing: shift everything after those clicks.
+    shift = np.zeros_like(t)
+    reading: dict[int, float] = {}
+    for c in page_ends:
+        reading[c] = float(rng.lognormal(np.log(2500.0), 0.7))
+        shift[c + 1 :] += reading[c]
+    blocks: list[tuple[float, Typing]] = []
+    for idx, sentence in zip(text_after, typing, strict=False):
+        start = t[idx] + shift[idx] + float(rng.uniform(300, 900))
+        blocks.append((start, sentence))
+        took = float(sentence.release.max()) + float(rng.uniform(300, 900)) + (start - t[idx] - shift[idx])
+        shift[idx + 1 :] += took
     t = t + shift
     b = SessionBuilder(environment=human_environment(rng))
     moving = trace.state <= 1
     b.moves(t[moving], trace.x[moving], trace.y[moving])
     for state, kind in ((2, "mousedown"), (3, "mouseup")):
         sel = trace.state == state
-        b.add(
-            kind,
-            t[sel],
-            x=trace.x[sel],
-            y=trace.y[sel],
-            button=np.where(trace.button[sel] == 2, 2, 0),
-        )
+        b.add(kind, t[sel], x=trace.x[sel], y=trace.y[sel], button=np.where(trace.button[sel] == 2, 2, 0))
     sizes = np.array(_TARGET_SIZES)[rng.integers(0, len(_TARGET_SIZES), clicks.size)]
     off = rng.normal(0, 1, (clicks.size, 2)) * sizes / 6.0
     off = np.clip(off, -sizes / 2, sizes / 2)
     cx, cy = trace.x[clicks], trace.y[clicks]
-    b.add(
-        "click",
-        t[clicks],
-        x=cx,
-        y=cy,
-        button=0,
-        dx=off[:, 0],
-        dy=off[:, 1],
-        w=sizes[:, 0],
-        h=sizes[:, 1],
-    )
+    b.add("click", t[clicks], x=cx, y=cy, button=0, dx=off[:, 0], dy=off[:, 1], w=sizes[:, 0], h=sizes[:, 1])
     for start, sentence in blocks:
         b.keys(start + sentence.press, start + sentence.release, sentence.key, sentence.pos)
-    # Pages end at every third to fifth click.
-    page, k = 0, 0
     b.page(0.0, "p0", "shown")
-    for c in clicks:
-        k += 1
-        if k >= int(rng.integers(3, 6)):
-            b.page(t[c] + 5.0, f"p{page}", "submitted")
-            page, k = page + 1, 0
-            b.page(t[c] + float(rng.uniform(150, 600)), f"p{page}", "shown")
-    b.page(float(t[-1]) + 50.0, f"p{page}", "submitted")
+    for page, c in enumerate(page_ends):
+        b.page(t[c] + 5.0, f"p{page}", "submitted")
+        b.page(t[c] + 5.0 + float(rng.uniform(150, 600)), f"p{page + 1}", "shown")
+    b.page(float(t[-1]) + 50.0, f"p{len(page_ends)}", "submitted")
     return b.build()
 
 

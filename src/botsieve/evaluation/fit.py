@@ -18,7 +18,7 @@ import numpy as np
 from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
 L2 = 1.0
-TARGET_FPR = 0.005
+TARGET_FPR = 0.003
 MIN_THRESHOLD = 0.5
 PROOF_PROBABILITY = 0.995
 
@@ -50,31 +50,52 @@ class TrainingSet:
 
 
 def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
-    """Impute with the typical person, clip to the 1st-99th percentile, centre on the typical
-    person, scale by the spread of everyone."""
+    """Impute with the typical person; people's range is their 1st to 99th percentile,
+    centred on their median; the scale is the spread of everyone (robust, with a floor)."""
     humans = X[y == 0]
     impute = np.nanmedian(humans, axis=0)
     impute = np.where(np.isnan(impute), 0.0, impute)
     filled = np.where(np.isnan(X), impute, X)
-    lo, hi = np.percentile(filled, [1, 99], axis=0)
-    clipped = np.clip(filled, lo, hi)
-    center = np.median(clipped[y == 0], axis=0)
-    q25, q75 = np.percentile(clipped, [25, 75], axis=0)
-    scale = (q75 - q25) / 1.349
-    scale = np.where(scale > 1e-6, scale, np.maximum(clipped.std(axis=0), 1e-3))
+    center = np.median(filled[y == 0], axis=0)
+    human_lo, human_hi = np.percentile(filled[y == 0], [1, 99], axis=0)
+    q25, q75 = np.percentile(filled, [25, 75], axis=0)
+    h25, h75 = np.percentile(filled[y == 0], [25, 75], axis=0)
+    scale = np.maximum.reduce([(q75 - q25) / 1.349, (h75 - h25) / 1.349, (human_hi - human_lo) / 4.0])
+    scale = np.maximum(scale, 1e-3)
     return {
         "impute": impute.tolist(),
-        "lo": lo.tolist(),
-        "hi": hi.tolist(),
         "center": center.tolist(),
         "scale": scale.tolist(),
+        "human_lo": human_lo.tolist(),
+        "human_hi": human_hi.tolist(),
     }
 
 
 def fit_logistic(
-    Z: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2
+    Z: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2, nonneg: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:
-    """Weighted L2-penalised logistic regression by Newton's method; returns (coef, intercept)."""
+    """Weighted L2-penalised logistic regression by Newton's method; returns (coef, intercept).
+
+    Columns flagged in ``nonneg`` are kept at or above zero (active set: a column whose
+    weight comes out negative is pinned to zero and the rest refitted).
+    """
+    free = np.ones(Z.shape[1], dtype=bool)
+    full = np.zeros(Z.shape[1])
+    intercept = 0.0
+    for _ in range(Z.shape[1] + 1):
+        coef, intercept = _newton(Z[:, free], y, w, l2)
+        full = np.zeros(Z.shape[1])
+        full[free] = coef
+        if nonneg is None:
+            break
+        bad = free & nonneg & (full < 0)
+        if not bad.any():
+            break
+        free &= ~bad
+    return full, intercept
+
+
+def _newton(Z: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
     n, k = Z.shape
     A = np.column_stack([Z, np.ones(n)])
     beta = np.zeros(k + 1)
@@ -99,8 +120,11 @@ def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float
 def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
     pre = preprocessing(ts.X, ts.y)
     spec: dict[str, Any] = {"format": FORMAT, "features": list(ts.names), **pre}
-    Z = Model(spec).standardise(ts.X)
-    coef, intercept = fit_logistic(Z, ts.y.astype(float), ts.weight, l2)
+    spec["coef"] = [0.0] * (2 * len(ts.names) + 1)
+    Z = Model(spec).design(ts.X)
+    k = len(ts.names)
+    nonneg = np.r_[np.zeros(k, dtype=bool), np.ones(k + 1, dtype=bool)]
+    coef, intercept = fit_logistic(Z, ts.y.astype(float), ts.weight, l2, nonneg)
     spec.update(coef=coef.tolist(), intercept=intercept, calibration={"a": 1.0, "b": 0.0})
     return spec
 

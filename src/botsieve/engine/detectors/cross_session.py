@@ -19,7 +19,8 @@ from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.signature import signature_distance, trajectory_signature
 from botsieve.engine.types import Reason, SessionInput
 
-REPLAY_PX = 12.0  # at or below: near-proof of a replay
+REPLAY_PX = 12.0  # at or below, over a path of at least MIN_SPREAD_PX: proof of a replay
+MIN_SPREAD_PX = 100.0
 SIMILAR_PX = 25.0  # between the two: a graded rule
 REPLAY_LOGIT = 8.0
 
@@ -35,6 +36,8 @@ class CrossSessionDetector:
         reasons: list[Reason] = []
         rule = 0.0
         distance = math.inf
+        spread = 0.0
+        proof: list[Reason] = []
         others = np.asarray(ctx.trajectory_signatures, dtype=np.float64)
         if others.ndim == 2 and others.shape[0] > 0:
             own = trajectory_signature(
@@ -42,8 +45,17 @@ class CrossSessionDetector:
             )
             if own.size:
                 distance = float(signature_distance(own, others).min())
+                spread = float(np.sqrt((own**2).sum() / (own.size / 2)))
         feature = math.log1p(distance) if math.isfinite(distance) else float("nan")
-        if distance <= REPLAY_PX:
+        if distance <= REPLAY_PX and spread >= MIN_SPREAD_PX:
+            proof.append(
+                Reason(
+                    "replayed_path",
+                    "The mouse path repeats another session's to within pixels (a replay farm).",
+                    round(distance, 2),
+                )
+            )
+        elif distance <= REPLAY_PX:
             rule += REPLAY_LOGIT
         elif distance <= SIMILAR_PX:
             rule += 3.0 * (SIMILAR_PX - distance) / (SIMILAR_PX - REPLAY_PX)
@@ -54,7 +66,7 @@ class CrossSessionDetector:
                     round(distance, 2),
                 )
             )
-        if distance <= REPLAY_PX:
+        if distance <= REPLAY_PX and not proof:
             reasons.append(
                 Reason(
                     "replayed_path",
@@ -82,7 +94,8 @@ class CrossSessionDetector:
             )
         return Evidence(
             features={"cross_replay_log_distance": feature},
-            reasons=tuple(reasons),
+            reasons=tuple(proof) + tuple(reasons),
+            proof=tuple(proof),
             rule_logit=rule,
             observed=math.isfinite(distance),
         )

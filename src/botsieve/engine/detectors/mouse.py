@@ -17,6 +17,9 @@ from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 
 STROKE_GAP_MS = 300.0
+# Paths are first coalesced to one point per display frame (the last in each), so that
+# 60 Hz, 144 Hz and event-flooding sources are measured alike.
+FRAME_MS = 16.0
 MIN_MOVES = 20
 NAN = float("nan")
 
@@ -54,6 +57,16 @@ def mouse_features(
     where there is too little movement to measure.
     """
     out = dict.fromkeys(FEATURES, NAN)
+    if t.size < MIN_MOVES:
+        return out
+    raw_dt = np.diff(t)
+    quick = raw_dt[raw_dt <= 60.0]
+    if quick.size >= 10:
+        q25, q50, q75 = np.percentile(quick, [25, 50, 75])
+        out["mouse_dt_spread"] = float((q75 - q25) / max(float(q50), 1.0))
+    frame = np.floor((t - t[0]) / FRAME_MS).astype(np.int64)
+    last = np.r_[frame[1:] != frame[:-1], True]
+    t, x, y = t[last], x[last], y[last]
     if t.size < MIN_MOVES:
         return out
     dt = np.diff(t)
@@ -146,10 +159,6 @@ def mouse_features(
 
     in_stroke_dt = dt[dt <= STROKE_GAP_MS]
     out["mouse_pause_share"] = share(in_stroke_dt > 60.0, NAN)
-    quick = in_stroke_dt[in_stroke_dt <= 60.0]
-    if quick.size >= 10:
-        q25, q75 = np.percentile(quick, [25, 75])
-        out["mouse_dt_spread"] = float((q75 - q25) / max(float(np.median(quick)), 1.0))
 
     fit = aim & (duration > 0)
     if fit.sum() >= 5:
