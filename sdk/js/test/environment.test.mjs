@@ -105,6 +105,46 @@ describe('environment record', () => {
     await page.close();
   });
 
+  it('sees through a Proxy whose toString lies in every frame, and leaves it working', async () => {
+    const { page } = await openPage(browser, pages);
+    const result = await page.evaluate(async () => {
+      const proto = WebGLRenderingContext.prototype;
+      const original = proto.getParameter;
+      const proxy = new Proxy(original, {
+        apply: (target, self, args) =>
+          args[0] === 37446 ? 'Intel Iris' : target.apply(self, args),
+      });
+      proto.getParameter = proxy;
+      // What stealth plugins do: toString answers "native" for the Proxy, in any realm.
+      const toString = Function.prototype.toString;
+      const lie = (fn) => (fn === proxy ? 'function getParameter() { [native code] }' : undefined);
+      Function.prototype.toString = new Proxy(toString, {
+        apply: (target, self, args) => lie(self) ?? target.apply(self, args),
+      });
+      const frameToString = HTMLIFrameElement.prototype.__lookupGetter__('contentWindow');
+      Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+        get() {
+          const realm = frameToString.call(this);
+          if (realm) realm.Function.prototype.toString = Function.prototype.toString;
+          return realm;
+        },
+      });
+      const env = await window.T.collectEnvironment(2000);
+      const gl = document.createElement('canvas').getContext('webgl');
+      return {
+        patched: env.nativeFunctionsPatched,
+        stillWorks: typeof proto.getParameter.call(gl, gl.VERSION) === 'string',
+        protoKept: Object.getPrototypeOf(proxy) === Function.prototype,
+        realKept: Object.getPrototypeOf(Document.prototype.hasFocus) === Function.prototype,
+      };
+    });
+    assert.ok(result.patched.includes('WebGLRenderingContext.getParameter'), `${result.patched}`);
+    assert.ok(result.patched.includes('Function.prototype.toString'), `${result.patched}`);
+    assert.ok(!result.patched.includes('document.hasFocus'));
+    assert.deepEqual([result.stillWorks, result.protoKept, result.realKept], [true, true, true]);
+    await page.close();
+  });
+
   it('finds globals that automation tools leave behind', async () => {
     const { page } = await openPage(browser, pages);
     const found = await page.evaluate(() => {

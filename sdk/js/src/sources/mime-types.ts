@@ -1,5 +1,5 @@
 import { fail } from './source';
 
-/** How many MIME types the browser lists. */
-export const mimeTypes = (): number =>
-  navigator.mimeTypes ? navigator.mimeTypes.length : fail('unsupported');
+/** How many MIME types the browser lists, as `{count}` like `plugins`. */
+export const mimeTypes = () =>
+  navigator.mimeTypes ? { count: navigator.mimeTypes.length } : fail('unsupported');

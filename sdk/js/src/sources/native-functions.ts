@@ -1,8 +1,9 @@
 /**
- * Names of native functions that were replaced: their source is not `[native code]`, or a
- * clean `Function.prototype.toString` taken from a fresh frame shows them to be Proxies (a
- * Proxy prints as `function () { [native code] }`, without its target's name). Stealth
- * plugins patch these to hide automation.
+ * Names of native functions that were replaced: their source is not `[native code]`; or a
+ * clean `Function.prototype.toString` from a fresh frame shows a Proxy (it prints as
+ * `function () { [native code] }`, without its target's name); or they accept a cyclic
+ * prototype, which a real function refuses and a Proxy, whose cycle check stops at itself, does
+ * not. Stealth plugins patch these to hide automation, and patch toString in every frame too.
  */
 
 type Lookup = () => unknown;
@@ -53,6 +54,24 @@ const CHECKED: Record<string, Lookup> = {
 
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 
+/** True for a Proxy: setting a prototype that inherits from it is a cycle only for the real thing.
+ * The prototype is put back at once, so a real function is never changed. */
+function acceptsCycle(fn: object): boolean {
+  const original = Object.getPrototypeOf(fn);
+  try {
+    Object.setPrototypeOf(fn, Object.create(fn));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      Object.setPrototypeOf(fn, original);
+    } catch {
+      // Frozen: nothing was changed either.
+    }
+  }
+}
+
 /** `Function.prototype.toString` from a new, empty frame, untouched by page scripts. */
 function cleanToString(): ((this: unknown) => string) | null {
   const frame = document.createElement('iframe');
@@ -74,7 +93,7 @@ export function nativeFunctionsPatched(): string[] {
     if (typeof fn !== 'function') continue;
     let suspect: boolean;
     try {
-      suspect = !NATIVE.test(Function.prototype.toString.call(fn));
+      suspect = acceptsCycle(fn) || !NATIVE.test(Function.prototype.toString.call(fn));
       if (!suspect && clean) {
         const source = clean.call(fn);
         suspect = !NATIVE.test(source) || (fn.name !== '' && !source.includes(fn.name));

@@ -1,0 +1,99 @@
+// Starts a real botsieve service for the end-to-end runs: a temporary SQLite database and data
+// folder, a secret key to read results, `botsieve serve` on a free loopback port. `stop()` ends
+// the process group it started, and nothing else.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+export const BOTSIEVE_BIN = process.env.BOTSIEVE_BIN || join(REPO, '.venv/bin/botsieve');
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitUntilUp(url, child, timeout = 30000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`botsieve serve exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/demo/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`botsieve did not answer at ${url}/demo/ within ${timeout} ms`);
+}
+
+export async function startService() {
+  if (!existsSync(BOTSIEVE_BIN)) throw new Error(`no botsieve at ${BOTSIEVE_BIN} (BOTSIEVE_BIN)`);
+  const dir = mkdtempSync(join(tmpdir(), 'botsieve-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    BOTSIEVE_DATABASE_URL: `sqlite+aiosqlite:///${join(dir, 'botsieve.db')}`,
+    BOTSIEVE_ENV: 'development',
+    BOTSIEVE_DATA_DIR: dir,
+  };
+  const run = (...args) => execFileSync(BOTSIEVE_BIN, args, { env, encoding: 'utf8' });
+  run('migrate');
+  const secret = run('keys', 'create', '--kind', 'secret', '--name', 'e2e').trim().split('\n').at(-1);
+  const child = spawn(BOTSIEVE_BIN, ['serve', '--host', '127.0.0.1', '--port', String(port)], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-20000);
+  });
+  const stop = () => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  try {
+    await waitUntilUp(url, child);
+  } catch (error) {
+    stop();
+    throw new Error(`${error.message}\n${stderr}`);
+  }
+
+  async function call(method, path) {
+    const response = await fetch(url + path, {
+      method,
+      headers: { Authorization: `Bearer ${secret}` },
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  return {
+    url,
+    secret,
+    stop,
+    logs: () => stderr,
+    analyze: (id) => call('POST', `/api/v1/detection/sessions/${id}/analyze`),
+    status: (id) => call('GET', `/api/v1/detection/sessions/${id}/status`),
+    readiness: (id) => call('GET', `/api/v1/detection/sessions/${id}/ready-for-analysis`),
+  };
+}

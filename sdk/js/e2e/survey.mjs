@@ -1,0 +1,111 @@
+// Fills the demo survey with each bot tool, the way a survey farm would script it, and returns
+// the session id from the result page's URL.
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import puppeteerCore from 'puppeteer-core';
+
+const require = createRequire(import.meta.url);
+const { addExtra } = require('puppeteer-extra');
+const StealthPlugin = require('puppeteer-extra-plugin-stealth');
+const { createCursor } = require('ghost-cursor');
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export const GRID = { q1: 4, q2: 2, q3: 5, q4: 2 };
+export const BOOK = 'The Left Hand of Darkness';
+export const ANSWER =
+  'A friend lent it to me years ago. The slow pace put me off at first, but the ending ' +
+  'stayed with me for weeks, so yes, I would recommend it.';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const between = (low, high) => low + Math.random() * (high - low);
+const sessionOf = (url) => new URL(url).searchParams.get('session');
+
+export async function launchPlaywright() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Puppeteer with the stealth plugin; `realistic` also gives it a laptop-sized window. */
+export async function launchStealth({ realistic = false } = {}) {
+  const puppeteer = addExtra(puppeteerCore);
+  puppeteer.use(StealthPlugin());
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    args: realistic ? [...CHROMIUM_ARGS, '--window-size=1366,768'] : CHROMIUM_ARGS,
+    headless: true,
+    defaultViewport: realistic ? null : undefined,
+  });
+}
+
+/** Plain Playwright: clicks land on element centres, fill() types without keys. */
+export async function fillWithPlaywright(page, base) {
+  await page.goto(`${base}/demo/`);
+  await page.click('#agree');
+  await page.waitForURL(/\/demo\/grid/);
+  for (const [name, value] of Object.entries(GRID)) {
+    await page.click(`input[name="${name}"][value="${value}"]`);
+  }
+  await page.click('#next');
+  await page.waitForURL(/\/demo\/open/);
+  await page.fill('#book', BOOK);
+  await page.fill('#answer', ANSWER);
+  await page.click('#finish');
+  await page.waitForURL(/\/demo\/result/);
+  return sessionOf(page.url());
+}
+
+async function clickAndWait(page, click) {
+  await Promise.all([page.waitForNavigation(), click()]);
+}
+
+/** Puppeteer with the stealth plugin: element clicks and typing with a fixed delay. */
+export async function fillWithStealth(page, base) {
+  await page.goto(`${base}/demo/`);
+  await clickAndWait(page, () => page.click('#agree'));
+  for (const [name, value] of Object.entries(GRID)) {
+    await page.click(`input[name="${name}"][value="${value}"]`);
+  }
+  await clickAndWait(page, () => page.click('#next'));
+  await page.type('#book', BOOK, { delay: 30 });
+  await page.type('#answer', ANSWER, { delay: 30 });
+  await clickAndWait(page, () => page.click('#finish'));
+  return sessionOf(page.url());
+}
+
+/** Type like a person: uneven delays, pauses between words, an occasional corrected typo. */
+async function typeLikeAPerson(page, text) {
+  for (const char of text) {
+    if (Math.random() < 0.03 && /[a-z]/.test(char)) {
+      await page.keyboard.type('x', { delay: between(40, 110) });
+      await sleep(between(150, 400));
+      await page.keyboard.press('Backspace', { delay: between(40, 100) });
+    }
+    await page.keyboard.type(char, { delay: between(40, 120) });
+    await sleep(char === ' ' ? between(80, 350) : between(30, 160));
+  }
+}
+
+/** Puppeteer with stealth, ghost-cursor's curved mouse paths and human-like typing delays. */
+export async function fillWithGhostCursor(page, base) {
+  await page.goto(`${base}/demo/`);
+  const cursor = createCursor(page, { x: between(50, 400), y: between(50, 300) });
+  await sleep(between(800, 1500));
+  await clickAndWait(page, () => cursor.click('#agree'));
+  const gridCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
+  await sleep(between(500, 1000));
+  for (const [name, value] of Object.entries(GRID)) {
+    await gridCursor.click(`input[name="${name}"][value="${value}"]`);
+    await sleep(between(400, 1200));
+  }
+  await clickAndWait(page, () => gridCursor.click('#next'));
+  const openCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
+  await openCursor.click('#book');
+  await typeLikeAPerson(page, BOOK);
+  await sleep(between(500, 1200));
+  await openCursor.click('#answer');
+  await typeLikeAPerson(page, ANSWER.slice(0, 90));
+  await sleep(between(500, 1000));
+  await clickAndWait(page, () => openCursor.click('#finish'));
+  return sessionOf(page.url());
+}

@@ -1,0 +1,125 @@
+"""/demo: a three-page survey with the collector's script-tag build, and its result page.
+
+The pages are plain HTML in ``pages/``; the collector is ``static/botsieve.min.js``, a copy of
+``sdk/js/dist/botsieve.min.js`` that the JS build refreshes and git keeps, so the Python package
+serves the demo without Node. The demo is on only while the app state carries a publishable
+key for it (``demo_publishable_key``, set in development); otherwise every route here is 404.
+The result is read server side through ``demo_result``: a publishable key cannot read results.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from botsieve.kit.errors import NotFound
+
+router = APIRouter()
+
+_HERE = Path(__file__).parent
+_PAGES = ("consent", "grid", "open")
+_STATIC_TYPES = {
+    "botsieve.min.js": "text/javascript",
+    "demo.js": "text/javascript",
+    "demo.css": "text/css",
+}
+_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _demo_key(request: Request) -> str:
+    state = getattr(request.app.state, "botsieve", None)
+    key = getattr(state, "demo_publishable_key", None)
+    if not key:
+        raise NotFound("The demo survey is off.")
+    return str(key)
+
+
+def _render(name: str, **slots: str) -> HTMLResponse:
+    text = (_HERE / "pages" / f"{name}.html").read_text(encoding="utf-8")
+    for slot, content in slots.items():
+        text = text.replace("{{" + slot + "}}", content)
+    return HTMLResponse(text, headers=_HEADERS)
+
+
+def _config(request: Request, key: str) -> str:
+    endpoint = str(request.base_url).rstrip("/")
+    # Inside <script type="application/json">: keep "</" from closing the element.
+    return json.dumps({"endpoint": endpoint, "key": key}).replace("</", "<\\/")
+
+
+@router.get("", include_in_schema=False)
+async def demo_root(request: Request) -> Response:
+    _demo_key(request)
+    return RedirectResponse(str(request.url_for("demo_page", page="consent")), status_code=307)
+
+
+@router.get("/", include_in_schema=False)
+async def demo_index(request: Request) -> Response:
+    return await demo_page(request, "consent")
+
+
+@router.get("/static/{name}", include_in_schema=False)
+async def demo_static(request: Request, name: str) -> Response:
+    _demo_key(request)
+    media_type = _STATIC_TYPES.get(name)
+    path = _HERE / "static" / name
+    if media_type is None or not path.is_file():
+        raise NotFound(f"No demo file {name}.")
+    return FileResponse(path, media_type=media_type, headers=_HEADERS)
+
+
+@router.get("/result", include_in_schema=False)
+async def demo_result(request: Request, session: str = "") -> Response:
+    _demo_key(request)
+    reader = getattr(request.app.state.botsieve, "demo_result", None)
+    result = await reader(session) if reader is not None and session else None
+    if result is None:
+        raise NotFound("No result for this session.")
+    return _render("result", RESULT=render_result(result))
+
+
+@router.get("/{page}", name="demo_page", include_in_schema=False)
+async def demo_page(request: Request, page: str) -> Response:
+    key = _demo_key(request)
+    if page not in _PAGES:
+        raise NotFound(f"No demo page {page}.")
+    return _render(page, CONFIG=_config(request, key))
+
+
+def render_result(result: dict[str, Any]) -> str:
+    """The verdict as HTML: every value escaped, since reasons may quote the browser."""
+    e = html.escape
+    is_bot = bool(result.get("is_bot"))
+    probability = float(result.get("bot_probability") or 0.0)
+    rows = []
+    methods = result.get("method_scores") or {}
+    for name, method in sorted(methods.items(), key=lambda kv: -float(kv[1].get("score", 0))):
+        reasons = "".join(
+            f"<li><code>{e(str(r.get('code', '')))}</code> {e(str(r.get('text', '')))}"
+            + (f" <span class='value'>({e(str(r['value']))})</span>" if r.get("value") is not None else "")
+            + "</li>"
+            for r in method.get("reasons") or []
+        )
+        rows.append(
+            f"<tr><th scope='row'>{e(name)}</th>"
+            f"<td>{float(method.get('score', 0)):.2f}</td><td>{float(method.get('weight', 0)):.2f}</td>"
+            f"<td><ul>{reasons or '<li>nothing notable</li>'}</ul></td></tr>"
+        )
+    return (
+        f"<p class='verdict {'bot' if is_bot else 'human'}' data-verdict="
+        f"'{'bot' if is_bot else 'human'}'>{'Probably a bot' if is_bot else 'Probably a person'}</p>"
+        f"<dl class='figures'><dt>Bot probability</dt><dd data-probability='{probability:.4f}'>"
+        f"{probability * 100:.1f}%</dd>"
+        f"<dt>Risk</dt><dd data-risk='{e(str(result.get('risk_level', '')))}'>"
+        f"{e(str(result.get('risk_level', '')))}</dd>"
+        f"<dt>Events analysed</dt><dd>{int(result.get('event_count') or 0)}</dd></dl>"
+        f"<p class='summary'>{e(str(result.get('analysis_summary', '')))}</p>"
+        "<table class='methods'><thead><tr><th>Method</th><th>Score</th><th>Weight</th>"
+        f"<th>Reasons</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='session'>Session <code>{e(str(result.get('session_id', '')))}</code></p>"
+    )
