@@ -59,9 +59,20 @@ def entropy(a: np.ndarray, bin_width: float, default: float = 0.0) -> float:
     if a.size < 3:
         return default
     bins = np.floor(a / bin_width).astype(np.int64)
-    _, counts = np.unique(bins, return_counts=True)
+    bins -= bins.min()
+    counts = np.bincount(np.minimum(bins, 100_000))
+    counts = counts[counts > 0]
     p = counts / counts.sum()
     return float(-(p * np.log2(p)).sum())
+
+
+def mode_share(a: np.ndarray, default: float = 0.0) -> float:
+    """Share of ``a`` (rounded to whole units, e.g. ms) taken by its commonest value."""
+    if a.size == 0:
+        return default
+    r = np.round(a).astype(np.int64)
+    r -= r.min()
+    return float(np.bincount(np.minimum(r, 100_000)).max() / a.size)
 
 
 def share(mask: np.ndarray, default: float = 0.0) -> float:

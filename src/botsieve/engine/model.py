@@ -1,12 +1,13 @@
 """The fusion model: calibrated logistic regression over the detectors' features.
 
 The artefact is plain JSON (``format`` ``botsieve-model/1``). Each feature is imputed when not
-measured (``nan``), centred on the typical person and scaled, within the range people span. Beside each scaled feature the model sees how far it lies outside the range people
-span (``human_lo``..``human_hi``, either side), and the sum of those distances: a kind of bot
-no training set showed still lands outside people's range somewhere, and the summed distance
-carries weight learned from every family. The weighted sum is Platt-calibrated into a
-probability. Logistic regression keeps
-each detector's share of the verdict exact (its features' terms add up), which is what the
+measured (``nan``), centred on the typical person and scaled, within the range people span.
+Beside each scaled feature the model sees how far it lies outside that range
+(``human_lo``..``human_hi``, on the side(s) ``sides`` names), and the sum of those distances,
+whose weights may not be negative: a kind of bot no training set showed still lands outside
+people's range somewhere, and the summed distance carries weight learned from every family.
+The weighted sum is Platt-calibrated into a probability. Logistic regression keeps each
+detector's share of the verdict exact (its features' terms add up), which is what the
 per-detector scores report. See docs/detection.md for why.
 """
 
@@ -49,6 +50,8 @@ class Model:
         self.scale_ = vec("scale", 1.0)
         self.human_lo_ = vec("human_lo", -np.inf)
         self.human_hi_ = vec("human_hi", np.inf)
+        # Which side of people's range is suspicious: -1 only below, +1 only above, 0 both.
+        self.sides_ = vec("sides", 0.0)
         coef = np.asarray(spec.get("coef", np.zeros(2 * k + 1)), dtype=np.float64)
         if coef.shape != (2 * k + 1,):
             raise ValueError(f"model field 'coef' must have {2 * k + 1} numbers")
@@ -71,7 +74,9 @@ class Model:
         # Inside people's range the learned direction holds; beyond it only the (never
         # negative) distance speaks, so no feature can argue "too odd to be a bot".
         z = (np.clip(x, self.human_lo_, self.human_hi_) - self.center_) / self.scale_
-        outside = (np.maximum(x - self.human_hi_, 0.0) + np.maximum(self.human_lo_ - x, 0.0)) / self.scale_
+        above = np.maximum(x - self.human_hi_, 0.0) * (self.sides_ >= 0)
+        below = np.maximum(self.human_lo_ - x, 0.0) * (self.sides_ <= 0)
+        outside = (above + below) / self.scale_
         outside = np.minimum(np.where(np.isfinite(outside), outside, 0.0), OUTSIDE_CAP)
         return np.concatenate([z, outside, outside.sum(axis=-1, keepdims=True)], axis=-1)
 

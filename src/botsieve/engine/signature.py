@@ -5,7 +5,8 @@ the same survey back in ``CrossSessionContext.trajectory_signatures``. The signa
 pointer path, lightly smoothed (so added jitter washes out), resampled at ``POINTS`` equal
 steps of arc length (so time warping changes nothing) and centred (so a shifted window changes
 nothing). Steps under ``DEAD_BAND_PX`` of the smoothed path count as no travel, so a replay's
-added jitter does not stretch its arc length. ``2 * POINTS`` float64 numbers, x then y interleaved, in CSS px.
+added jitter does not stretch its arc length. ``2 * POINTS`` float64 numbers, x then y
+interleaved, in CSS px.
 """
 
 from __future__ import annotations

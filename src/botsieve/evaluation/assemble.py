@@ -61,7 +61,9 @@ def _clicks(trace: MouseTrace) -> np.ndarray:
     return r[near]
 
 
-def human_session(trace: MouseTrace, typing: list[Typing], rng: np.random.Generator) -> SessionInput:
+def human_session(
+    trace: MouseTrace, typing: list[Typing], rng: np.random.Generator
+) -> SessionInput:
     """One survey session from a pointer stretch and up to three typed sentences.
 
     Pages end every third to fifth click; each new page opens with a reading pause (the
@@ -91,7 +93,11 @@ def human_session(trace: MouseTrace, typing: list[Typing], rng: np.random.Genera
     for idx, sentence in zip(text_after, typing, strict=False):
         start = t[idx] + shift[idx] + float(rng.uniform(300, 900))
         blocks.append((start, sentence))
-        took = float(sentence.release.max()) + float(rng.uniform(300, 900)) + (start - t[idx] - shift[idx])
+        took = (
+            float(sentence.release.max())
+            + float(rng.uniform(300, 900))
+            + (start - t[idx] - shift[idx])
+        )
         shift[idx + 1 :] += took
     t = t + shift
     b = SessionBuilder(environment=human_environment(rng))
@@ -99,12 +105,28 @@ def human_session(trace: MouseTrace, typing: list[Typing], rng: np.random.Genera
     b.moves(t[moving], trace.x[moving], trace.y[moving])
     for state, kind in ((2, "mousedown"), (3, "mouseup")):
         sel = trace.state == state
-        b.add(kind, t[sel], x=trace.x[sel], y=trace.y[sel], button=np.where(trace.button[sel] == 2, 2, 0))
+        b.add(
+            kind,
+            t[sel],
+            x=trace.x[sel],
+            y=trace.y[sel],
+            button=np.where(trace.button[sel] == 2, 2, 0),
+        )
     sizes = np.array(_TARGET_SIZES)[rng.integers(0, len(_TARGET_SIZES), clicks.size)]
     off = rng.normal(0, 1, (clicks.size, 2)) * sizes / 6.0
     off = np.clip(off, -sizes / 2, sizes / 2)
     cx, cy = trace.x[clicks], trace.y[clicks]
-    b.add("click", t[clicks], x=cx, y=cy, button=0, dx=off[:, 0], dy=off[:, 1], w=sizes[:, 0], h=sizes[:, 1])
+    b.add(
+        "click",
+        t[clicks],
+        x=cx,
+        y=cy,
+        button=0,
+        dx=off[:, 0],
+        dy=off[:, 1],
+        w=sizes[:, 0],
+        h=sizes[:, 1],
+    )
     for start, sentence in blocks:
         b.keys(start + sentence.press, start + sentence.release, sentence.key, sentence.pos)
     b.page(0.0, "p0", "shown")

@@ -2,7 +2,9 @@
 
 People are split by person into ``FOLDS`` folds (a SapiMouse person and the Aalto typists
 paired with them share a fold; a webbot session is its own person). A few SapiMouse people
-are kept apart as the replay farm's recorded library and never appear as people. Sessions
+are kept apart as the replay farm's recorded library and never appear as people. Training
+sees people's typing only from ``typists`` (the Aalto data may only measure): every session
+with Aalto typing has a twin with synthetic typing, used wherever a model is trained. Sessions
 are dealt into surveys of about ``SURVEY_SIZE``; each session's cross-session context holds
 the trajectory signatures of the others in its survey, and each farm attack replays its
 library into one survey, as a farm would.
@@ -21,6 +23,7 @@ from botsieve.engine.detectors import learned_feature_names
 from botsieve.engine.types import CrossSessionContext, SessionInput
 from botsieve.evaluation import assemble, corpus, zoo
 from botsieve.evaluation.fit import TrainingSet
+from botsieve.evaluation.typists import synthetic_typist
 
 FOLDS = 5
 SURVEY_SIZE = 40
@@ -48,10 +51,14 @@ class Config:
 
 @dataclass
 class Labelled:
+    """``session`` is what is scored; ``train_session`` what training sees (the same session
+    with synthetic typing in place of Aalto typing), if different."""
+
     session: SessionInput
     family: str
     person: str
     fold: int = -1  # -1: drawn from the person's name
+    train_session: SessionInput | None = None
 
     @property
     def is_bot(self) -> bool:
@@ -73,23 +80,33 @@ def _people_sessions(
     rng.shuffle(typist_names)
     typist_fold = {name: i % FOLDS for i, name in enumerate(typist_names)}
     by_fold = {f: [n for n in typist_names if typist_fold[n] == f] for f in range(FOLDS)}
-    library_typists = typist_names[: max(1, len(typist_names) // 10)]
+    synthetic = [
+        synthetic_typist(f"synthetic-{i}", np.random.default_rng([cfg.seed, 99, i]))
+        for i in range(40)
+    ]
     out: list[Labelled] = []
     library: list[SessionInput] = []
     for trace in traces:
         if trace.person not in fold_of and trace.person not in library_people:
             continue
         for chunk in assemble.chunk_trace(trace):
+            fake = synthetic[int(rng.integers(len(synthetic)))]
+            fake_pick = [fake[int(i)] for i in rng.choice(len(fake), 3, replace=False)]
+            seed = int(rng.integers(2**32))
             if trace.person in library_people:
-                name = library_typists[int(rng.integers(len(library_typists)))]
-                library.append(assemble.human_session(chunk, typists[name][:3], rng))
+                library.append(
+                    assemble.human_session(chunk, fake_pick, np.random.default_rng(seed))
+                )
                 continue
             pool = by_fold[fold_of[trace.person]]
             name = pool[int(rng.integers(len(pool)))]
             sentences = typists[name]
             pick = rng.choice(len(sentences), min(3, len(sentences)), replace=False)
-            session = assemble.human_session(chunk, [sentences[i] for i in pick], rng)
-            out.append(Labelled(session, HUMAN_FAMILY, trace.person, fold_of[trace.person]))
+            session = assemble.human_session(
+                chunk, [sentences[i] for i in pick], np.random.default_rng(seed)
+            )
+            twin = assemble.human_session(chunk, fake_pick, np.random.default_rng(seed))
+            out.append(Labelled(session, HUMAN_FAMILY, trace.person, fold_of[trace.person], twin))
     for web in corpus.read_webbot(root):
         family = HUMAN_FAMILY if web.label == "human" else web.label
         for s in assemble.web_sessions(web, rng):
@@ -126,13 +143,16 @@ def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
         )
         for it in items
     ]
-    for s in np.unique(survey):
-        members = np.flatnonzero(survey == s)
+    for sv in np.unique(survey):
+        members = np.flatnonzero(survey == sv).tolist()
         for i in members:
             peers = [signatures[j] for j in members if j != i and signatures[j].size]
             sigs = np.vstack(peers) if peers else np.zeros((0, 0))
             ctx = CrossSessionContext(trajectory_signatures=sigs)
             items[i].session = dataclasses.replace(items[i].session, context=ctx)
+            twin = items[i].train_session
+            if twin is not None:
+                items[i].train_session = dataclasses.replace(twin, context=ctx)
     persons = sorted({it.person for it in items})
     person_fold = {p: i % FOLDS for i, p in enumerate(rng.permutation(persons).tolist())}
     # SapiMouse people keep the fold their typists were drawn from.
@@ -143,9 +163,12 @@ def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
 def features(items: list[Labelled], fold: np.ndarray) -> tuple[TrainingSet, np.ndarray]:
     """The training set over ``learned_feature_names()`` and each row's family name."""
     names = learned_feature_names()
-    rows, rules, proof = [], [], []
+    rows, eval_rows, rules, proof = [], [], [], []
     for it in items:
         evidence, flat = extract_features(it.session)
+        eval_rows.append([flat.get(n, np.nan) for n in names])
+        if it.train_session is not None:
+            _, flat = extract_features(it.train_session)
         rows.append([flat.get(n, np.nan) for n in names])
         rules.append(sum(e.rule_logit for e in evidence.values()))
         proof.append(any(e.proof for e in evidence.values()))
@@ -160,6 +183,7 @@ def features(items: list[Labelled], fold: np.ndarray) -> tuple[TrainingSet, np.n
     ts = TrainingSet(
         names=names,
         X=np.array(rows, dtype=np.float64),
+        X_eval=np.array(eval_rows, dtype=np.float64),
         y=y,
         weight=weight * len(items),
         fold=fold,

@@ -36,7 +36,7 @@ def cross_validate(ts: TrainingSet, train_mask: np.ndarray | None = None) -> Sco
     for k in np.unique(ts.fold):
         test = ts.fold == k
         spec = train_model(ts.subset(~test & allowed))
-        p = probabilities(spec, ts.X[test], ts.rule_logit[test], ts.proof[test])
+        p = probabilities(spec, ts.scored[test], ts.rule_logit[test], ts.proof[test])
         prob[test] = p
         flagged[test] = p >= spec["threshold"]
         thresholds.append(float(spec["threshold"]))

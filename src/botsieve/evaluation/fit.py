@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from botsieve.engine.detectors import feature_sides
 from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
 L2 = 1.0
 TARGET_FPR = 0.003
+HUMAN_MARGIN = 0.25
 MIN_THRESHOLD = 0.5
 PROOF_PROBABILITY = 0.995
 
@@ -36,6 +38,8 @@ class TrainingSet:
     fold: np.ndarray
     rule_logit: np.ndarray
     proof: np.ndarray
+    # Rows to score when measuring (real typing); training always reads ``X``.
+    X_eval: np.ndarray | None = None
 
     def subset(self, mask: np.ndarray) -> TrainingSet:
         return TrainingSet(
@@ -46,7 +50,12 @@ class TrainingSet:
             self.fold[mask],
             self.rule_logit[mask],
             self.proof[mask],
+            None if self.X_eval is None else self.X_eval[mask],
         )
+
+    @property
+    def scored(self) -> np.ndarray:
+        return self.X if self.X_eval is None else self.X_eval
 
 
 def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
@@ -60,8 +69,12 @@ def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
     human_lo, human_hi = np.percentile(filled[y == 0], [1, 99], axis=0)
     q25, q75 = np.percentile(filled, [25, 75], axis=0)
     h25, h75 = np.percentile(filled[y == 0], [25, 75], axis=0)
-    scale = np.maximum.reduce([(q75 - q25) / 1.349, (h75 - h25) / 1.349, (human_hi - human_lo) / 4.0])
+    scale = np.maximum.reduce(
+        [(q75 - q25) / 1.349, (h75 - h25) / 1.349, (human_hi - human_lo) / 4.0]
+    )
     scale = np.maximum(scale, 1e-3)
+    # A margin beyond the people seen, so the next person is not "outside" by a hair.
+    human_lo, human_hi = human_lo - HUMAN_MARGIN * scale, human_hi + HUMAN_MARGIN * scale
     return {
         "impute": impute.tolist(),
         "center": center.tolist(),
@@ -119,7 +132,9 @@ def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float
 
 def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
     pre = preprocessing(ts.X, ts.y)
-    spec: dict[str, Any] = {"format": FORMAT, "features": list(ts.names), **pre}
+    all_sides = feature_sides()
+    sides = [all_sides.get(n, 0) for n in ts.names]
+    spec: dict[str, Any] = {"format": FORMAT, "features": list(ts.names), "sides": sides, **pre}
     spec["coef"] = [0.0] * (2 * len(ts.names) + 1)
     Z = Model(spec).design(ts.X)
     k = len(ts.names)

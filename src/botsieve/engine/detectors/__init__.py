@@ -20,7 +20,16 @@ REGISTRY: tuple[Detector, ...] = (
 
 def learned_feature_names() -> tuple[str, ...]:
     """Every feature the fusion model may learn from, in registry order."""
-    return tuple(name for d in REGISTRY if getattr(d, "learned", True) for name in d.feature_names)
+    return tuple(name for d in REGISTRY if d.learned for name in d.feature_names)
 
 
-__all__ = ["REGISTRY", "Detector", "Evidence", "learned_feature_names"]
+def feature_sides() -> dict[str, int]:
+    """Which side of people's range is suspicious, per learned feature (0: both)."""
+    sides: dict[str, int] = {}
+    for d in REGISTRY:
+        for name in d.feature_names:
+            sides[name] = int(d.sides.get(name, 0))
+    return sides
+
+
+__all__ = ["REGISTRY", "Detector", "Evidence", "feature_sides", "learned_feature_names"]

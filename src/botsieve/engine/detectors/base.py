@@ -8,6 +8,7 @@ fusion applies as hard rules whatever the model says.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,10 +28,24 @@ class Evidence:
 
 
 class Detector(Protocol):
-    """``name`` is the key in ``method_scores``; ``feature_names`` lists ``features`` keys."""
+    """``name`` is the key in ``method_scores``; ``feature_names`` lists ``features`` keys;
+    ``learned`` says whether the fusion model learns from them (else they are hand-set
+    rules); ``sides`` names features for which only one side of people's range is suspicious
+    (-1 below, +1 above): slow, idle or hesitant is careless at worst, never a bot's mark."""
 
-    name: str
-    title: str
-    feature_names: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def learned(self) -> bool: ...
+
+    @property
+    def feature_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def sides(self) -> Mapping[str, int]: ...
 
     def extract(self, session: SessionInput) -> Evidence: ...

@@ -11,6 +11,8 @@ devices and addresses also come from labs, libraries and households.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 
@@ -30,6 +32,7 @@ class CrossSessionDetector:
     title = "Across sessions"
     learned = False
     feature_names = ("cross_replay_log_distance",)
+    sides: Mapping[str, int] = MappingProxyType({})
 
     def extract(self, session: SessionInput) -> Evidence:
         ctx = session.context

@@ -10,6 +10,8 @@ log-odds (docs/detection.md lists them) and the strongest are proof.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from botsieve.engine.arrays import count
@@ -104,6 +106,7 @@ class EnvironmentDetector:
     title = "Automation and environment"
     learned = False
     feature_names = ("env_rule_logit", "env_proof_count", "env_error_count")
+    sides: Mapping[str, int] = MappingProxyType({})
 
     def extract(self, session: SessionInput) -> Evidence:
         env = session.environment or {}
@@ -261,14 +264,18 @@ class EnvironmentDetector:
         if mobile and touch_points == 0:
             flag("mobile_without_touch", "A phone user agent without a touchscreen.", 0, 2.0)
         timezone = str(value(env, "timezone") or "")
-        if isinstance(languages, list) and languages and timezone:
-            if _timezone_language_mismatch(timezone, [str(x) for x in languages]):
-                flag(
-                    "timezone_languages",
-                    "Timezone and languages point to different places.",
-                    timezone,
-                    0.5,
-                )
+        if (
+            isinstance(languages, list)
+            and languages
+            and timezone
+            and _timezone_language_mismatch(timezone, [str(x) for x in languages])
+        ):
+            flag(
+                "timezone_languages",
+                "Timezone and languages point to different places.",
+                timezone,
+                0.5,
+            )
 
         error_count = sum(1 for v in env.values() if isinstance(v, dict) and "error" in v)
         rule_logit = sum(w for w, _ in soft)

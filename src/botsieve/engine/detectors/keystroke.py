@@ -8,9 +8,12 @@ classes and timings are read, never characters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
 
-from botsieve.engine.arrays import column, entropy, median, robust_cv, share
+from botsieve.engine.arrays import column, entropy, median, mode_share, robust_cv, share
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 from botsieve.engine.vocab import KEY_CLASSES
@@ -92,9 +95,7 @@ def keystroke_features(
         out["key_flight_spread"] = robust_cv(flight)
         out["key_flight_entropy"] = float(entropy(flight, 10.0) / np.log2(max(flight.size, 2)))
         out["key_fast_flight_share"] = share(flight < 25.0)
-        intervals = np.r_[flight, hold]
-        _, counts = np.unique(np.round(intervals), return_counts=True)
-        out["key_same_interval_share"] = float(counts.max() / intervals.size)
+        out["key_same_interval_share"] = mode_share(np.r_[flight, hold])
     out["key_backspace_share"] = share(down_key == _BACKSPACE)
     return out
 
@@ -104,6 +105,13 @@ class KeystrokeDetector:
     title = "Keystroke dynamics"
     learned = True
     feature_names = FEATURES
+    sides: Mapping[str, int] = MappingProxyType(
+        {
+            "key_flight_median": -1,
+            "key_backspace_share": -1,
+            "key_rollover_share": -1,
+        }
+    )
 
     def extract(self, session: SessionInput) -> Evidence:
         f = keystroke_features(

@@ -10,6 +10,9 @@ features (not measured), which the fusion model imputes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
 
 from botsieve.engine.arrays import column, entropy, median, share
@@ -132,9 +135,9 @@ def mouse_features(
         out["mouse_jerk_ratio"] = float(np.abs(d2v).mean() / denom) if denom > 0 else 0.0
 
     # Where in the stroke the peak speed falls (0 start .. 1 end).
-    order = np.lexsort((v, cid))
-    last_in_group = np.r_[cid[order][1:] != cid[order][:-1], True]
-    peak_seg = order[last_in_group]
+    peak_v = np.maximum.reduceat(v, starts_pos)
+    at_peak = np.where(v == peak_v[cid], np.arange(v.size), -1)
+    peak_seg = np.maximum.reduceat(at_peak, starts_pos)
     peak_time = t[vi[peak_seg] + 1] - t[start_pt]
     pos = peak_time / np.maximum(duration, 1e-9)
     out["mouse_peak_position"] = median(pos[long & (duration > 0)], NAN)
@@ -174,6 +177,13 @@ class MouseDetector:
     title = "Mouse dynamics"
     learned = True
     feature_names = FEATURES
+    sides: Mapping[str, int] = MappingProxyType(
+        {
+            "mouse_pause_share": -1,
+            "mouse_tiny_step_share": -1,
+            "mouse_overshoot_share": -1,
+        }
+    )
 
     def extract(self, session: SessionInput) -> Evidence:
         t = column(session, "mousemove", "t")

@@ -8,9 +8,13 @@ rates no hand can make.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
 
 from botsieve.engine.arrays import column, median, share
+from botsieve.engine.arrays import mode_share as mode_share_of
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 from botsieve.engine.vocab import INPUT_TYPES, KEY_CLASSES
@@ -53,6 +57,7 @@ class ProvenanceDetector:
         "prov_fast_move_share",
         "prov_impossible_order_share",
     )
+    sides: Mapping[str, int] = MappingProxyType(dict.fromkeys(feature_names, 1))
 
     def extract(self, session: SessionInput) -> Evidence:
         proof: list[Reason] = []
@@ -101,9 +106,7 @@ class ProvenanceDetector:
         mode_share = 0.0
         if dt.size >= 10:
             # Whole ms, so a finer collector clock cannot make people look gridded or not.
-            rounded = np.round(dt)
-            _, counts = np.unique(rounded, return_counts=True)
-            mode_share = float(counts.max() / dt.size)
+            mode_share = mode_share_of(dt)
 
         up_t = column(session, "mouseup", "t")
         keyup_n, keydown_n = len(column(session, "keyup", "t")), len(key_codes)
@@ -151,7 +154,11 @@ class ProvenanceDetector:
         if mode_share > 0.97 and median(dt) >= 9.0:
             # Not scored: 144 Hz displays tick as evenly; shown to explain other evidence.
             reasons.append(
-                Reason("timestamp_grid", "Pointer events arrive on an exact timer grid.", round(mode_share, 3))
+                Reason(
+                    "timestamp_grid",
+                    "Pointer events arrive on an exact timer grid.",
+                    round(mode_share, 3),
+                )
             )
         if dt.size >= 10 and fast > 0.2:
             reasons.append(

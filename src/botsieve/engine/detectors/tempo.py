@@ -9,6 +9,8 @@ reading load, so time per page is compared across the session's own pages.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 
@@ -27,7 +29,6 @@ _HIDDEN = VISIBILITY_STATES.index("hidden")
 FEATURES = (
     "tempo_first_action_log_s",
     "tempo_idle_gap_cv",
-    "tempo_idle_share",
     "tempo_page_time_cv",
 )
 
@@ -50,6 +51,13 @@ class TempoDetector:
     title = "Page tempo"
     learned = True
     feature_names = FEATURES
+    sides: Mapping[str, int] = MappingProxyType(
+        {
+            "tempo_first_action_log_s": -1,
+            "tempo_idle_gap_cv": -1,
+            "tempo_page_time_cv": -1,
+        }
+    )
 
     def extract(self, session: SessionInput) -> Evidence:
         times = [column(session, k, "t") for k in ACTION_TYPES]
@@ -68,8 +76,7 @@ class TempoDetector:
         span = float(everything[-1] - everything[0]) if everything.size > 1 else 0.0
         if idle.size >= 4:
             f["tempo_idle_gap_cv"] = cv(idle)
-        if span > 10_000:
-            f["tempo_idle_share"] = float(idle.sum() / span)
+        idle_share = float(idle.sum() / span) if span > 10_000 else NAN
         durations = page_durations(
             page_t,
             column(session, "page", "phase").astype(np.int64),
@@ -120,5 +127,9 @@ class TempoDetector:
             features=f,
             reasons=tuple(reasons),
             observed=actions.size > 0,
-            extra={"median_page_s": pages, "page_count": float(durations.size)},
+            extra={
+                "median_page_s": pages,
+                "page_count": float(durations.size),
+                "idle_share": idle_share,
+            },
         )

@@ -1,0 +1,98 @@
+"""``botsieve train`` and ``botsieve eval``: registered on the project's CLI by ``register``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from botsieve.evaluation import dataset, evaluate, report
+from botsieve.evaluation.corpus import default_corpus_dir
+from botsieve.evaluation.fit import train_model
+
+ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "analysis" / "artifacts"
+DEFAULT_REPORT = Path("build") / "eval"
+
+CorpusOpt = Annotated[Path | None, typer.Option(help="Corpus folder (default ../shared/corpus).")]
+SmallOpt = Annotated[bool, typer.Option("--small", help="The quick, smaller set the tests use.")]
+
+
+def _config(small: bool, seed: int) -> dataset.Config:
+    base = dataset.Config.small() if small else dataset.Config()
+    return dataset.Config(
+        seed=seed,
+        bots_per_family=base.bots_per_family,
+        aalto_people=base.aalto_people,
+        sapi_people=base.sapi_people,
+        farm_attacks=base.farm_attacks,
+    )
+
+
+def _training_set(corpus: Path | None, cfg: dataset.Config) -> tuple[Any, np.ndarray]:
+    root = corpus or default_corpus_dir()
+    if not root.is_dir():
+        raise typer.BadParameter(f"no corpus at {root}")
+    items, fold = dataset.build(root, cfg)
+    return dataset.features(items, fold)
+
+
+def run_eval(
+    corpus: Path | None = None, small: bool = False, seed: int = 7, leave_out: bool = True
+) -> dict[str, Any]:
+    """The evaluation's figures (what ``botsieve eval`` prints), without writing anything."""
+    ts, family = _training_set(corpus, _config(small, seed))
+    return evaluate.evaluate(ts, family, leave_out=leave_out)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("train")
+    def train(
+        corpus: CorpusOpt = None,
+        out: Annotated[Path, typer.Option(help="Where to write model.json.")] = ARTIFACT_DIR,
+        seed: int = 7,
+        small: SmallOpt = False,
+    ) -> None:
+        """Train the fusion model on the corpus and the bot zoo; write model.json."""
+        started = time.perf_counter()
+        cfg = _config(small, seed)
+        ts, family = _training_set(corpus, cfg)
+        spec = train_model(ts)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "model.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
+        counts = {str(f): int((family == f).sum()) for f in np.unique(family)}
+        meta = {
+            "version": spec["version"],
+            "threshold": spec["threshold"],
+            "features": spec["features"],
+            "sessions": counts,
+            "seed": seed,
+            "small": small,
+            "command": f"botsieve train --seed {seed}" + (" --small" if small else ""),
+        }
+        (out / "model.meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+        typer.echo(
+            f"model {spec['version']}: threshold {spec['threshold']:.4f}, "
+            f"{len(ts.y)} sessions, {time.perf_counter() - started:.1f}s -> {out / 'model.json'}"
+        )
+
+    @app.command("eval")
+    def eval_(
+        corpus: CorpusOpt = None,
+        out: Annotated[
+            Path, typer.Option(help="Report folder (HTML, PNG, JSON).")
+        ] = DEFAULT_REPORT,
+        seed: int = 7,
+        small: SmallOpt = False,
+        leave_out: Annotated[bool, typer.Option(help="Also leave each bot family out.")] = True,
+    ) -> None:
+        """Measure detection per bot family; print the table and write the report."""
+        started = time.perf_counter()
+        result = run_eval(corpus, small=small, seed=seed, leave_out=leave_out)
+        typer.echo(report.table(result))
+        command = f"botsieve eval --seed {seed}" + (" --small" if small else "")
+        page = report.write(result, out, command)
+        typer.echo(f"{time.perf_counter() - started:.1f}s; report: {page}")

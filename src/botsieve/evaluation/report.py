@@ -1,0 +1,109 @@
+"""The evaluation report: figures as JSON, a table on the console, ROC curves as PNG and HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from botsieve.evaluation.dataset import HUMAN_FAMILY
+from botsieve.evaluation.metrics import roc_curve
+
+COLUMNS = (
+    ("n", "bots"),
+    ("auc", "ROC AUC"),
+    ("caught_at_1pct", "@1% people"),
+    ("caught_at_0_1pct", "@0.1% people"),
+    ("caught_at_threshold", "@threshold"),
+    ("humans_flagged_at_threshold", "people flagged"),
+)
+
+
+def _fmt(key: str, value: float) -> str:
+    if key == "n":
+        return str(int(value))
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    return f"{value:.4f}" if key == "auc" else f"{value:.1%}"
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
+    """(section, family, figures) for every line of the table."""
+    out = [("trained on all families", f, v) for f, v in result["families"].items()]
+    out.append(("trained on all families", "all bots", result["overall"]))
+    out += [("family left out of training", f, v) for f, v in result.get("left_out", {}).items()]
+    return out
+
+
+def table(result: dict[str, Any]) -> str:
+    head = f"{'':28} {'family':14}" + "".join(f"{label:>13}" for _, label in COLUMNS)
+    lines = [head]
+    for section, family, figs in rows(result):
+        lines.append(
+            f"{section:28} {family:14}" + "".join(f"{_fmt(k, figs[k]):>13}" for k, _ in COLUMNS)
+        )
+    lines.append(
+        f"people: {result['humans']} sessions; shipped thresholds per fold: "
+        + ", ".join(f"{t:.3f}" for t in result["thresholds"])
+    )
+    return "\n".join(lines)
+
+
+def write(result: dict[str, Any], out: Path, command: str) -> Path:
+    """Write ``figures.json``, ``roc.png`` and ``index.html`` into ``out``; returns the HTML."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    curves = result["curves"]
+    prob = np.asarray(curves["probability"])
+    family = np.asarray(curves["family"])
+    human = prob[family == HUMAN_FAMILY]
+    fig, ax = plt.subplots(figsize=(7, 5.5), dpi=110)
+    for f in sorted(result["families"]):
+        fpr, tpr = roc_curve(human, prob[family == f])
+        ax.plot(np.maximum(fpr, 1e-4), tpr, label=f"{f} (AUC {result['families'][f]['auc']:.4f})")
+    ax.axvline(0.01, color="grey", ls="--", lw=0.8)
+    ax.axvline(0.001, color="grey", ls=":", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_xlim(1e-4, 1)
+    ax.set_xlabel("share of people flagged (log scale)")
+    ax.set_ylabel("share of bots caught")
+    ax.set_title("ROC per bot family, out-of-fold, people split by person")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "roc.png")
+    plt.close(fig)
+    figures = {k: v for k, v in result.items() if k != "curves"}
+    (out / "figures.json").write_text(json.dumps(figures, indent=2, sort_keys=True))
+    body = [
+        "<table><tr><th></th><th>family</th>"
+        + "".join(f"<th>{html.escape(label)}</th>" for _, label in COLUMNS)
+        + "</tr>"
+    ]
+    for section, f, figs in rows(result):
+        body.append(
+            f"<tr><td>{html.escape(section)}</td><td>{html.escape(f)}</td>"
+            + "".join(f"<td>{_fmt(k, figs[k])}</td>" for k, _ in COLUMNS)
+            + "</tr>"
+        )
+    body.append("</table>")
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>botsieve evaluation</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2em}}
+td,th{{padding:.2em .7em;text-align:right}}
+td:first-child,td:nth-child(2){{text-align:left}}</style></head><body>
+<h1>botsieve detection: evaluation</h1>
+<p>Produced by <code>{html.escape(command)}</code>. People: {result["humans"]} sessions,
+split by person; bots scored by models that never saw them (and, in the second part, never
+saw their family).</p>
+{"".join(body)}
+<p><img src="roc.png" alt="ROC curves per bot family"></p>
+</body></html>"""
+    (out / "index.html").write_text(page)
+    return out / "index.html"
