@@ -36,7 +36,13 @@ async function waitUntilUp(url, child, timeout = 30000) {
   throw new Error(`botsieve did not answer at ${url}/demo/ within ${timeout} ms`);
 }
 
-export async function startService() {
+/**
+ * Start the service. `origins`: survey-site origins to make a publishable key for (returned as
+ * `publishable`), since a customer's survey runs on another origin than the service.
+ */
+export { freePort };
+
+export async function startService({ origins = [] } = {}) {
   if (!existsSync(BOTSIEVE_BIN)) throw new Error(`no botsieve at ${BOTSIEVE_BIN} (BOTSIEVE_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'botsieve-e2e-'));
   const port = await freePort();
@@ -49,7 +55,21 @@ export async function startService() {
   };
   const run = (...args) => execFileSync(BOTSIEVE_BIN, args, { env, encoding: 'utf8' });
   run('migrate');
-  const secret = run('keys', 'create', '--kind', 'secret', '--name', 'e2e').trim().split('\n').at(-1);
+  const lastLine = (out) => out.trim().split('\n').at(-1);
+  const secret = lastLine(run('keys', 'create', '--kind', 'secret', '--name', 'e2e'));
+  const publishable = origins.length
+    ? lastLine(
+        run(
+          'keys',
+          'create',
+          '--kind',
+          'publishable',
+          '--name',
+          'e2e survey site',
+          ...origins.flatMap((origin) => ['--origin', origin]),
+        ),
+      )
+    : null;
   const child = spawn(BOTSIEVE_BIN, ['serve', '--host', '127.0.0.1', '--port', String(port)], {
     env,
     detached: true,
@@ -83,13 +103,15 @@ export async function startService() {
       headers: { Authorization: `Bearer ${secret}` },
     });
     const body = await response.json();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body)}`);
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body)}`);
     return body;
   }
 
   return {
     url,
     secret,
+    publishable,
     stop,
     logs: () => stderr,
     analyze: (id) => call('POST', `/api/v1/detection/sessions/${id}/analyze`),

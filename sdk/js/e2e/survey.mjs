@@ -18,6 +18,9 @@ export const ANSWER =
   'A friend lent it to me years ago. The slow pace put me off at first, but the ending ' +
   'stayed with me for weeks, so yes, I would recommend it.';
 
+/** What the ghost-cursor run types into the open answer (kept short to keep the run short). */
+export const SHORT_ANSWER = 'A friend lent it to me; yes.';
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = (low, high) => low + Math.random() * (high - low);
 const sessionOf = (url) => new URL(url).searchParams.get('session');
@@ -90,22 +93,22 @@ async function typeLikeAPerson(page, text) {
 export async function fillWithGhostCursor(page, base) {
   await page.goto(`${base}/demo/`);
   const cursor = createCursor(page, { x: between(50, 400), y: between(50, 300) });
-  await sleep(between(800, 1500));
+  await sleep(between(500, 900));
   await clickAndWait(page, () => cursor.click('#agree'));
   const gridCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
-  await sleep(between(500, 1000));
+  await sleep(between(300, 600));
   for (const [name, value] of Object.entries(GRID)) {
     await gridCursor.click(`input[name="${name}"][value="${value}"]`);
-    await sleep(between(400, 1200));
+    await sleep(between(250, 700));
   }
   await clickAndWait(page, () => gridCursor.click('#next'));
   const openCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
   await openCursor.click('#book');
   await typeLikeAPerson(page, BOOK);
-  await sleep(between(500, 1200));
+  await sleep(between(300, 700));
   await openCursor.click('#answer');
-  await typeLikeAPerson(page, ANSWER.slice(0, 90));
-  await sleep(between(500, 1000));
+  await typeLikeAPerson(page, SHORT_ANSWER);
+  await sleep(between(300, 600));
   await clickAndWait(page, () => openCursor.click('#finish'));
   return sessionOf(page.url());
 }

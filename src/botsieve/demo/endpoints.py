@@ -1,9 +1,10 @@
 """/demo: a three-page survey with the collector's script-tag build, and its result page.
 
-The pages are plain HTML in ``pages/``; the collector is ``static/botsieve.min.js``, a copy of
-``sdk/js/dist/botsieve.min.js`` that the JS build refreshes and git keeps, so the Python package
-serves the demo without Node. The demo is on only while the app state carries a publishable
-key for it (``demo_publishable_key``, set in development); otherwise every route here is 404.
+The pages are plain HTML files beside this module; the collector is ``static/botsieve.min.js``,
+a copy of ``sdk/js/dist/botsieve.min.js`` that the JS build refreshes and git keeps, so the
+Python package serves the demo without Node. The demo is on only while the app state carries a
+publishable key for it (``demo_publishable_key``, set in development); otherwise every route
+here is 404.
 The result is read server side through ``demo_result``: a publishable key cannot read results.
 """
 
@@ -40,7 +41,7 @@ def _demo_key(request: Request) -> str:
 
 
 def _render(name: str, **slots: str) -> HTMLResponse:
-    text = (_HERE / "pages" / f"{name}.html").read_text(encoding="utf-8")
+    text = (_HERE / f"{name}.html").read_text(encoding="utf-8")
     for slot, content in slots.items():
         text = text.replace("{{" + slot + "}}", content)
     return HTMLResponse(text, headers=_HEADERS)
@@ -91,35 +92,44 @@ async def demo_page(request: Request, page: str) -> Response:
     return _render(page, CONFIG=_config(request, key))
 
 
+def _reason(reason: dict[str, Any]) -> str:
+    e = html.escape
+    value = reason.get("value")
+    shown = f" <span class='value'>({e(str(value))})</span>" if value is not None else ""
+    code, text = e(str(reason.get("code", ""))), e(str(reason.get("text", "")))
+    return f"<li><code>{code}</code> {text}{shown}</li>"
+
+
+def _method_row(name: str, method: dict[str, Any]) -> str:
+    reasons = "".join(_reason(r) for r in method.get("reasons") or [])
+    score = float(method.get("score", 0))
+    weight = float(method.get("weight", 0))
+    return (
+        f"<tr><th scope='row'>{html.escape(name)}</th><td>{score:.2f}</td><td>{weight:.2f}</td>"
+        f"<td><ul>{reasons or '<li>nothing notable</li>'}</ul></td></tr>"
+    )
+
+
 def render_result(result: dict[str, Any]) -> str:
     """The verdict as HTML: every value escaped, since reasons may quote the browser."""
     e = html.escape
-    is_bot = bool(result.get("is_bot"))
+    verdict = "bot" if result.get("is_bot") else "human"
+    headline = "Probably a bot" if verdict == "bot" else "Probably a person"
     probability = float(result.get("bot_probability") or 0.0)
-    rows = []
-    methods = result.get("method_scores") or {}
-    for name, method in sorted(methods.items(), key=lambda kv: -float(kv[1].get("score", 0))):
-        reasons = "".join(
-            f"<li><code>{e(str(r.get('code', '')))}</code> {e(str(r.get('text', '')))}"
-            + (f" <span class='value'>({e(str(r['value']))})</span>" if r.get("value") is not None else "")
-            + "</li>"
-            for r in method.get("reasons") or []
-        )
-        rows.append(
-            f"<tr><th scope='row'>{e(name)}</th>"
-            f"<td>{float(method.get('score', 0)):.2f}</td><td>{float(method.get('weight', 0)):.2f}</td>"
-            f"<td><ul>{reasons or '<li>nothing notable</li>'}</ul></td></tr>"
-        )
+    risk = e(str(result.get("risk_level", "")))
+    methods = sorted(
+        (result.get("method_scores") or {}).items(), key=lambda kv: -float(kv[1].get("score", 0))
+    )
+    rows = "".join(_method_row(name, method) for name, method in methods)
     return (
-        f"<p class='verdict {'bot' if is_bot else 'human'}' data-verdict="
-        f"'{'bot' if is_bot else 'human'}'>{'Probably a bot' if is_bot else 'Probably a person'}</p>"
-        f"<dl class='figures'><dt>Bot probability</dt><dd data-probability='{probability:.4f}'>"
+        f"<p class='verdict {verdict}' data-verdict='{verdict}'>{headline}</p>"
+        "<dl class='figures'>"
+        f"<dt>Bot probability</dt><dd data-probability='{probability:.4f}'>"
         f"{probability * 100:.1f}%</dd>"
-        f"<dt>Risk</dt><dd data-risk='{e(str(result.get('risk_level', '')))}'>"
-        f"{e(str(result.get('risk_level', '')))}</dd>"
+        f"<dt>Risk</dt><dd data-risk='{risk}'>{risk}</dd>"
         f"<dt>Events analysed</dt><dd>{int(result.get('event_count') or 0)}</dd></dl>"
         f"<p class='summary'>{e(str(result.get('analysis_summary', '')))}</p>"
         "<table class='methods'><thead><tr><th>Method</th><th>Score</th><th>Weight</th>"
-        f"<th>Reasons</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<th>Reasons</th></tr></thead><tbody>{rows}</tbody></table>"
         f"<p class='session'>Session <code>{e(str(result.get('session_id', '')))}</code></p>"
     )
