@@ -116,9 +116,9 @@ describe('environment record', () => {
       });
       proto.getParameter = proxy;
       // What stealth plugins do: toString answers "native" for the Proxy, in any realm.
-      const toString = Function.prototype.toString;
+      const nativeToString = Function.prototype.toString;
       const lie = (fn) => (fn === proxy ? 'function getParameter() { [native code] }' : undefined);
-      Function.prototype.toString = new Proxy(toString, {
+      Function.prototype.toString = new Proxy(nativeToString, {
         apply: (target, self, args) => lie(self) ?? target.apply(self, args),
       });
       const frameToString = HTMLIFrameElement.prototype.__lookupGetter__('contentWindow');
