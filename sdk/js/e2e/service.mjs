@@ -90,6 +90,12 @@ export async function startService({ origins = [] } = {}) {
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      stop();
+      process.exit(130);
+    });
+  }
   try {
     await waitUntilUp(url, child);
   } catch (error) {
