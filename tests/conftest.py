@@ -52,7 +52,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         asyncio.run(_create_pg_database(base, name))
         url = base.rsplit("/", 1)[0] + "/" + name
     else:
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'botsieve.db'}"
+        url = f"sqlite+inline:///{tmp_path_factory.mktemp('db') / 'botsieve.db'}"
     upgrade(url)
     return url
 

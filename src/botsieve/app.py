@@ -21,6 +21,7 @@ from botsieve.analysis.service import complete_session
 from botsieve.auth.cors import KeyOriginCORSMiddleware
 from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.dashboard.endpoints import router as dashboard_router
+from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.health.endpoints import router as health_router
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
@@ -54,6 +55,7 @@ async def _build_state(settings: Settings) -> AppState:
         sessionmaker=create_sessionmaker(engine),
         limiter=RateLimiter(settings.redis_url, enabled=settings.rate_limit_enabled),
         keys=KeyVerifier(settings.key_cache_seconds),
+        counters=CounterBuffer(),
         model=model_store.load(),
         redis=redis,
     )
@@ -69,7 +71,10 @@ async def _enable_demo(state: AppState) -> None:
     )
     async with transaction(state.sessionmaker) as db:
         state.demo_publishable_key = await ensure_stored_key(
-            db, settings.data_dir / "demo_key", name="demo survey", kind="publishable",
+            db,
+            settings.data_dir / "demo_key",
+            name="demo survey",
+            kind="publishable",
             origins=origins,
         )
 
@@ -79,7 +84,7 @@ async def _enable_demo(state: AppState) -> None:
         except ValueError:
             return None
         async with transaction(state.sessionmaker) as db:
-            result = await complete_session(db, state.model, sid)
+            result = await complete_session(db, state.model, state.counters, sid)
         return result.model_dump(mode="json")
 
     state.demo_result = demo_result
@@ -93,17 +98,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await _build_state(settings)
         app.state.botsieve = state
-        purge = asyncio.create_task(
-            purge_forever(
-                state.sessionmaker, settings.retention_days, settings.purge_interval_seconds
-            )
-        )
+        background = [
+            asyncio.create_task(
+                purge_forever(
+                    state.sessionmaker, settings.retention_days, settings.purge_interval_seconds
+                )
+            ),
+            asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),
+        ]
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await state.counters.flush(state.sessionmaker)
             if state.redis is not None:
                 await state.redis.aclose()
             await state.db_engine.dispose()

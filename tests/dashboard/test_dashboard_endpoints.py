@@ -122,9 +122,7 @@ async def test_session_list_rejects_bad_filters_and_cursors(client, admin):
 
 async def test_details_show_events_and_history(client, admin):
     session, _ = await _analysed(client, admin, webdriver=False)
-    response = await client.get(
-        f"{DASH}/sessions/{session['session_id']}/details", headers=admin
-    )
+    response = await client.get(f"{DASH}/sessions/{session['session_id']}/details", headers=admin)
     body = response.json()
     assert body["session"]["event_count"] == 60
     assert body["events"]["by_type"] == {"mousemove": 60}

@@ -14,7 +14,10 @@ async def strict_client(settings):
     import httpx
 
     tight = settings.model_copy(
-        update={"rate_limit_publishable_per_ip": "3/minute", "rate_limit_secret_per_key": "4/minute"}
+        update={
+            "rate_limit_publishable_per_ip": "3/minute",
+            "rate_limit_secret_per_key": "4/minute",
+        }
     )
     app = create_app(tight)
     async with app.router.lifespan_context(app):

@@ -28,7 +28,7 @@ def test_development_makes_and_keeps_a_secret(tmp_path):
 
 def test_default_database_is_sqlite_in_the_data_dir(tmp_path):
     settings = Settings(env="development", data_dir=tmp_path)
-    assert settings.resolved_database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.resolved_database_url.startswith("sqlite+inline:///")
     assert str(tmp_path.resolve()) in settings.resolved_database_url
 
 

@@ -15,7 +15,9 @@ times = st.floats(min_value=0, max_value=86_400_000, allow_nan=False)
 coords = st.floats(min_value=-100_000, max_value=1_000_000, allow_nan=False)
 deltas = st.floats(min_value=-1_000_000, max_value=1_000_000, allow_nan=False)
 sizes = st.floats(min_value=0, max_value=1_000_000, allow_nan=False)
-short_ids = st.text(min_size=1, max_size=64)
+# Text a database can store: no NUL, no lone surrogates (those are refused, see below).
+storable = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+short_ids = st.text(storable, min_size=1, max_size=64)
 key_classes = st.sampled_from(
     ["letter", "digit", "space", "backspace", "enter", "modifier", "navigation", "other"]
 )
@@ -50,7 +52,7 @@ any_event = st.one_of(
     _event("keyup", key=key_classes),
     _event(
         "input",
-        input_type=st.text(min_size=1, max_size=40),
+        input_type=st.text(storable, min_size=1, max_size=40),
         delta=st.integers(-1_000_000, 1_000_000),
         field=_optional(short_ids),
     ),
@@ -60,7 +62,9 @@ any_event = st.one_of(
     _event("resize", w=sizes, h=sizes),
     _event("touchmove", x=coords, y=coords, id=_optional(st.integers(0, 1_000_000))),
     _event(
-        "page", mark=st.text(min_size=1, max_size=128), phase=st.sampled_from(["shown", "submitted"])
+        "page",
+        mark=st.text(storable, min_size=1, max_size=128),
+        phase=st.sampled_from(["shown", "submitted"]),
     ),
 )
 

@@ -35,7 +35,7 @@ def test_generated_events_are_accepted(batch):
 
 @given(any_event, st.data())
 def test_dropping_a_required_field_is_refused(event, data):
-    required = REQUIRED.get(event["type"], ()) + ("t",)
+    required = (*REQUIRED.get(event["type"], ()), "t")
     field = data.draw(st.sampled_from(required))
     broken = {k: v for k, v in event.items() if k != field}
     with pytest.raises(ValidationError):
@@ -44,8 +44,26 @@ def test_dropping_a_required_field_is_refused(event, data):
 
 @given(any_event, st.text(min_size=1, max_size=12))
 def test_unknown_fields_are_refused(event, name):
-    assume(name not in event and name not in {"trusted", "pos", "repeat", "button", "dx", "dy",
-                                              "w", "h", "field", "target", "id", "force", "x", "y"})
+    assume(
+        name not in event
+        and name
+        not in {
+            "trusted",
+            "pos",
+            "repeat",
+            "button",
+            "dx",
+            "dy",
+            "w",
+            "h",
+            "field",
+            "target",
+            "id",
+            "force",
+            "x",
+            "y",
+        }
+    )
     with pytest.raises(ValidationError):
         parse_events([{**event, name: 1}])
 
@@ -56,13 +74,21 @@ def test_times_out_of_range_are_refused(event, bad_t):
         parse_events([{**event, "t": bad_t}])
 
 
+@given(st.sampled_from(["\x00", "a\x00b", "\ud800", "ok\udfff"]))
+def test_text_no_database_can_store_is_refused(text):
+    with pytest.raises(ValidationError):
+        parse_events([{"type": "page", "t": 1, "mark": text, "phase": "shown"}])
+
+
 @given(st.sampled_from(["keypress", "", "MouseMove", "submit", "pointermove"]))
 def test_unknown_types_are_refused(kind):
     with pytest.raises(ValidationError):
         parse_events([{"type": kind, "t": 1}])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(batch=event_batches(max_size=10), position=st.integers(0, 9))
 async def test_a_batch_with_one_bad_event_stores_nothing(client, admin, batch, position):
     from tests.factories import new_session, send_events

@@ -216,9 +216,7 @@ async def test_wrong_token_is_403(client, admin, browser):
     assert await _stored_count(client, admin, session) == 0
 
 
-async def test_publishable_key_cannot_write_into_another_keys_session(
-    client, app, admin, browser
-):
+async def test_publishable_key_cannot_write_into_another_keys_session(client, app, admin, browser):
     from tests.conftest import _key
 
     other_key = await _key(app, "publishable", [SURVEY_ORIGIN])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-
 from tests.conftest import SURVEY_ORIGIN
 from tests.factories import SESSION_BODY, new_session
 
@@ -179,5 +178,3 @@ async def test_revoked_key_stops_working(client, app, admin, secret_key):
         await revoke_key(db, secret_key)
     response = await client.post(URL, json=SESSION_BODY, headers=admin)
     assert response.status_code == 401
-
-

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from botsieve import engine
 from botsieve.analysis.repository import AnalysisRepository
 from botsieve.analysis.schemas import AnalysisOut
-from botsieve.dashboard import rollups
+from botsieve.dashboard.rollups import CounterBuffer, verdict_increments
 from botsieve.kit.metrics import ANALYSES, ANALYSIS_LATENCY
 from botsieve.models import DetectionResult, Session
 from botsieve.models.base import utcnow
@@ -53,7 +53,9 @@ def to_out(session_id: uuid.UUID, row: DetectionResult) -> AnalysisOut:
     )
 
 
-async def analyze_session(db: AsyncSession, model: Any, session_id: uuid.UUID) -> AnalysisOut:
+async def analyze_session(
+    db: AsyncSession, model: Any, counters: CounterBuffer, session_id: uuid.UUID
+) -> AnalysisOut:
     started = time.perf_counter()
     session = await get_session(db, session_id)
     result = engine.analyze(await _engine_input(db, session), model)
@@ -81,18 +83,20 @@ async def analyze_session(db: AsyncSession, model: Any, session_id: uuid.UUID) -
     )
     await repo.add(row)
     await repo.set_verdict(session, row)
-    changes = rollups.verdict_increments(before, (row.is_bot, row.risk_level))
+    changes = verdict_increments(before, (row.is_bot, row.risk_level))
     if changes:
-        await rollups.add(db, session.created_at, session.survey_id, session.platform, **changes)
+        counters.record(session.created_at, session.survey_id, session.platform, **changes)
     ANALYSES.labels("bot" if row.is_bot else "human").inc()
     ANALYSIS_LATENCY.observe(time.perf_counter() - started)
     return to_out(session.id, row)
 
 
-async def complete_session(db: AsyncSession, model: Any, session_id: uuid.UUID) -> AnalysisOut:
+async def complete_session(
+    db: AsyncSession, model: Any, counters: CounterBuffer, session_id: uuid.UUID
+) -> AnalysisOut:
     await get_session(db, session_id)
     await SessionRepository(db).complete(session_id)
-    return await analyze_session(db, model, session_id)
+    return await analyze_session(db, model, counters, session_id)
 
 
 async def latest_result(db: AsyncSession, session_id: uuid.UUID) -> AnalysisOut | None:

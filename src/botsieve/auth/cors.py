@@ -16,8 +16,7 @@ from botsieve.auth.repository import ApiKeyRepository
 
 CORS_PATH_PREFIX = "/api/v1/detection/sessions"
 ALLOWED_HEADERS = (
-    "authorization, content-type, content-encoding, x-session-token, idempotency-key, "
-    "x-request-id"
+    "authorization, content-type, content-encoding, x-session-token, idempotency-key, x-request-id"
 )
 EXPOSED_HEADERS = "x-request-id, retry-after"
 

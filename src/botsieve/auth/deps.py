@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from botsieve.auth.schemas import Principal
 from botsieve.kit.clientip import client_ip
@@ -18,7 +18,7 @@ bearer = HTTPBearer(auto_error=False, description="An API key: bs_pk_... or bs_s
 
 
 async def authenticate(
-    request: Request, state: AppState, db: AsyncSession, presented: str | None
+    request: Request, state: AppState, db: AsyncSession | AsyncConnection, presented: str | None
 ) -> Principal:
     """Verify a key, apply its origin rule and its rate limits."""
     if not presented:
@@ -41,11 +41,11 @@ async def authenticate(
     return principal
 
 
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
 async def require_key(
-    request: Request,
-    state: StateDep,
-    db: DbDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    request: Request, state: StateDep, db: DbDep, credentials: BearerCredentials
 ) -> Principal:
     return await authenticate(request, state, db, credentials.credentials if credentials else None)
 

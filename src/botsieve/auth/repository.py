@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.models import ApiKey
+
+_keys = ApiKey.__table__
 
 
 class ApiKeyRepository:
@@ -20,6 +23,13 @@ class ApiKeyRepository:
 
     async def by_prefix(self, prefix: str) -> ApiKey | None:
         return await self.db.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+
+    async def row_by_prefix(self, prefix: str) -> Row[Any] | None:
+        """The key's columns, by Core (works on a plain connection too)."""
+        result = await self.db.execute(
+            select(_keys).where(_keys.c.prefix == bindparam("prefix")), {"prefix": prefix}
+        )
+        return result.first()
 
     async def list(self, include_revoked: bool = False) -> list[ApiKey]:
         query = select(ApiKey).order_by(ApiKey.created_at)

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.schemas import ApiKeyOut, CreatedApiKey, KeyKind, Principal
@@ -90,7 +90,7 @@ class KeyVerifier:
         self.ttl = ttl
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def verify(self, db: AsyncSession, presented: str) -> Principal:
+    async def verify(self, db: AsyncSession | AsyncConnection, presented: str) -> Principal:
         now = time.monotonic()
         cached = self._cache.get(presented)
         if cached is None or cached[0] < now:
@@ -104,11 +104,11 @@ class KeyVerifier:
             raise Unauthorized("Invalid or revoked API key.")
         return principal
 
-    async def _lookup(self, db: AsyncSession, presented: str) -> Principal | None:
+    async def _lookup(self, db: AsyncSession | AsyncConnection, presented: str) -> Principal | None:
         kind = KIND_PREFIX.get(presented[:6])
         if kind is None or len(presented) < LOOKUP_LENGTH + 16:
             return None
-        row = await ApiKeyRepository(db).by_prefix(presented[:LOOKUP_LENGTH])
+        row = await ApiKeyRepository(db).row_by_prefix(presented[:LOOKUP_LENGTH])  # type: ignore[arg-type]
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.key_hash, _hash(presented)):

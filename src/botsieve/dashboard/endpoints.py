@@ -18,7 +18,7 @@ from botsieve.dashboard.schemas import (
     SessionPage,
     VerdictFilter,
 )
-from botsieve.kit.deps import DbDep
+from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.text import StorableText
 from botsieve.sessions.schemas import Platform
 
@@ -30,12 +30,14 @@ ShortText = Annotated[StorableText | None, Query(min_length=1, max_length=128)]
 async def overview(
     _: SecretKey,
     db: DbDep,
+    state: StateDep,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     survey_id: ShortText = None,
     platform: Platform | None = None,
 ) -> Overview:
     """Counts, bot rate, risk distribution and time series (default: the last 7 days)."""
+    await state.counters.flush(state.sessionmaker)
     return await service.overview(db, since, until, survey_id, platform)
 
 

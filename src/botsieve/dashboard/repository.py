@@ -39,8 +39,9 @@ class DashboardRepository:
         query = query.order_by(Session.created_at.desc()).limit(limit)
         return list(await self.db.scalars(query))
 
-    async def page(self, filters: dict[str, Any], after: tuple[dt.datetime, Any] | None,
-                   limit: int) -> list[Session]:
+    async def page(
+        self, filters: dict[str, Any], after: tuple[dt.datetime, Any] | None, limit: int
+    ) -> list[Session]:
         query = select(Session)
         query = _scope(query, filters.get("survey_id"), filters.get("platform"))
         if filters.get("since"):

@@ -6,14 +6,18 @@ Counts are aggregates with no respondent data, so deleting a session does not ch
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import structlog
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from botsieve.kit.db import dialect_insert
+from botsieve.kit.db import dialect_insert, transaction
 from botsieve.models import HourlyRollup, Session
 
+log = structlog.get_logger()
 RISK_COLUMNS = {
     "low": "risk_low",
     "medium": "risk_medium",
@@ -28,24 +32,91 @@ def hour_of(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
-async def add(
-    db: AsyncSession, moment: dt.datetime, survey_id: str, platform: str, **increments: int
-) -> None:
-    """Add to one hour's counters, creating the row on first use."""
-    table = HourlyRollup.__table__
-    statement = dialect_insert(db, HourlyRollup).values(
-        bucket=hour_of(moment), survey_id=survey_id, platform=platform, **increments
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["bucket", "survey_id", "platform"],
-        set_={name: table.c[name] + value for name, value in increments.items()},
-    )
-    await db.execute(statement)
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
-def verdict_increments(
-    before: tuple[bool, str] | None, after: tuple[bool, str]
-) -> dict[str, int]:
+def _upsert(dialect: str, counters: tuple[str, ...]) -> Any:
+    """One prebuilt statement per database and set of counters, with bound values."""
+    key = (dialect, counters)
+    if key not in _UPSERTS:
+        table = HourlyRollup.__table__
+        statement = dialect_insert(dialect, table).values(
+            bucket=bindparam("bucket"),
+            survey_id=bindparam("survey_id"),
+            platform=bindparam("platform"),
+            **{name: bindparam(name) for name in counters},
+        )
+        _UPSERTS[key] = statement.on_conflict_do_update(
+            index_elements=["bucket", "survey_id", "platform"],
+            set_={name: table.c[name] + statement.excluded[name] for name in counters},
+        )
+    return _UPSERTS[key]
+
+
+RollupKey = tuple[dt.datetime, str, str]
+
+
+class CounterBuffer:
+    """Counter increments gathered in memory and written to the rollups about once a second.
+
+    Every session creation and event batch would otherwise update the same hourly row, which
+    serialises concurrent writers on PostgreSQL and adds a statement to every ingestion. The
+    cost: a crash loses at most one interval of *counts* (never events or sessions; ``botsieve
+    rebuild-rollups`` recounts sessions). Reads in this process flush first, so they see their
+    own writes; other workers' counts appear within an interval.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[RollupKey, dict[str, int]] = {}
+        self._lock = asyncio.Lock()
+
+    def record(self, moment: dt.datetime, survey_id: str, platform: str, **increments: int) -> None:
+        counters = self._pending.setdefault((hour_of(moment), survey_id, platform), {})
+        for name, value in increments.items():
+            counters[name] = counters.get(name, 0) + value
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def flush(self, maker: async_sessionmaker[AsyncSession]) -> int:
+        """Write what is pending in one transaction; on failure keep it for the next try."""
+        async with self._lock:
+            if not self._pending:
+                return 0
+            pending, self._pending = self._pending, {}
+            try:
+                async with transaction(maker) as db:
+                    conn = await db.connection()
+                    for (bucket, survey_id, platform), counters in pending.items():
+                        names = tuple(sorted(counters))
+                        await conn.execute(
+                            _upsert(conn.dialect.name, names),
+                            {
+                                **counters,
+                                "bucket": bucket,
+                                "survey_id": survey_id,
+                                "platform": platform,
+                            },
+                        )
+            except BaseException:
+                for (bucket, survey_id, platform), counters in pending.items():
+                    self.record(bucket, survey_id, platform, **counters)
+                raise
+            return len(pending)
+
+    async def flush_forever(
+        self, maker: async_sessionmaker[AsyncSession], interval: float = 1.0
+    ) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.flush(maker)
+            except Exception as exc:
+                log.warning("rollup_flush_failed", error=repr(exc))
+
+
+def verdict_increments(before: tuple[bool, str] | None, after: tuple[bool, str]) -> dict[str, int]:
     """Counter changes when a session's verdict goes from ``before`` to ``after``."""
     changes: dict[str, int] = {}
     for verdict, sign in ((before, -1), (after, 1)):

@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import orjson
@@ -49,8 +49,10 @@ def _groups(rows: list[HourlyRollup], attribute: str) -> list[GroupFigures]:
         s[1] += r.analyzed
         s[2] += r.bots
     ordered = sorted(sums.items(), key=lambda kv: -kv[1][0])[:50]
-    return [GroupFigures(key=k, sessions=s, analyzed=a, bots=b, bot_rate=_rate(b, a))
-            for k, (s, a, b) in ordered]
+    return [
+        GroupFigures(key=k, sessions=s, analyzed=a, bots=b, bot_rate=_rate(b, a))
+        for k, (s, a, b) in ordered
+    ]
 
 
 def row_of(session: Session) -> SessionRow:
@@ -83,7 +85,7 @@ async def overview(
         raise BadRequest("'since' must be before 'until'.")
     repo = DashboardRepository(db)
     rows = await repo.rollups(hour_of(since), until, survey_id, platform)
-    granularity = "hour" if until - since <= dt.timedelta(days=7) else "day"
+    granularity: Literal["hour", "day"] = "hour" if until - since <= dt.timedelta(days=7) else "day"
     series: dict[dt.datetime, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     totals = dict.fromkeys(COUNTERS, 0)
     risks = dict.fromkeys(RISK_COLUMNS, 0)
@@ -163,11 +165,13 @@ def _summary(decoded: codec.DecodedEvents) -> EventSummary:
     marks = decoded.labels.get("mark", ())
     if page is not None:
         for t, mark, phase in zip(page["t"], page["mark"], page["phase"], strict=True):
-            pages.append({
-                "t": float(t),
-                "mark": marks[mark] if 0 <= mark < len(marks) else None,
-                "phase": ("shown", "submitted")[int(phase)],
-            })
+            pages.append(
+                {
+                    "t": float(t),
+                    "mark": marks[mark] if 0 <= mark < len(marks) else None,
+                    "phase": ("shown", "submitted")[int(phase)],
+                }
+            )
     return EventSummary(
         total=sum(by_type.values()),
         by_type=by_type,

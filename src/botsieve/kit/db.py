@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from botsieve.kit import sqlite_inline  # noqa: F401  (registers the sqlite+inline dialect)
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -65,9 +67,9 @@ async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterato
 transaction = contextlib.asynccontextmanager(session_scope)
 
 
-def dialect_insert(db: AsyncSession, table: Any) -> Any:
-    """An INSERT that knows ON CONFLICT for the database in use."""
-    if db.get_bind().dialect.name == "postgresql":
+def dialect_insert(dialect_name: str, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT for the named database."""
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(table)

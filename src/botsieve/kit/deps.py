@@ -6,23 +6,31 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from botsieve.kit.db import transaction
 from botsieve.kit.state import AppState
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    # async on purpose: FastAPI runs plain-def dependencies in a thread pool, a hop per request.
     state: AppState = request.app.state.botsieve
     return state
 
 
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
-    async with transaction(get_state(request).sessionmaker) as session:
+    async with transaction(request.app.state.botsieve.sessionmaker) as session:
         yield session
+
+
+async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
+    """A plain connection in a transaction, for the ingestion hot path (no ORM session)."""
+    async with request.app.state.botsieve.db_engine.begin() as conn:
+        yield conn
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
 # "function" scope: the transaction commits before the response is sent, so an acknowledgement
 # always means the data is stored.
 DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
+ConnDep = Annotated[AsyncConnection, Depends(get_connection, scope="function")]

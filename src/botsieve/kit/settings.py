@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'botsieve.db').resolve()}"
+        return f"sqlite+inline:///{(self.data_dir / 'botsieve.db').resolve()}"
 
     @property
     def is_sqlite(self) -> bool:

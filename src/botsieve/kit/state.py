@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from botsieve.auth.service import KeyVerifier
+from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.settings import Settings
 
@@ -21,6 +22,7 @@ class AppState:
     sessionmaker: async_sessionmaker[AsyncSession]
     limiter: RateLimiter
     keys: KeyVerifier
+    counters: CounterBuffer
     model: Any
     redis: Redis | None = None
     demo_publishable_key: str | None = None

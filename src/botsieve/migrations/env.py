@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from botsieve.kit import sqlite_inline  # noqa: F401  (registers sqlite+inline)
 from botsieve.models import Base
 
 target_metadata = Base.metadata

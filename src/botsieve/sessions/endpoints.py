@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import TypeAdapter, ValidationError
 
-from botsieve.auth.deps import AnyKey, SecretKey, authenticate
+from botsieve.auth.deps import BearerCredentials, SecretKey, authenticate
 from botsieve.kit.body import parse_json_object, read_body
 from botsieve.kit.clientip import client_ip, hash_ip
-from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.deps import ConnDep, DbDep, StateDep
 from botsieve.kit.errors import ValidationFailed, problems_from_pydantic
 from botsieve.kit.text import StorableText
 from botsieve.sessions import service
@@ -45,15 +45,20 @@ EVENTS_BODY_DOC: dict[str, Any] = {
 async def create_session(
     body: SessionCreate,
     request: Request,
-    principal: AnyKey,
     state: StateDep,
-    db: DbDep,
+    conn: ConnDep,
+    credentials: BearerCredentials,
     idempotency_key: Annotated[StorableText | None, Header(max_length=128)] = None,
 ) -> SessionCreated:
     """Start a session. The reply's token lets the browser write this session's events."""
+    principal = await authenticate(
+        request, state, conn, credentials.credentials if credentials else None
+    )
     settings = state.settings
     ip_hash = hash_ip(client_ip(request, settings.trusted_proxies), settings.ip_salt)
-    return await service.create_session(db, settings, principal, body, ip_hash, idempotency_key)
+    return await service.create_session(
+        conn, settings, state.counters, principal, body, ip_hash, idempotency_key
+    )
 
 
 def _batch_from(doc: dict[str, Any]) -> EventBatchIn:
@@ -83,7 +88,7 @@ async def post_events(
     session_id: uuid.UUID,
     request: Request,
     state: StateDep,
-    db: DbDep,
+    conn: ConnDep,
     x_session_token: Annotated[str | None, Header()] = None,
 ) -> EventsAccepted:
     """Store a batch of events. Answers 202 only once they are committed.
@@ -95,10 +100,12 @@ async def post_events(
     doc = parse_json_object(request, await read_body(request, settings.max_body_bytes))
     authorization = request.headers.get("authorization", "")
     presented = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
-    principal = await authenticate(request, state, db, presented or doc.get("key"))
+    principal = await authenticate(request, state, conn, presented or doc.get("key"))
     batch = _batch_from(doc)
     token = x_session_token or batch.token
-    return await service.ingest_events(db, settings, principal, session_id, token, batch)
+    return await service.ingest_events(
+        conn, settings, state.counters, principal, session_id, token, batch
+    )
 
 
 @router.get("/sessions/{session_id}/status", response_model=SessionStatus)

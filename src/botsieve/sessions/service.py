@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from botsieve.auth.schemas import Principal
-from botsieve.dashboard import rollups
+from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from botsieve.kit.metrics import EVENTS_INGESTED, SESSIONS_CREATED
 from botsieve.kit.settings import Settings
@@ -20,7 +20,7 @@ from botsieve.models import Session
 from botsieve.models.base import utcnow
 from botsieve.sessions import codec
 from botsieve.sessions.event_schema import MAX_BACKWARDS_MS
-from botsieve.sessions.repository import SessionRepository
+from botsieve.sessions.repository import SessionRepository, SessionWriter
 from botsieve.sessions.schemas import (
     EventBatchIn,
     EventsAccepted,
@@ -55,52 +55,57 @@ def device_signature(environment: dict[str, Any]) -> str | None:
 
 
 async def create_session(
-    db: AsyncSession,
+    conn: AsyncConnection,
     settings: Settings,
+    counters: CounterBuffer,
     principal: Principal,
     body: SessionCreate,
     ip_hash: str | None,
     idempotency_key: str | None = None,
 ) -> SessionCreated:
-    repo = SessionRepository(db)
+    repo = SessionWriter(conn)
     if idempotency_key:
         existing = await repo.idempotent_session(principal.key_id, idempotency_key)
-        if existing is not None:
-            session = await repo.get(existing)
-            if session is not None:
-                return _created(settings, session)
+        created = await repo.created(existing) if existing is not None else None
+        if created is not None:
+            return _created(settings, created.id, created.expires_at, created.status)
     now = utcnow()
-    session = await repo.add(
-        Session(
-            created_at=now,
-            updated_at=now,
-            expires_at=now + dt.timedelta(hours=settings.session_ttl_hours),
-            status="active",
-            platform=body.platform,
-            survey_id=body.survey_id,
-            respondent_id=body.respondent_id,
-            api_key_id=principal.key_id,
-            session_metadata=body.metadata,
-            environment=body.environment,
-            ip_hash=ip_hash,
-            device_signature=device_signature(body.environment),
-            event_count=0,
-            is_completed=False,
-        )
+    session_id = uuid.uuid4()
+    expires_at = now + dt.timedelta(hours=settings.session_ttl_hours)
+    await repo.insert(
+        {
+            "id": session_id,
+            "created_at": now,
+            "updated_at": now,
+            "expires_at": expires_at,
+            "status": "active",
+            "platform": body.platform,
+            "survey_id": body.survey_id,
+            "respondent_id": body.respondent_id,
+            "api_key_id": principal.key_id,
+            "metadata": body.metadata,
+            "environment": body.environment,
+            "ip_hash": ip_hash,
+            "device_signature": device_signature(body.environment),
+            "event_count": 0,
+            "is_completed": False,
+        }
     )
     if idempotency_key:
-        await repo.remember_idempotent(principal.key_id, idempotency_key, session.id)
-    await rollups.add(db, now, body.survey_id, body.platform, sessions=1)
+        await repo.remember_idempotent(principal.key_id, idempotency_key, session_id)
+    counters.record(now, body.survey_id, body.platform, sessions=1)
     SESSIONS_CREATED.labels(body.platform).inc()
-    return _created(settings, session)
+    return _created(settings, session_id, expires_at, "active")
 
 
-def _created(settings: Settings, session: Session) -> SessionCreated:
+def _created(
+    settings: Settings, session_id: uuid.UUID, expires_at: dt.datetime, status: str
+) -> SessionCreated:
     return SessionCreated(
-        session_id=session.id,
-        token=session_token(settings.secret, session.id),
-        expires_at=session.expires_at,
-        status=session.status,
+        session_id=session_id,
+        token=session_token(settings.secret, session_id),
+        expires_at=expires_at,
+        status=status,
     )
 
 
@@ -123,14 +128,15 @@ def check_event_order(events: Sequence[Any]) -> None:
 
 
 async def ingest_events(
-    db: AsyncSession,
+    conn: AsyncConnection,
     settings: Settings,
+    counters: CounterBuffer,
     principal: Principal,
     session_id: uuid.UUID,
     token: str | None,
     batch: EventBatchIn,
 ) -> EventsAccepted:
-    repo = SessionRepository(db)
+    repo = SessionWriter(conn)
     target = await repo.write_target(session_id)
     if target is None:
         raise NotFound(f"No session {session_id}.")
@@ -145,14 +151,12 @@ async def ingest_events(
     check_event_order(batch.events)
     count = len(batch.events)
     if not await repo.claim_batch(session_id, batch.batch_id, count):
-        current = await repo.get(session_id)
-        return EventsAccepted(
-            accepted=0, duplicate=True, event_count=current.event_count if current else 0
-        )
+        total = await repo.event_count(session_id)
+        return EventsAccepted(accepted=0, duplicate=True, event_count=total)
     rows = codec.encode_batch(batch.events)
     await repo.store_rows(session_id, rows)
     total = await repo.add_events(session_id, count)
-    await rollups.add(db, utcnow(), survey_id, platform, events=count)
+    counters.record(utcnow(), survey_id, platform, events=count)
     for row in rows:
         EVENTS_INGESTED.labels(row.event_type).inc(row.count)
     return EventsAccepted(accepted=count, duplicate=False, event_count=total)
