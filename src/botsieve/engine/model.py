@@ -57,6 +57,7 @@ class Model:
             raise ValueError(f"model field 'coef' must have {2 * k + 1} numbers")
         self.coef_ = coef
         self.intercept_ = float(spec.get("intercept", 0.0))
+        self.feature_cap_ = float(spec.get("feature_cap", math.inf))
         cal = spec.get("calibration", {"a": 1.0, "b": PRIOR_LOGIT if k == 0 else 0.0})
         self.cal_a_ = float(cal.get("a", 1.0))
         self.cal_b_ = float(cal.get("b", 0.0))
@@ -88,7 +89,10 @@ class Model:
         c = self.coef_
         own = d[..., :k] * c[:k] + d[..., k : 2 * k] * c[k : 2 * k]
         shared = d[..., k : 2 * k] * c[2 * k]
-        return self.cal_a_ * (own + shared)
+        # No single feature may decide: each is held to ``feature_cap`` either way, so a
+        # verdict needs several independent lines of evidence (or proof).
+        capped = np.clip(own + shared, -self.feature_cap_, self.feature_cap_)
+        return self.cal_a_ * capped
 
     @property
     def base_logit(self) -> float:

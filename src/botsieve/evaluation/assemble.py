@@ -150,7 +150,7 @@ def web_sessions(
     out = []
     for lo in np.arange(0.0, t[-1] + chunk_ms / 2, chunk_ms):
         sel = (t >= lo) & (t < lo + chunk_ms)
-        if sel.sum() < 100:
+        if sel.sum() < 100 or (t[sel][-1] - t[sel][0]) < chunk_ms / 2:
             continue
         b = SessionBuilder(environment=human_environment(rng))
         b.moves(t[sel] - lo, x[sel], y[sel])

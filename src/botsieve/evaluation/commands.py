@@ -88,6 +88,9 @@ def register(app: typer.Typer) -> None:
         seed: int = 7,
         small: SmallOpt = False,
         leave_out: Annotated[bool, typer.Option(help="Also leave each bot family out.")] = True,
+        record: Annotated[
+            Path | None, typer.Option(help="Also write the figures here as the recorded baseline.")
+        ] = None,
     ) -> None:
         """Measure detection per bot family; print the table and write the report."""
         started = time.perf_counter()
@@ -95,4 +98,9 @@ def register(app: typer.Typer) -> None:
         typer.echo(report.table(result))
         command = f"botsieve eval --seed {seed}" + (" --small" if small else "")
         page = report.write(result, out, command)
+        if record is not None:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            figures = {k: v for k, v in result.items() if k != "curves"}
+            baseline = {"command": command, "seed": seed, "small": small, "figures": figures}
+            record.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
         typer.echo(f"{time.perf_counter() - started:.1f}s; report: {page}")

@@ -167,11 +167,17 @@ def naive_bot_environment(rng: np.random.Generator, leak: str) -> dict[str, Any]
     if leak == "webdriver":
         env["webdriver"] = True
     elif leak == "headless":
-        env["userAgent"] = ua.replace("Chrome/", "HeadlessChrome/")
+        env["userAgent"] = _CHROME.format(os="X11; Linux x86_64", v=124).replace(
+            "Chrome/", "HeadlessChrome/"
+        )
+        env["appVersion"] = env["userAgent"].removeprefix("Mozilla/")
+        env["worker"]["userAgent"] = env["userAgent"]
     elif leak == "globals":
         env["automationGlobals"] = ["cdc_adoQpoasnfa76pfcZLmcfl_Array"]
     elif leak == "worker":
-        env["worker"]["userAgent"] = ua.replace("Windows NT 10.0; Win64; x64", "X11; Linux x86_64")
+        env["worker"]["userAgent"] = _CHROME.format(os="X11; Linux x86_64", v=124)
+        if env["worker"]["userAgent"] == ua:
+            env["worker"]["userAgent"] = _FIREFOX.format(os="X11; Linux x86_64", v=124)
     elif leak == "software_gpu":
         env["webgl"] = {"vendor": "Google Inc.", "renderer": "Google SwiftShader"}
         env["plugins"] = {"count": 0, "names": []}

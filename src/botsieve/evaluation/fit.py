@@ -18,9 +18,10 @@ import numpy as np
 from botsieve.engine.detectors import feature_sides
 from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
-L2 = 1.0
+L2 = 10.0
 TARGET_FPR = 0.003
 HUMAN_MARGIN = 0.25
+FEATURE_CAP = 2.5
 MIN_THRESHOLD = 0.5
 PROOF_PROBABILITY = 0.995
 
@@ -140,7 +141,12 @@ def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
     k = len(ts.names)
     nonneg = np.r_[np.zeros(k, dtype=bool), np.ones(k + 1, dtype=bool)]
     coef, intercept = fit_logistic(Z, ts.y.astype(float), ts.weight, l2, nonneg)
-    spec.update(coef=coef.tolist(), intercept=intercept, calibration={"a": 1.0, "b": 0.0})
+    spec.update(
+        coef=coef.tolist(),
+        intercept=intercept,
+        calibration={"a": 1.0, "b": 0.0},
+        feature_cap=FEATURE_CAP,
+    )
     return spec
 
 

@@ -40,11 +40,11 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
 
 
 def table(result: dict[str, Any]) -> str:
-    head = f"{'':28} {'family':14}" + "".join(f"{label:>13}" for _, label in COLUMNS)
+    head = f"{'':28} {'family':14}" + "".join(f"{label:>15}" for _, label in COLUMNS)
     lines = [head]
     for section, family, figs in rows(result):
         lines.append(
-            f"{section:28} {family:14}" + "".join(f"{_fmt(k, figs[k]):>13}" for k, _ in COLUMNS)
+            f"{section:28} {family:14}" + "".join(f"{_fmt(k, figs[k]):>15}" for k, _ in COLUMNS)
         )
     lines.append(
         f"people: {result['humans']} sessions; shipped thresholds per fold: "

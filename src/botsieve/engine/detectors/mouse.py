@@ -132,7 +132,9 @@ def mouse_features(
         same2 = same_v[1:] & same_v[:-1]
         d2v = np.diff(dv)[same2]
         denom = float(np.abs(dv_in).mean())
-        out["mouse_jerk_ratio"] = float(np.abs(d2v).mean() / denom) if denom > 0 else 0.0
+        out["mouse_jerk_ratio"] = (
+            float(np.abs(d2v).mean() / denom) if denom > 0 and d2v.size else 0.0
+        )
 
     # Where in the stroke the peak speed falls (0 start .. 1 end).
     peak_v = np.maximum.reduceat(v, starts_pos)

@@ -1,0 +1,134 @@
+"""The entry point, with the shipped model artefact."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from botsieve.engine import analyze, load_model
+from botsieve.engine.detectors import learned_feature_names
+from botsieve.engine.summary import risk_level
+from botsieve.engine.types import SessionInput
+from botsieve.engine.vocab import RISK_LEVELS
+from botsieve.evaluation.environments import naive_bot_environment
+from tests.engine.sessions import bot_session, hand_session, straight_session
+
+ARTIFACT = Path(__file__).resolve().parents[2] / "src/botsieve/analysis/artifacts/model.json"
+MODEL = load_model(json.loads(ARTIFACT.read_text()))
+
+
+def test_shipped_artefact_matches_the_detectors() -> None:
+    spec = json.loads(ARTIFACT.read_text())
+    assert spec["features"] == list(learned_feature_names())
+    assert 0.5 <= spec["threshold"] < 1.0
+    assert spec["version"].startswith("lr1-")
+
+
+def test_result_has_every_field_the_service_stores() -> None:
+    r = analyze(hand_session(0), MODEL)
+    d = r.to_dict()
+    assert set(d) == {
+        "is_bot",
+        "bot_probability",
+        "confidence_score",
+        "risk_level",
+        "method_scores",
+        "analysis_summary",
+        "model_version",
+        "event_count",
+        "processing_time_ms",
+        "quality_flags",
+    }
+    assert set(d["method_scores"]) == {
+        "environment",
+        "provenance",
+        "mouse",
+        "keystroke",
+        "tempo",
+        "cross_session",
+    }
+    assert 0.0 <= r.bot_probability <= 1.0 and 0.0 <= r.confidence_score <= 1.0
+    assert r.model_version == MODEL.version
+    assert r.event_count == hand_session(0).event_count
+    assert all(np.isfinite(v) for v in r.features.values())
+    json.dumps(d)
+
+
+def test_same_events_same_answer() -> None:
+    a, b = analyze(hand_session(3), MODEL), analyze(hand_session(3), MODEL)
+    assert a.bot_probability == b.bot_probability
+    assert a.to_dict()["method_scores"] == b.to_dict()["method_scores"]
+
+
+def test_hand_like_sessions_score_below_every_zoo_bot() -> None:
+    """Generated "hands" are not people (real people are measured in tests/evaluation, from
+    the corpus), but they must still look less like bots than any bot does."""
+    hands = [analyze(hand_session(s), MODEL).bot_probability for s in range(3)]
+    bots = [
+        analyze(bot_session(f, np.random.default_rng(s)), MODEL).bot_probability
+        for f in ("scripted", "bezier", "windmouse", "humanised", "llm_agent")
+        for s in range(2)
+    ]
+    assert max(hands) < min(bots)
+
+
+@pytest.mark.parametrize("family", ["scripted", "bezier", "windmouse", "humanised", "llm_agent"])
+def test_zoo_bots_are_flagged(family: str) -> None:
+    r = analyze(bot_session(family, np.random.default_rng(1234)), MODEL)
+    assert r.is_bot, r.analysis_summary
+    assert r.analysis_summary.startswith("Likely a bot")
+
+
+def test_the_spec_failure_case_is_caught_with_reasons() -> None:
+    r = analyze(straight_session(7), MODEL)
+    assert r.is_bot and r.risk_level in ("high", "critical")
+    codes = {x.code for m in r.method_scores.values() for x in m.reasons}
+    assert codes & {"straight_strokes", "constant_speed", "clicks_at_centre", "uniform_holds"}
+
+
+def test_proof_overrides_the_model() -> None:
+    s = dataclasses.replace(
+        hand_session(0), environment=naive_bot_environment(np.random.default_rng(0), "webdriver")
+    )
+    r = analyze(s, MODEL)
+    assert r.bot_probability >= 0.995 and r.risk_level == "critical"
+    assert r.method_scores["environment"].weight == 1.0
+    assert r.analysis_summary.startswith("Automation proven")
+
+
+def test_careless_signals_are_flags_not_probability() -> None:
+    s = hand_session(1)
+    vis = {
+        "t": np.array([2000.0, 150000.0]),
+        "state": np.array([1, 0]),
+        "trusted": np.ones(2, bool),
+    }
+    away = dataclasses.replace(s, events={**s.events, "visibilitychange": vis})
+    a, b = analyze(s, MODEL), analyze(away, MODEL)
+    assert "long_absence" in b.quality_flags and "long_absence" not in a.quality_flags
+    assert a.bot_probability == b.bot_probability
+
+
+def test_no_events_at_all_is_a_quality_flag() -> None:
+    r = analyze(SessionInput(events={}), MODEL)
+    assert "no_interaction" in r.quality_flags
+    assert not r.is_bot
+
+
+def test_without_a_model_only_rules_speak() -> None:
+    assert analyze(hand_session(0)).bot_probability < 0.1
+
+
+@given(st.lists(st.floats(0, 1), min_size=2, max_size=20), st.floats(0.5, 0.98))
+def test_risk_level_is_monotone_in_probability(ps: list[float], threshold: float) -> None:
+    from botsieve.engine.model import default_risk_edges
+
+    edges = default_risk_edges(threshold)
+    ranks = [RISK_LEVELS.index(risk_level(p, edges)) for p in sorted(ps)]
+    assert ranks == sorted(ranks)
