@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.factories import SESSION_BODY, mixed_events, mouse_path
+from tests.factories import SESSION_BODY, mouse_path
 from tests.live_server import LiveServer
 
 from bench import seed
@@ -121,6 +121,32 @@ def ingestion(server: LiveServer, key: str, seconds: int, events: int) -> dict[s
     return result
 
 
+def survey_batch(start_t: float, index: int) -> list[dict[str, Any]]:
+    """100 events as a survey page sends them: mostly pointer moves, some typing and clicks."""
+    moves = mouse_path(80, start_t=start_t)
+    t = moves[-1]["t"]
+    rest: list[dict[str, Any]] = []
+    for kind, extra in (
+        ("mousedown", {"x": 10, "y": 20, "button": 0}),
+        ("mouseup", {"x": 10, "y": 20, "button": 0}),
+        ("click", {"x": 10, "y": 20, "dx": 3.5, "dy": -2.0, "w": 120, "h": 32}),
+        ("wheel", {"dx": 0, "dy": 100}),
+        ("scroll", {"x": 0, "y": 400}),
+    ):
+        t += 30
+        rest.append({"type": kind, "t": t, **extra})
+    for _ in range(6):
+        t += 90
+        rest.append({"type": "keydown", "t": t, "key": "letter", "pos": 30})
+        t += 80
+        rest.append({"type": "keyup", "t": t, "key": "letter", "pos": 30})
+    t += 10
+    rest.append({"type": "input", "t": t, "input_type": "insertText", "delta": 1, "field": "q2"})
+    rest.append({"type": "page", "t": t + 5, "mark": f"Q{index // 10}", "phase": "shown"})
+    rest.append({"type": "focus", "t": t + 6, "target": "q2"})
+    return moves + rest
+
+
 def analysis(server: LiveServer, key: str, repeats: int = 60) -> dict[str, Any]:
     """Latency of /analyze on a stored session of 10,000 events."""
     with httpx.Client(
@@ -129,7 +155,7 @@ def analysis(server: LiveServer, key: str, repeats: int = 60) -> dict[str, Any]:
         sid = _sessions(client, 1)[0]
         t = 0.0
         for i in range(100):
-            batch = mouse_path(79, start_t=t) + mixed_events(start_t=t + 79 * 16.7)
+            batch = survey_batch(t, i)
             t = batch[-1]["t"] + 20
             response = client.post(
                 f"/api/v1/detection/sessions/{sid}/events",

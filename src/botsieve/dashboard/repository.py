@@ -5,31 +5,45 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy import Row, Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.models import HourlyRollup, Session
+
+COUNTERS = (
+    "sessions",
+    "events",
+    "analyzed",
+    "bots",
+    "risk_low",
+    "risk_medium",
+    "risk_high",
+    "risk_critical",
+)
 
 
 class DashboardRepository:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
 
-    async def rollups(
+    async def rollup_sums(
         self,
+        group_by: str,
         since: dt.datetime,
         until: dt.datetime,
         survey_id: str | None,
         platform: str | None,
-    ) -> list[HourlyRollup]:
-        query = select(HourlyRollup).where(
-            HourlyRollup.bucket >= since, HourlyRollup.bucket < until
-        )
+    ) -> list[Row[Any]]:
+        """Counter sums per ``group_by`` (bucket, survey_id or platform), summed in SQL."""
+        key = getattr(HourlyRollup, group_by)
+        query = select(
+            key.label("key"), *[func.sum(getattr(HourlyRollup, c)).label(c) for c in COUNTERS]
+        ).where(HourlyRollup.bucket >= since, HourlyRollup.bucket < until)
         if survey_id:
             query = query.where(HourlyRollup.survey_id == survey_id)
         if platform:
             query = query.where(HourlyRollup.platform == platform)
-        return list(await self.db.scalars(query))
+        return list(await self.db.execute(query.group_by(key)))
 
     async def latest_with_risk(
         self, risk: str, limit: int, survey_id: str | None, platform: str | None

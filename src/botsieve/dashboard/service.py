@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import numpy as np
 import orjson
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis.service import result_history
@@ -27,8 +28,8 @@ from botsieve.dashboard.schemas import (
     Totals,
 )
 from botsieve.kit.errors import BadRequest
-from botsieve.models import HourlyRollup, Session
-from botsieve.models.base import utcnow
+from botsieve.models import Session
+from botsieve.models.base import as_utc, utcnow
 from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 from botsieve.sessions.service import get_session, status_of
@@ -41,17 +42,17 @@ def _rate(bots: int, analyzed: int) -> float:
     return round(bots / analyzed, 4) if analyzed else 0.0
 
 
-def _groups(rows: list[HourlyRollup], attribute: str) -> list[GroupFigures]:
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in rows:
-        s = sums[getattr(r, attribute)]
-        s[0] += r.sessions
-        s[1] += r.analyzed
-        s[2] += r.bots
-    ordered = sorted(sums.items(), key=lambda kv: -kv[1][0])[:50]
+def _groups(rows: list[Row[Any]]) -> list[GroupFigures]:
+    ordered = sorted(rows, key=lambda r: -r.sessions)[:50]
     return [
-        GroupFigures(key=k, sessions=s, analyzed=a, bots=b, bot_rate=_rate(b, a))
-        for k, (s, a, b) in ordered
+        GroupFigures(
+            key=r.key,
+            sessions=r.sessions,
+            analyzed=r.analyzed,
+            bots=r.bots,
+            bot_rate=_rate(r.bots, r.analyzed),
+        )
+        for r in ordered
     ]
 
 
@@ -84,21 +85,22 @@ async def overview(
     if since >= until:
         raise BadRequest("'since' must be before 'until'.")
     repo = DashboardRepository(db)
-    rows = await repo.rollups(hour_of(since), until, survey_id, platform)
+    scope = (hour_of(since), until, survey_id, platform)
+    hourly = await repo.rollup_sums("bucket", *scope)
     granularity: Literal["hour", "day"] = "hour" if until - since <= dt.timedelta(days=7) else "day"
     series: dict[dt.datetime, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     totals = dict.fromkeys(COUNTERS, 0)
     risks = dict.fromkeys(RISK_COLUMNS, 0)
-    for r in rows:
-        bucket = r.bucket if granularity == "hour" else r.bucket.replace(hour=0)
-        point = series[bucket]
+    for r in hourly:
+        bucket = hour_of(as_utc(r.key))
+        point = series[bucket if granularity == "hour" else bucket.replace(hour=0)]
         for i, name in enumerate(COUNTERS):
             point[i] += getattr(r, name)
             totals[name] += getattr(r, name)
         for risk, column in RISK_COLUMNS.items():
             risks[risk] += getattr(r, column)
     this_hour = hour_of(now)
-    recent_events = sum(r.events for r in rows if r.bucket == this_hour)
+    recent_events = sum(r.events for r in hourly if hour_of(as_utc(r.key)) == this_hour)
     elapsed = max(1.0, (now - this_hour).total_seconds())
     high_risk: list[Session] = []
     for risk in HIGH_RISK:
@@ -118,8 +120,8 @@ async def overview(
             SeriesPoint(bucket=b, **dict(zip(COUNTERS, v, strict=True)))
             for b, v in sorted(series.items())
         ],
-        by_survey=_groups(rows, "survey_id"),
-        by_platform=_groups(rows, "platform"),
+        by_survey=_groups(await repo.rollup_sums("survey_id", *scope)),
+        by_platform=_groups(await repo.rollup_sums("platform", *scope)),
         latest_high_risk=[row_of(s) for s in high_risk[:10]],
     )
 

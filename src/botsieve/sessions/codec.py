@@ -48,12 +48,6 @@ def _shuffle(column: np.ndarray) -> bytes:
     return raw.reshape(-1, column.dtype.itemsize).T.tobytes()
 
 
-def _unshuffle(raw: bytes, dtype: Any, count: int) -> np.ndarray:
-    itemsize = np.dtype(dtype).itemsize
-    planes = np.frombuffer(raw, dtype=np.uint8).reshape(itemsize, count)
-    return np.ascontiguousarray(planes.T).view(dtype).reshape(count)
-
-
 def _vocab_code(field: str, value: str) -> int:
     codes = _VOCAB_CODES[field]
     # Unknown input types are kept as "other"; the other vocabularies are closed by validation.
@@ -111,30 +105,14 @@ def encode_batch(events: Iterable[Any]) -> list[EncodedRow]:
     ]
 
 
-def decode_row(event_type: str, count: int, blob: bytes) -> tuple[dict[str, np.ndarray], dict]:
-    """Columns of one stored row, and its string tables (row-local string codes)."""
+def _payload(blob: bytes) -> tuple[bytes, int, dict[str, list[str]]]:
+    """The decompressed payload, where its columns start, and its string tables."""
     if not blob or blob[0] != FORMAT_VERSION:
         raise ValueError(f"unknown event storage format {blob[:1]!r}")
     payload = zlib.decompress(blob[1:])
     (header_len,) = struct.unpack_from("<H", payload)
-    offset = 2 + header_len
-    header = json.loads(payload[2:offset]) if header_len else {}
-    columns: dict[str, np.ndarray] = {}
-    for field, kind in FIELDS[event_type]:
-        dtype = _STORED_DTYPE[kind]
-        size = np.dtype(dtype).itemsize * count
-        stored = _unshuffle(payload[offset : offset + size], dtype, count)
-        offset += size
-        if kind == "f":
-            ints = np.cumsum(stored, dtype=np.int32)
-            values = ints.astype(np.float64) / 10.0
-            values[ints == MISSING_NUMBER] = np.nan
-            columns[field] = values
-        elif kind == "b":
-            columns[field] = stored.astype(bool)
-        else:
-            columns[field] = stored.astype(np.int64)
-    return columns, header
+    start = 2 + header_len
+    return payload, start, json.loads(payload[2:start]) if header_len else {}
 
 
 @dataclass
@@ -143,29 +121,90 @@ class DecodedEvents:
     labels: dict[str, tuple[str, ...]]
 
 
+class _TypeRows:
+    """The rows of one event type, decoded together: one numpy pass per field, not per row.
+
+    Each row's column is stored as ``itemsize`` byte planes; plane ``j`` of every row is joined
+    into one buffer, so the whole type unshuffles at once. Delta-encoded fields restart at each
+    row, which one cumulative sum corrects by subtracting each row's running total at its start.
+    """
+
+    def __init__(self, event_type: str) -> None:
+        self.fields = FIELDS[event_type]
+        self.counts: list[int] = []
+        self.planes: dict[str, list[list[bytes]]] = {
+            f: [[] for _ in range(np.dtype(_STORED_DTYPE[k]).itemsize)] for f, k in self.fields
+        }
+        # Per string field: per row, that row's table already mapped to session-wide codes.
+        self.remaps: dict[str, list[np.ndarray | None]] = {
+            f: [] for f, k in self.fields if k == "s"
+        }
+
+    def add(self, count: int, blob: bytes, strings: dict[str, dict[str, int]]) -> None:
+        payload, offset, header = _payload(blob)
+        self.counts.append(count)
+        for field, kind in self.fields:
+            planes = self.planes[field]
+            for plane in planes:
+                plane.append(payload[offset : offset + count])
+                offset += count
+            if kind == "s":
+                table = header.get(field)
+                index = strings.setdefault(field, {})
+                self.remaps[field].append(
+                    None
+                    if table is None
+                    else np.array([index.setdefault(v, len(index)) for v in table], np.int64)
+                )
+
+    def columns(self) -> dict[str, np.ndarray]:
+        counts = np.array(self.counts, dtype=np.int64)
+        total = int(counts.sum())
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        out: dict[str, np.ndarray] = {}
+        for field, kind in self.fields:
+            dtype = _STORED_DTYPE[kind]
+            planes = [np.frombuffer(b"".join(p), dtype=np.uint8) for p in self.planes[field]]
+            stored = np.ascontiguousarray(np.stack(planes, axis=1)).view(dtype).reshape(total)
+            if kind == "f":
+                running = np.cumsum(stored, dtype=np.int32)
+                before = np.where(starts > 0, running[starts - 1], 0).astype(np.int32)
+                ints = running - np.repeat(before, counts)
+                values = ints.astype(np.float64) / 10.0
+                values[ints == MISSING_NUMBER] = np.nan
+                out[field] = values
+            elif kind == "b":
+                out[field] = stored.astype(bool)
+            elif kind == "s":
+                out[field] = self._session_codes(field, stored, counts)
+            else:
+                out[field] = stored.astype(np.int64)
+        return out
+
+    def _session_codes(self, field: str, local: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        remaps = self.remaps[field]
+        tables = [r if r is not None else np.zeros(0, np.int64) for r in remaps]
+        offsets = np.concatenate([[0], np.cumsum([len(t) for t in tables])[:-1]])
+        combined = np.concatenate([*tables, np.array([-1], np.int64)])
+        missing = local == MISSING_STRING
+        position = local.astype(np.int64) + np.repeat(offsets, counts)
+        return np.where(missing, -1, combined[np.where(missing, len(combined) - 1, position)])
+
+
 def decode_session(rows: Iterable[tuple[str, int, bytes]]) -> DecodedEvents:
     """All of a session's rows as the engine's columns: per type, sorted by ``t``.
 
     Free-form strings get session-wide codes in first-seen order; the strings are in ``labels``.
     """
-    parts: dict[str, list[dict[str, np.ndarray]]] = {}
-    global_strings: dict[str, dict[str, int]] = {}
+    by_type: dict[str, _TypeRows] = {}
+    strings: dict[str, dict[str, int]] = {}
     for event_type, count, blob in rows:
-        columns, header = decode_row(event_type, count, blob)
-        for field, table in header.items():
-            index = global_strings.setdefault(field, {})
-            remap = np.array([index.setdefault(s, len(index)) for s in table], dtype=np.int64)
-            local = columns[field]
-            missing = local == MISSING_STRING
-            columns[field] = np.where(missing, -1, remap[np.where(missing, 0, local)])
-        for field, kind in FIELDS[event_type]:
-            if kind == "s" and field not in header:
-                columns[field] = np.full(count, -1, dtype=np.int64)
-        parts.setdefault(event_type, []).append(columns)
+        if event_type not in by_type:
+            by_type[event_type] = _TypeRows(event_type)
+        by_type[event_type].add(count, blob, strings)
     events: dict[str, dict[str, np.ndarray]] = {}
-    for event_type, chunks in parts.items():
-        merged = {f: np.concatenate([c[f] for c in chunks]) for f in chunks[0]}
+    for event_type, group in by_type.items():
+        merged = group.columns()
         order = np.argsort(merged["t"], kind="stable")
         events[event_type] = {f: v[order] for f, v in merged.items()}
-    labels = {field: tuple(index) for field, index in global_strings.items()}
-    return DecodedEvents(events, labels)
+    return DecodedEvents(events, {field: tuple(index) for field, index in strings.items()})
