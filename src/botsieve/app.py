@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,8 +19,10 @@ from botsieve.analysis.endpoints import router as analysis_router
 from botsieve.analysis.service import complete_session
 from botsieve.auth.cors import KeyOriginCORSMiddleware
 from botsieve.auth.service import KeyVerifier, ensure_stored_key
+from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
@@ -128,11 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(collector_router)
     app.include_router(_api_router())
-    if importlib.util.find_spec("botsieve.demo.endpoints") is not None:
-        from botsieve.demo.endpoints import router as demo_router
-
-        app.include_router(demo_router, prefix="/demo", include_in_schema=False)
+    app.include_router(demo_router, prefix="/demo", include_in_schema=False)
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(RequestContextMiddleware)
     _document_raw_bodies(app)

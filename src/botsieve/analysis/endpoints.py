@@ -18,13 +18,17 @@ router = APIRouter(prefix="/detection", tags=["detection"])
 @router.post("/sessions/{session_id}/analyze", response_model=AnalysisOut)
 async def analyze(session_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbDep) -> AnalysisOut:
     """Run the detection engine on the session's events; the result is stored and returned."""
-    return await service.analyze_session(db, state.model, state.counters, session_id)
+    result = await service.analyze_session(db, state.model, state.counters, session_id)
+    state.notify("analysis_complete", service.announcement(result))
+    return result
 
 
 @router.post("/sessions/{session_id}/complete", response_model=AnalysisOut)
 async def complete(session_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbDep) -> AnalysisOut:
     """Mark the session done (the respondent finished) and analyse it."""
-    return await service.complete_session(db, state.model, state.counters, session_id)
+    result = await service.complete_session(db, state.model, state.counters, session_id)
+    state.notify("analysis_complete", service.announcement(result))
+    return result
 
 
 @router.get("/sessions/{session_id}/result", response_model=AnalysisOut)

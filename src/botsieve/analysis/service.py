@@ -99,6 +99,18 @@ async def complete_session(
     return await analyze_session(db, model, counters, session_id)
 
 
+def announcement(result: AnalysisOut) -> dict[str, Any]:
+    """What live listeners are told of a finished analysis."""
+    return {
+        "session_id": str(result.session_id),
+        "is_bot": result.is_bot,
+        "bot_probability": result.bot_probability,
+        "risk_level": result.risk_level,
+        "model_version": result.model_version,
+        "analysis_summary": result.analysis_summary,
+    }
+
+
 async def latest_result(db: AsyncSession, session_id: uuid.UUID) -> AnalysisOut | None:
     row = await AnalysisRepository(db).latest(session_id)
     return to_out(session_id, row) if row else None

@@ -15,6 +15,13 @@ from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.settings import Settings
 
 
+Notify = Callable[[str, dict[str, Any]], None]
+
+
+def _nobody_listens(event: str, payload: dict[str, Any]) -> None:
+    return None
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -27,4 +34,8 @@ class AppState:
     redis: Redis | None = None
     demo_publishable_key: str | None = None
     demo_result: Callable[[str], Awaitable[dict[str, Any] | None]] | None = None
+    # Tells live listeners (dashboard sockets) what changed: session_updated, analysis_complete.
+    # Must not block: the realtime domain replaces it with a queue that delivers in the
+    # background, and coalesces bursts.
+    notify: Notify = _nobody_listens
     extras: dict[str, Any] = field(default_factory=dict)

@@ -19,7 +19,8 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    """Apply every branch of migrations (domains may add their own branch from the base)."""
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -56,9 +56,20 @@ async def create_session(
     )
     settings = state.settings
     ip_hash = hash_ip(client_ip(request, settings.trusted_proxies), settings.ip_salt)
-    return await service.create_session(
+    created = await service.create_session(
         conn, settings, state.counters, principal, body, ip_hash, idempotency_key
     )
+    state.notify(
+        "session_updated",
+        {
+            "session_id": str(created.session_id),
+            "survey_id": body.survey_id,
+            "platform": body.platform,
+            "status": created.status,
+            "event_count": 0,
+        },
+    )
+    return created
 
 
 def _batch_from(doc: dict[str, Any]) -> EventBatchIn:
@@ -103,9 +114,15 @@ async def post_events(
     principal = await authenticate(request, state, conn, presented or doc.get("key"))
     batch = _batch_from(doc)
     token = x_session_token or batch.token
-    return await service.ingest_events(
+    accepted = await service.ingest_events(
         conn, settings, state.counters, principal, session_id, token, batch
     )
+    if not accepted.duplicate:
+        state.notify(
+            "session_updated",
+            {"session_id": str(session_id), "event_count": accepted.event_count},
+        )
+    return accepted
 
 
 @router.get("/sessions/{session_id}/status", response_model=SessionStatus)

@@ -1,0 +1,1 @@
+"""Serves the browser collector's script-tag build to survey pages."""
