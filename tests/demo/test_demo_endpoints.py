@@ -32,7 +32,7 @@ async def test_demo_is_off_outside_development(client):
 
 
 async def test_demo_pages_carry_a_working_publishable_key(demo_client):
-    app, client = demo_client
+    _, client = demo_client
     page = await client.get("/demo/consent")
     assert page.status_code == 200
     config = json.loads(
