@@ -16,7 +16,8 @@ from botsieve.engine.detectors import learned_feature_names
 from botsieve.engine.summary import risk_level
 from botsieve.engine.types import SessionInput
 from botsieve.engine.vocab import RISK_LEVELS
-from botsieve.evaluation.environments import naive_bot_environment
+from botsieve.evaluation.builder import SessionBuilder
+from botsieve.evaluation.environments import human_environment, naive_bot_environment
 from tests.engine.sessions import bot_session, hand_session, straight_session
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "src/botsieve/analysis/artifacts/model.json"
@@ -132,3 +133,25 @@ def test_risk_level_is_monotone_in_probability(ps: list[float], threshold: float
     edges = default_risk_edges(threshold)
     ranks = [RISK_LEVELS.index(risk_level(p, edges)) for p in sorted(ps)]
     assert ranks == sorted(ranks)
+
+
+def test_a_phone_session_is_not_judged_by_desktop_habits() -> None:
+    """Touches, an on-screen keyboard (instant holds, autocorrected words) and no mouse."""
+    rng = np.random.default_rng(0)
+    env = human_environment(rng)
+    env["touch"] = {"maxTouchPoints": 5, "ontouchstart": True}
+    b = SessionBuilder(environment=env)
+    t = 1500.0
+    for i in range(12):
+        t += float(rng.lognormal(np.log(2500), 0.6))
+        b.add("touchstart", t, x=200.0 + i, y=300.0, id=0)
+        b.add("touchend", t + 90, x=200.0 + i, y=300.0, id=0)
+        b.add("click", t + 100, x=200.0 + i, y=300.0, button=0)
+        if i % 4 == 3:
+            press = t + 600 + np.cumsum(rng.uniform(150, 400, 30))
+            b.keys(press, press + 2.0, np.full(30, 7), np.full(30, -1))
+            b.add("input", press[-1] + 5, input_type=1, delta=12)
+    r = analyze(b.build(), MODEL)
+    assert np.isnan(r.features.get("key_hold_median", np.nan))
+    assert r.features["prov_text_without_keys"] == 0.0
+    assert not r.is_bot, r.analysis_summary

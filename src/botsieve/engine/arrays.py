@@ -27,6 +27,13 @@ def count(session: SessionInput, event_type: str) -> int:
     return len(column(session, event_type, "t"))
 
 
+def touch_only(session: SessionInput) -> bool:
+    """A phone or tablet session: touches and next to no pointer movement. Its keys come from
+    an on-screen keyboard (no real holds, whole words from autocorrect), so typing rhythm and
+    keyless text are not measured for it."""
+    return count(session, "touchstart") > 0 and count(session, "mousemove") < 20
+
+
 def median(a: np.ndarray, default: float = 0.0) -> float:
     return float(np.median(a)) if a.size else default
 

@@ -76,7 +76,6 @@ def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dic
     )
     result: dict[str, Any] = {
         "humans": int(human.sum()),
-        "human_people": None,
         "overall": overall,
         "families": per_family,
         "thresholds": main.thresholds,

@@ -13,7 +13,15 @@ from types import MappingProxyType
 
 import numpy as np
 
-from botsieve.engine.arrays import column, entropy, median, mode_share, robust_cv, share
+from botsieve.engine.arrays import (
+    column,
+    entropy,
+    median,
+    mode_share,
+    robust_cv,
+    share,
+    touch_only,
+)
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 from botsieve.engine.vocab import KEY_CLASSES
@@ -114,6 +122,8 @@ class KeystrokeDetector:
     )
 
     def extract(self, session: SessionInput) -> Evidence:
+        if touch_only(session):
+            return Evidence(features=dict.fromkeys(FEATURES, NAN), observed=False)
         f = keystroke_features(
             column(session, "keydown", "t"),
             column(session, "keydown", "key").astype(np.int64),

@@ -46,10 +46,6 @@ FEATURES = (
 )
 
 
-def _wrap(angle: np.ndarray) -> np.ndarray:
-    return (angle + np.pi) % (2 * np.pi) - np.pi
-
-
 def mouse_features(
     t: np.ndarray, x: np.ndarray, y: np.ndarray, click_t: np.ndarray
 ) -> dict[str, float]:
@@ -106,7 +102,11 @@ def mouse_features(
     mc = cid[moving]
     heading = np.arctan2(dy[mi], dx[mi])
     same = (mc[1:] == mc[:-1]) & (mi[1:] == mi[:-1] + 1)
-    turn = _wrap(np.diff(heading))[same]
+    # Signed angle between consecutive steps, from their cross and dot products.
+    ux, uy = dx[mi], dy[mi]
+    turn = np.arctan2(ux[:-1] * uy[1:] - uy[:-1] * ux[1:], ux[:-1] * ux[1:] + uy[:-1] * uy[1:])[
+        same
+    ]
     if turn.size >= 10:
         out["mouse_turn_mean_abs"] = float(np.abs(turn).mean())
         out["mouse_turn_zero_share"] = share(np.abs(turn) < 1e-3)

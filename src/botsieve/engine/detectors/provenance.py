@@ -13,14 +13,20 @@ from types import MappingProxyType
 
 import numpy as np
 
-from botsieve.engine.arrays import column, median, share
+from botsieve.engine.arrays import column, median, share, touch_only
 from botsieve.engine.arrays import mode_share as mode_share_of
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 from botsieve.engine.vocab import INPUT_TYPES, KEY_CLASSES
 
+# Composition (IMEs) and replacement (autocorrect, spelling fixes) legitimately insert text
+# without one key per character, so they are not counted as keyless text.
 _INSERT_CODES = np.array(
-    [i for i, name in enumerate(INPUT_TYPES) if name.startswith("insert")], dtype=np.int64
+    [
+        INPUT_TYPES.index(k)
+        for k in ("insertText", "insertFromPaste", "insertFromDrop", "insertLineBreak")
+    ],
+    dtype=np.int64,
 )
 _PASTE_CODES = np.array(
     [INPUT_TYPES.index("insertFromPaste"), INPUT_TYPES.index("insertFromDrop")], dtype=np.int64
@@ -99,6 +105,8 @@ class ProvenanceDetector:
         key_codes = column(session, "keydown", "key").astype(np.int64)
         typed = float(np.isin(key_codes, _TYPING_KEYS).sum())
         text_without_keys = max(0.0, (inserted - typed) / inserted) if inserted > 0 else 0.0
+        if touch_only(session):
+            text_without_keys = 0.0
         paste_share = pasted / inserted if inserted > 0 else 0.0
 
         dt = np.diff(move_t)

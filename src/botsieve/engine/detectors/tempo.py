@@ -61,7 +61,8 @@ class TempoDetector:
 
     def extract(self, session: SessionInput) -> Evidence:
         times = [column(session, k, "t") for k in ACTION_TYPES]
-        actions = np.sort(np.concatenate(times)) if times else np.zeros(0)
+        # Each input is sorted already: a stable sort merges sorted runs in linear time.
+        actions = np.sort(np.concatenate(times), kind="stable") if times else np.zeros(0)
         move_t = column(session, "mousemove", "t")
         page_t = column(session, "page", "t")
         start = float(page_t[0]) if page_t.size else 0.0
@@ -70,7 +71,7 @@ class TempoDetector:
             first = max(float(actions[0]) - start, 0.0) / 1000.0
             f["tempo_first_action_log_s"] = math.log1p(first)
         # Idle gaps between any two interactions (moves included).
-        everything = np.sort(np.r_[actions, move_t])
+        everything = np.sort(np.r_[actions, move_t], kind="stable")
         gaps = np.diff(everything)
         idle = gaps[gaps > IDLE_MS]
         span = float(everything[-1] - everything[0]) if everything.size > 1 else 0.0
