@@ -39,7 +39,10 @@ async def test_metrics_count_requests_events_and_analyses(client, admin):
     await send_events(client, admin, session, mouse_path(25))
     await client.post(f"/api/v1/detection/sessions/{session['session_id']}/analyze", headers=admin)
     text = (await client.get("/metrics")).text
-    assert 'botsieve_http_request_duration_seconds_bucket{le="0.1",method="POST",route="/api/v1/detection/sessions/{session_id}/events"}' in text
+    assert (
+        'botsieve_http_request_duration_seconds_bucket{le="0.1",method="POST",route="/api/v1/detection/sessions/{session_id}/events"}'
+        in text
+    )
     assert 'botsieve_events_ingested_total{event_type="mousemove"}' in text
     assert 'botsieve_sessions_created_total{platform="decipher"}' in text
     assert "botsieve_analyses_total{verdict=" in text

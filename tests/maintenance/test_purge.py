@@ -32,13 +32,13 @@ async def test_purge_deletes_only_sessions_past_retention(client, app, admin):
     async with transaction(maker) as db:
         assert await db.scalar(select(func.count()).select_from(Session)) == 1
         rows = await db.scalar(
-            select(func.count()).select_from(BehaviorData).where(
-                BehaviorData.session_id == uuid.UUID(old["session_id"])
-            )
+            select(func.count())
+            .select_from(BehaviorData)
+            .where(BehaviorData.session_id == uuid.UUID(old["session_id"]))
         )
         results = await db.scalar(
-            select(func.count()).select_from(DetectionResult).where(
-                DetectionResult.session_id == uuid.UUID(old["session_id"])
-            )
+            select(func.count())
+            .select_from(DetectionResult)
+            .where(DetectionResult.session_id == uuid.UUID(old["session_id"]))
         )
     assert rows == 0 and results == 0
