@@ -90,3 +90,23 @@ async def test_empty_session_can_still_be_analysed(client, admin):
     response = await client.post(f"{BASE}/{session['session_id']}/analyze", headers=admin)
     assert response.status_code == 200
     assert response.json()["event_count"] == 0
+
+
+async def test_a_replayed_path_is_found_across_sessions_of_a_survey(client, admin):
+    """A farm replays one recorded path in a second session: the second analysis says so."""
+    path = mouse_path(400)
+    first = await new_session(client, admin, survey_id="SV_farm")
+    await send_events(client, admin, first, path)
+    await client.post(f"{BASE}/{first['session_id']}/analyze", headers=admin)
+    shifted = [{**e, "t": e["t"] + 5000, "x": e["x"] + 40, "y": e["y"] - 25} for e in path]
+    second = await new_session(client, admin, survey_id="SV_farm")
+    await send_events(client, admin, second, shifted)
+    result = (await client.post(f"{BASE}/{second['session_id']}/analyze", headers=admin)).json()
+    codes = [r["code"] for r in result["method_scores"]["cross_session"]["reasons"]]
+    assert "replayed_path" in codes, result["method_scores"]["cross_session"]
+    # The same path in another survey is not compared.
+    elsewhere = await new_session(client, admin, survey_id="SV_other")
+    await send_events(client, admin, elsewhere, shifted)
+    other = (await client.post(f"{BASE}/{elsewhere['session_id']}/analyze", headers=admin)).json()
+    other_codes = [r["code"] for r in other["method_scores"]["cross_session"]["reasons"]]
+    assert "replayed_path" not in other_codes

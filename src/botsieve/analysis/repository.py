@@ -30,7 +30,9 @@ class AnalysisRepository:
         rows = await self.history(session_id, limit=1)
         return rows[0] if rows else None
 
-    async def set_verdict(self, session: Session, result: DetectionResult) -> None:
+    async def set_verdict(
+        self, session: Session, result: DetectionResult, signature: bytes | None
+    ) -> None:
         await self.db.execute(
             update(Session)
             .where(Session.id == session.id)
@@ -39,8 +41,23 @@ class AnalysisRepository:
                 bot_probability=result.bot_probability,
                 risk_level=result.risk_level,
                 analyzed_at=result.created_at,
+                trajectory_signature=signature,
             )
         )
+
+    async def recent_signatures(self, session: Session, limit: int) -> list[bytes]:
+        """Path signatures of the survey's latest other sessions (for replay detection)."""
+        rows = await self.db.scalars(
+            select(Session.trajectory_signature)
+            .where(
+                Session.survey_id == session.survey_id,
+                Session.id != session.id,
+                Session.trajectory_signature.is_not(None),
+            )
+            .order_by(Session.created_at.desc())
+            .limit(limit)
+        )
+        return [bytes(r) for r in rows if r is not None]
 
     async def sessions_sharing(self, session: Session) -> tuple[int, int]:
         """Other sessions of the survey with this session's device signature and IP hash."""

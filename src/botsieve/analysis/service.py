@@ -6,6 +6,7 @@ import time
 import uuid
 from typing import Any
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve import engine
@@ -19,17 +20,40 @@ from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 from botsieve.sessions.service import get_session
 
+# How many of the survey's latest sessions a path is compared with, to find replays.
+REPLAY_LOOKBACK = 300
+
+
+def _signature_bytes(session: engine.SessionInput) -> bytes | None:
+    signature = engine.session_signature(session)
+    return np.asarray(signature, dtype=np.float32).tobytes() if signature else None
+
+
+def _signatures(blobs: list[bytes]) -> np.ndarray:
+    usable = [b for b in blobs if len(b) == engine.SIGNATURE_DIM * 4]
+    if not usable:
+        return np.zeros((0, engine.SIGNATURE_DIM))
+    return (
+        np.frombuffer(b"".join(usable), dtype=np.float32)
+        .reshape(len(usable), -1)
+        .astype(np.float64)
+    )
+
 
 async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInput:
     rows = await SessionRepository(db).event_rows(session.id)
     decoded = codec.decode_session(rows)
-    same_device, same_ip = await AnalysisRepository(db).sessions_sharing(session)
+    repo = AnalysisRepository(db)
+    same_device, same_ip = await repo.sessions_sharing(session)
+    recent = await repo.recent_signatures(session, REPLAY_LOOKBACK)
     return engine.SessionInput(
         events=decoded.events,
         environment=session.environment or {},
         labels=decoded.labels,
         context=engine.CrossSessionContext(
-            same_device_sessions=same_device, same_ip_sessions=same_ip
+            same_device_sessions=same_device,
+            same_ip_sessions=same_ip,
+            trajectory_signatures=_signatures(recent),
         ),
     )
 
@@ -58,7 +82,8 @@ async def analyze_session(
 ) -> AnalysisOut:
     started = time.perf_counter()
     session = await get_session(db, session_id)
-    result = engine.analyze(await _engine_input(db, session), model)
+    engine_input = await _engine_input(db, session)
+    result = engine.analyze(engine_input, model)
     payload: dict[str, Any] = result.to_dict()
     row = DetectionResult(
         session_id=session.id,
@@ -82,7 +107,7 @@ async def analyze_session(
         else None
     )
     await repo.add(row)
-    await repo.set_verdict(session, row)
+    await repo.set_verdict(session, row, _signature_bytes(engine_input))
     changes = verdict_increments(before, (row.is_bot, row.risk_level))
     if changes:
         counters.record(session.created_at, session.survey_id, session.platform, **changes)
