@@ -14,7 +14,6 @@ from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.settings import Settings
 
-
 Notify = Callable[[str, dict[str, Any]], None]
 
 
