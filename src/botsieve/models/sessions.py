@@ -59,6 +59,7 @@ class Session(Base):
         Index("ix_sessions_is_bot_created", "is_bot", "created_at"),
         Index("ix_sessions_expires_at", "expires_at"),
         Index("ix_sessions_survey_respondent", "survey_id", "respondent_id"),
+        Index("ix_sessions_respondent", "respondent_id"),
         Index("ix_sessions_survey_ip", "survey_id", "ip_hash"),
         Index("ix_sessions_survey_device", "survey_id", "device_signature"),
     )
