@@ -155,3 +155,12 @@ def test_a_phone_session_is_not_judged_by_desktop_habits() -> None:
     assert np.isnan(r.features.get("key_hold_median", np.nan))
     assert r.features["prov_text_without_keys"] == 0.0
     assert not r.is_bot, r.analysis_summary
+
+
+def test_reasons_name_the_features_that_counted() -> None:
+    r = analyze(bot_session("humanised", np.random.default_rng(5)), MODEL)
+    mouse = r.method_scores["mouse"]
+    assert mouse.weight > 0.5
+    learned = [x for x in mouse.reasons if ":" in x.code]
+    assert learned and all(x.code.split(":")[0] in MODEL.features for x in learned)
+    assert learned[0].text.rstrip(".").lower() in r.analysis_summary.lower()

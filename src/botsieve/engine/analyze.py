@@ -14,9 +14,12 @@ import numpy as np
 from botsieve.engine.detectors import REGISTRY, Evidence
 from botsieve.engine.model import PRIOR_LOGIT, Model, load_model, sigmoid
 from botsieve.engine.summary import quality_flags, risk_level, summarise
-from botsieve.engine.types import AnalysisResult, MethodScore, SessionInput
+from botsieve.engine.types import AnalysisResult, MethodScore, Reason, SessionInput
 
 PROOF_PROBABILITY = 0.995
+# A learned feature that adds at least this much log-odds is named among the reasons.
+REASON_LOGIT = 0.7
+MAX_MODEL_REASONS = 3
 _DEFAULT_MODEL = Model({})
 
 __all__ = ["Model", "analyze", "extract_features", "load_model"]
@@ -54,11 +57,32 @@ def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult
         detector_logit[d.name] = learned + ev.rule_logit
     total = sum(abs(v) for v in detector_logit.values()) or 1.0
     scores: dict[str, MethodScore] = {}
+    index = {name: j for j, name in enumerate(model.features)}
     for d in REGISTRY:
         ev = evidence[d.name]
+        top = sorted(
+            (
+                (float(by_feature[n]), n)
+                for n in d.feature_names
+                if by_feature.get(n, 0.0) >= REASON_LOGIT
+            ),
+            reverse=True,
+        )[:MAX_MODEL_REASONS]
+        learned_reasons = []
+        for _, name in top:
+            value = flat.get(name, math.nan)
+            if math.isnan(value):
+                continue
+            high = value > model.center_[index[name]]
+            text = d.describe.get(name, ("", ""))[0 if high else 1] or f"{name} is unusual."
+            code = f"{name}:{'high' if high else 'low'}"
+            learned_reasons.append(Reason(code, text, round(value, 4)))
+        said = {r.text for r in learned_reasons}
+        reasons = tuple(ev.proof) + tuple(learned_reasons)
+        reasons += tuple(r for r in ev.reasons if r.text not in said and r not in ev.proof)
         score = PROOF_PROBABILITY if ev.proof else sigmoid(base + detector_logit[d.name])
         weight = 1.0 if ev.proof else abs(detector_logit[d.name]) / total
-        scores[d.name] = MethodScore(round(score, 4), round(weight, 4), ev.reasons)
+        scores[d.name] = MethodScore(round(score, 4), round(weight, 4), reasons)
 
     is_bot = probability >= model.threshold
     tempo = evidence["tempo"].extra

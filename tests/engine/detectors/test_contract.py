@@ -70,3 +70,12 @@ def test_detector_declares_sides_only_for_its_own_features(detector: Detector) -
 @DETECTORS
 def test_empty_session_gives_no_proof(detector: Detector) -> None:
     assert detector.extract(EMPTY).proof == ()
+
+
+@DETECTORS
+def test_every_learned_feature_is_described_both_ways(detector: Detector) -> None:
+    if not detector.learned:
+        return
+    assert set(detector.describe) == set(detector.feature_names)
+    for high, low in detector.describe.values():
+        assert high.endswith(".") and low.endswith(".")

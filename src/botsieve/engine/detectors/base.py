@@ -31,7 +31,8 @@ class Detector(Protocol):
     """``name`` is the key in ``method_scores``; ``feature_names`` lists ``features`` keys;
     ``learned`` says whether the fusion model learns from them (else they are hand-set
     rules); ``sides`` names features for which only one side of people's range is suspicious
-    (-1 below, +1 above): slow, idle or hesitant is careless at worst, never a bot's mark."""
+    (-1 below, +1 above): slow, idle or hesitant is careless at worst, never a bot's mark;
+    ``describe`` words what a learned feature far above / below a typical person's says."""
 
     @property
     def name(self) -> str: ...
@@ -47,5 +48,8 @@ class Detector(Protocol):
 
     @property
     def sides(self) -> Mapping[str, int]: ...
+
+    @property
+    def describe(self) -> Mapping[str, tuple[str, str]]: ...
 
     def extract(self, session: SessionInput) -> Evidence: ...

@@ -34,6 +34,8 @@ class CrossSessionDetector:
     feature_names = ("cross_replay_log_distance",)
     sides: Mapping[str, int] = MappingProxyType({})
 
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType({})
+
     def extract(self, session: SessionInput) -> Evidence:
         ctx = session.context
         reasons: list[Reason] = []

@@ -108,6 +108,8 @@ class EnvironmentDetector:
     feature_names = ("env_rule_logit", "env_proof_count", "env_error_count")
     sides: Mapping[str, int] = MappingProxyType({})
 
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType({})
+
     def extract(self, session: SessionInput) -> Evidence:
         env = session.environment or {}
         proof: list[Reason] = []

@@ -121,6 +121,52 @@ class KeystrokeDetector:
         }
     )
 
+    # What a feature far above / far below the typical person's value says, in words.
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType(
+        {
+            "key_hold_median": (
+                "Keys are held unusually long.",
+                "Keys are released almost at once.",
+            ),
+            "key_hold_spread": (
+                "Key holds vary wildly.",
+                "Every key is held for about the same time.",
+            ),
+            "key_hold_entropy": (
+                "Key holds are spread unusually wide.",
+                "Key holds take few distinct values.",
+            ),
+            "key_flight_median": (
+                "Keys follow each other slowly.",
+                "Keys follow each other too fast.",
+            ),
+            "key_flight_spread": (
+                "Typing rhythm is unusually erratic.",
+                "Typing rhythm is too even.",
+            ),
+            "key_flight_entropy": (
+                "Intervals between keys are spread unusually wide.",
+                "Intervals between keys take few distinct values.",
+            ),
+            "key_same_interval_share": (
+                "Key timings repeat to the millisecond.",
+                "Key timings never repeat.",
+            ),
+            "key_rollover_share": (
+                "Keys overlap unusually often.",
+                "No key ever overlaps the next, unlike fluent typists.",
+            ),
+            "key_backspace_share": (
+                "Many corrections.",
+                "No typing mistake is ever corrected.",
+            ),
+            "key_fast_flight_share": (
+                "Keys follow each other faster than fingers can.",
+                "No fast key pairs at all.",
+            ),
+        }
+    )
+
     def extract(self, session: SessionInput) -> Evidence:
         if touch_only(session):
             return Evidence(features=dict.fromkeys(FEATURES, NAN), observed=False)

@@ -187,6 +187,76 @@ class MouseDetector:
         }
     )
 
+    # What a feature far above / far below the typical person's value says, in words.
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType(
+        {
+            "mouse_straightness": (
+                "Strokes run straighter than a hand's.",
+                "Strokes loop and bend more than a hand's.",
+            ),
+            "mouse_straight_share": (
+                "Many strokes are ruler-straight.",
+                "Strokes are never straight.",
+            ),
+            "mouse_turn_mean_abs": (
+                "The path turns sharply at every step, like added noise.",
+                "The path barely turns from step to step.",
+            ),
+            "mouse_turn_zero_share": (
+                "Many steps continue in exactly the same direction.",
+                "Steps almost never continue straight on.",
+            ),
+            "mouse_turn_flip_share": (
+                "The path zig-zags at every step.",
+                "Curves bend smoothly one way, without a hand's wobble.",
+            ),
+            "mouse_speed_cv": (
+                "Speed swings more than a hand's.",
+                "The cursor moves at nearly constant speed.",
+            ),
+            "mouse_accel_flip_share": (
+                "Speed flickers up and down from step to step.",
+                "Speed changes too smoothly for a hand.",
+            ),
+            "mouse_jerk_ratio": (
+                "Speed is jerkier than a hand's.",
+                "Speed changes too smoothly for a hand.",
+            ),
+            "mouse_peak_position": (
+                "Strokes reach top speed late, where hands brake.",
+                "Strokes reach top speed unusually early.",
+            ),
+            "mouse_speed_peaks_per_s": (
+                "Strokes break into many bursts of speed.",
+                "Strokes lack a hand's corrective sub-movements.",
+            ),
+            "mouse_overshoot_share": (
+                "The cursor overshoots unusually often.",
+                "The cursor never overshoots a target.",
+            ),
+            "mouse_pause_share": (
+                "The cursor pauses mid-stroke unusually often.",
+                "The cursor never pauses mid-stroke.",
+            ),
+            "mouse_fitts_r": (
+                "Movement time follows distance by formula (Fitts's law).",
+                "Movement time ignores distance.",
+            ),
+            "mouse_tiny_step_share": (
+                "Many moves are single-pixel steps.",
+                "Too few tiny corrective moves.",
+            ),
+            "mouse_direction_entropy": (
+                "Moves head every which way.",
+                "Moves keep to a few directions.",
+            ),
+            "mouse_dt_spread": (
+                "Pointer timing is irregular, unlike a display's frames.",
+                "Pointer events arrive on a too-even clock.",
+            ),
+        }
+    )
+
     def extract(self, session: SessionInput) -> Evidence:
         t = column(session, "mousemove", "t")
         x = column(session, "mousemove", "x")

@@ -65,6 +65,40 @@ class ProvenanceDetector:
     )
     sides: Mapping[str, int] = MappingProxyType(dict.fromkeys(feature_names, 1))
 
+    # What a feature far above / far below the typical person's value says, in words.
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType(
+        {
+            "prov_click_no_move_share": (
+                "Clicks came with no movement before them.",
+                "Every click followed movement.",
+            ),
+            "prov_click_center_share": (
+                "Clicks land on the exact centre of their targets.",
+                "Clicks land off-centre, as hands do.",
+            ),
+            "prov_click_no_press_share": (
+                "Clicks came without a button press.",
+                "Every click had its button press.",
+            ),
+            "prov_text_without_keys": (
+                "Text arrived without key presses.",
+                "Text came from key presses.",
+            ),
+            "prov_paste_share": (
+                "Answers were pasted in.",
+                "Nothing was pasted.",
+            ),
+            "prov_fast_move_share": (
+                "Pointer events come faster than a screen refreshes.",
+                "Pointer events come at screen pace.",
+            ),
+            "prov_impossible_order_share": (
+                "Releases came without presses.",
+                "Presses and releases pair up.",
+            ),
+        }
+    )
+
     def extract(self, session: SessionInput) -> Evidence:
         proof: list[Reason] = []
         untrusted = 0

@@ -59,6 +59,24 @@ class TempoDetector:
         }
     )
 
+    # What a feature far above / far below the typical person's value says, in words.
+    describe: Mapping[str, tuple[str, str]] = MappingProxyType(
+        {
+            "tempo_first_action_log_s": (
+                "The first action came late.",
+                "The first action came at once.",
+            ),
+            "tempo_idle_gap_cv": (
+                "Pauses vary widely.",
+                "Pauses last nearly the same time, like an agent's model calls.",
+            ),
+            "tempo_page_time_cv": (
+                "Time per page varies widely.",
+                "Every page takes about the same time.",
+            ),
+        }
+    )
+
     def extract(self, session: SessionInput) -> Evidence:
         times = [column(session, k, "t") for k in ACTION_TYPES]
         # Each input is sorted already: a stable sort merges sorted runs in linear time.
