@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "info"
     log_json: bool = True
+    # One JSON line per request; about 60 µs each, so very high-volume installs may turn it off.
+    access_log: bool = True
 
     session_ttl_hours: float = Field(default=24.0, gt=0)
     retention_days: float = Field(default=90.0, gt=0)
@@ -50,9 +52,26 @@ class Settings(BaseSettings):
     rate_limit_secret_per_key: str = "600000/minute"
     key_cache_seconds: float = Field(default=5.0, ge=0)
 
+    # Dashboard logins: a signed, HTTP-only session cookie (Secure unless development, when
+    # unset), its lifetime, and the limit on login attempts per client address and per email.
+    cookie_secure: bool | None = None
+    login_session_hours: float = Field(default=12.0, gt=0)
+    rate_limit_login: str = "10/minute"
+
     # The demo survey at /demo: on in development unless turned off.
     demo_enabled: bool | None = None
     analysis_min_events: int = 20
+
+    # Integrations (docs/integrations/): the outbox worker that calls survey platforms and
+    # customer webhooks, retrying with exponential backoff until give-up.
+    integrations_worker_enabled: bool = True
+    integrations_poll_seconds: float = Field(default=1.0, gt=0)
+    integrations_http_timeout_seconds: float = Field(default=10.0, gt=0)
+    integrations_retry_base_seconds: float = Field(default=10.0, gt=0)
+    integrations_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    integrations_give_up_hours: float = Field(default=24.0, gt=0)
+    # Outbound calls to private and loopback addresses: refused in production unless allowed.
+    integrations_allow_private_urls: bool | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -63,6 +82,8 @@ class Settings(BaseSettings):
             )
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("BOTSIEVE_SECRET_KEY must be at least 32 characters")
+        if self.env == "production" and self.cookie_secure is False:
+            raise ValueError("BOTSIEVE_COOKIE_SECURE may be off only in development")
         return self
 
     @property
@@ -90,6 +111,10 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    @property
+    def cookies_are_secure(self) -> bool:
+        return self.env != "development" if self.cookie_secure is None else self.cookie_secure
 
     @cached_property
     def ip_salt(self) -> bytes:
