@@ -24,8 +24,6 @@ from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
-from botsieve.integrations.endpoints import router as integrations_router
-from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.logging import configure_logging
@@ -35,14 +33,8 @@ from botsieve.kit.responses import JSON
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.maintenance.service import purge_forever
-from botsieve.realtime.broadcaster import Broadcaster
-from botsieve.realtime.endpoints import router as realtime_router
-from botsieve.review.endpoints import router as review_router
 from botsieve.sessions.endpoints import router as sessions_router
 from botsieve.sessions.schemas import EventBatchIn
-from botsieve.settings_store.endpoints import keys_router, settings_router
-from botsieve.users.endpoints import auth_router, users_router
-from botsieve.webapp import spa
 
 API_PREFIX = "/api/v1"
 
@@ -52,13 +44,6 @@ def _api_router() -> APIRouter:
     api.include_router(sessions_router)
     api.include_router(analysis_router)
     api.include_router(dashboard_router)
-    api.include_router(integrations_router)
-    api.include_router(review_router)
-    api.include_router(auth_router)
-    api.include_router(users_router)
-    api.include_router(settings_router)
-    api.include_router(keys_router)
-    api.include_router(realtime_router)
     return api
 
 
@@ -114,9 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await _build_state(settings)
         app.state.botsieve = state
-        broadcaster = Broadcaster(state.redis)
-        await broadcaster.start()
-        state.notify, state.extras["broadcaster"] = broadcaster.enqueue, broadcaster
         background = [
             asyncio.create_task(
                 purge_forever(
@@ -125,8 +107,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),
         ]
-        if settings.integrations_worker_enabled:
-            background.append(asyncio.create_task(deliver_forever(state)))
         try:
             yield
         finally:
@@ -134,7 +114,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await broadcaster.stop()
             await state.counters.flush(state.sessionmaker)
             if state.redis is not None:
                 await state.redis.aclose()
@@ -153,7 +132,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collector_router)
     app.include_router(_api_router())
     app.include_router(demo_router, prefix="/demo", include_in_schema=False)
-    spa.install(app)
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     _document_raw_bodies(app)
