@@ -53,6 +53,7 @@ def _sections(figures: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]
     out = [("all", f, v) for f, v in figures["families"].items()]
     out.append(("all", "overall", figures["overall"]))
     out += [("left_out", f, v) for f, v in figures["left_out"].items()]
+    out += [("stress", f, v) for f, v in figures.get("stress", {}).items()]
     return out
 
 

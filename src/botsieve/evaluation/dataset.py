@@ -32,6 +32,8 @@ FARM_ATTACKS = 12
 REPLAYS_PER_ATTACK = 12
 HUMAN_FAMILY = "human"
 CORPUS_BOT_FAMILIES = ("advanced_bot", "moderate_bot")
+# Measured but never trained on, and held to no target: they show where detection ends.
+STRESS_FAMILIES = ("stroke_library",)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,12 @@ def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
             farm_items.append(Labelled(zoo.replay(src, rng), "replay_farm", f"farm-{attack}-{j}"))
             farm_survey.append(attack % n_surveys)
     items += farm_items
+    strokes = [s for rec in library for s in zoo.harvest_strokes(rec)]
+    stress = zoo.stroke_library_family(strokes)
+    for i in range(cfg.bots_per_family // 3 if strokes else 0):
+        session = zoo.bot_session(stress, np.random.default_rng([cfg.seed, i, 99]))
+        items.append(Labelled(session, "stroke_library", f"stroke_library-{i}"))
+        farm_survey.append(int(rng.integers(n_surveys)))
     survey = np.r_[survey, np.array(farm_survey, dtype=np.int64)]
     signatures = [
         trajectory_signature(

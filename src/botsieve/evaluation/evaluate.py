@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from botsieve.evaluation.dataset import HUMAN_FAMILY
+from botsieve.evaluation.dataset import HUMAN_FAMILY, STRESS_FAMILIES
 from botsieve.evaluation.fit import TrainingSet, probabilities, train_model
 from botsieve.evaluation.metrics import caught_at_fpr, roc_auc
 
@@ -60,8 +60,11 @@ def _figures(
 
 def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dict[str, Any]:
     human = family == HUMAN_FAMILY
-    main = cross_validate(ts)
-    families = sorted(f for f in np.unique(family) if f != HUMAN_FAMILY)
+    stress = np.isin(family, STRESS_FAMILIES)
+    main = cross_validate(ts, train_mask=~stress)
+    families = sorted(
+        f for f in np.unique(family) if f != HUMAN_FAMILY and f not in STRESS_FAMILIES
+    )
     per_family = {
         f: _figures(
             main.probability[human],
@@ -71,8 +74,9 @@ def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dic
         )
         for f in families
     }
+    bots = ~human & ~stress
     overall = _figures(
-        main.probability[human], main.flagged[human], main.probability[~human], main.flagged[~human]
+        main.probability[human], main.flagged[human], main.probability[bots], main.flagged[bots]
     )
     result: dict[str, Any] = {
         "humans": int(human.sum()),
@@ -80,11 +84,21 @@ def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dic
         "families": per_family,
         "thresholds": main.thresholds,
         "curves": {"probability": main.probability.tolist(), "family": family.tolist()},
+        "stress": {
+            f: _figures(
+                main.probability[human],
+                main.flagged[human],
+                main.probability[family == f],
+                main.flagged[family == f],
+            )
+            for f in STRESS_FAMILIES
+            if (family == f).any()
+        },
     }
     if leave_out:
         held: dict[str, dict[str, float]] = {}
         for f in families:
-            scores = cross_validate(ts, train_mask=family != f)
+            scores = cross_validate(ts, train_mask=(family != f) & ~stress)
             held[f] = _figures(
                 scores.probability[human],
                 scores.flagged[human],

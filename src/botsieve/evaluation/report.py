@@ -36,6 +36,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
     out = [("trained on all families", f, v) for f, v in result["families"].items()]
     out.append(("trained on all families", "all bots", result["overall"]))
     out += [("family left out of training", f, v) for f, v in result.get("left_out", {}).items()]
+    out += [("stress test, never trained on", f, v) for f, v in result.get("stress", {}).items()]
     return out
 
 
@@ -66,9 +67,10 @@ def write(result: dict[str, Any], out: Path, command: str) -> Path:
     family = np.asarray(curves["family"])
     human = prob[family == HUMAN_FAMILY]
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=110)
-    for f in sorted(result["families"]):
+    for f in sorted(result["families"]) + sorted(result.get("stress", {})):
         fpr, tpr = roc_curve(human, prob[family == f])
-        ax.plot(np.maximum(fpr, 1e-4), tpr, label=f"{f} (AUC {result['families'][f]['auc']:.4f})")
+        auc = {**result["families"], **result.get("stress", {})}[f]["auc"]
+        ax.plot(np.maximum(fpr, 1e-4), tpr, label=f"{f} (AUC {auc:.4f})")
     ax.axvline(0.01, color="grey", ls="--", lw=0.8)
     ax.axvline(0.001, color="grey", ls=":", lw=0.8)
     ax.set_xscale("log")

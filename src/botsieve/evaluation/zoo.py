@@ -299,9 +299,10 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def bot_session(family: str, rng: np.random.Generator) -> SessionInput:
-    """One session of ``family`` (a key of ``FAMILIES``) answering a fresh random survey."""
-    fam = FAMILIES[family]
+def bot_session(family: str | Family, rng: np.random.Generator) -> SessionInput:
+    """One session of ``family`` (a key of ``FAMILIES``, or a ``Family``) answering a fresh
+    random survey."""
+    fam = FAMILIES[family] if isinstance(family, str) else family
     b = SessionBuilder(environment=human_environment(rng))
     mover = fam.mover
     if family == "scripted" and rng.random() < 0.3:
@@ -337,6 +338,54 @@ def bot_session(family: str, rng: np.random.Generator) -> SessionInput:
         b.page(t + 5.0, f"p{p}", "submitted")
         t += float(rng.uniform(150, 600))
     return b.build()
+
+
+def harvest_strokes(session: SessionInput, max_ms: float = 2000.0) -> list[Path]:
+    """The aimed strokes of a recorded session: the moves of the last ``max_ms`` before each
+    click, back to the last pause over 300 ms; times from the stroke's start."""
+    mm = session.events.get("mousemove", {})
+    clicks = session.events.get("click", {}).get("t", np.zeros(0))
+    if "t" not in mm or mm["t"].size < 10:
+        return []
+    t, x, y = mm["t"], mm["x"], mm["y"]
+    out = []
+    for c in clicks:
+        end = int(np.searchsorted(t, c, side="right"))
+        start = int(np.searchsorted(t, c - max_ms))
+        if end - start < 5:
+            continue
+        gaps = np.flatnonzero(np.diff(t[start:end]) > 300)
+        if gaps.size:
+            start += int(gaps[-1]) + 1
+        if end - start >= 5 and np.hypot(x[end - 1] - x[start], y[end - 1] - y[start]) > 30:
+            out.append((t[start:end] - t[start], x[start:end], y[start:end]))
+    return out
+
+
+def stroke_library_family(strokes: list[Path]) -> Family:
+    """A stress test, not a training family: every move is a recorded human stroke, rotated
+    and scaled onto the new start and target, with its own timing; log-normal typing and
+    thinking. It is as human as a cursor gets without a human."""
+
+    def mover(rng: np.random.Generator, a: np.ndarray, b: np.ndarray, w: float, t0: float) -> Path:
+        st, sx, sy = strokes[int(rng.integers(len(strokes)))]
+        src = np.array([sx[-1] - sx[0], sy[-1] - sy[0]])
+        dst = b - a
+        scale = float(np.hypot(*dst) / max(np.hypot(*src), 1e-9))
+        angle = float(np.arctan2(dst[1], dst[0]) - np.arctan2(src[1], src[0]))
+        c, s_ = np.cos(angle) * scale, np.sin(angle) * scale
+        px, py = sx - sx[0], sy - sy[0]
+        x = a[0] + c * px - s_ * py
+        y = a[1] + s_ * px + c * py
+        return t0 + 1.0 + st, np.round(x), np.round(y)
+
+    return Family(
+        mover,
+        lognormal_typing,
+        lambda r: float(r.lognormal(np.log(1500), 0.7)),
+        lambda r: float(r.normal(100, 25)),
+        drift=True,
+    )
 
 
 def replay(session: SessionInput, rng: np.random.Generator) -> SessionInput:
