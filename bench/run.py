@@ -83,13 +83,19 @@ def wrk(script: str, url: str, seconds: int, env: dict[str, str]) -> dict[str, A
 
 
 @contextlib.contextmanager
-def server_for(db: str, workdir: Path) -> Iterator[LiveServer]:
+def server_for(db: str, workdir: Path, workers: int = 1) -> Iterator[LiveServer]:
     if db == "postgresql":
         url = seed.create_pg_database(os.environ["BOTSIEVE_TEST_PG_URL"])
     else:
         url = f"sqlite+inline:///{workdir / 'bench.db'}"
     server = LiveServer(url, workdir)
-    server.env.update({"BOTSIEVE_ENV": "production", "BOTSIEVE_LOG_LEVEL": "info"})
+    server.env.update(
+        {
+            "BOTSIEVE_ENV": "production",
+            "BOTSIEVE_LOG_LEVEL": "info",
+            "BOTSIEVE_WORKERS": str(workers),
+        }
+    )
     server.env.pop("BOTSIEVE_KEY_CACHE_SECONDS", None)
     server.cli("migrate")
     server.start()
@@ -197,10 +203,10 @@ def _latency(timings: list[float]) -> dict[str, Any]:
     }
 
 
-def run_database(db: str, seconds: int, sessions: int) -> dict[str, Any]:
+def run_database(db: str, seconds: int, sessions: int, workers: int = 1) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix=f"botsieve-bench-{db}-") as tmp,
-        server_for(db, Path(tmp)) as server,
+        server_for(db, Path(tmp), workers) as server,
     ):
         key = server.create_key("secret")
         print(f"[{db}] session creation", flush=True)
@@ -249,7 +255,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Measured {m['date']} on {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), "
         f"{m['memory_gib']} GiB, Python {m['python']}, SQLite {m['sqlite']}; load from wrk "
-        f"on the same machine, server with default settings. Command: `make bench`.",
+        f"on the same machine, server with default settings (one worker unless named). "
+        "Command: `make bench`.",
         "",
         "| figure | target | " + " | ".join(dbs) + " |",
         "| --- | --- | " + " | ".join("---" for _ in dbs) + " |",
@@ -274,11 +281,17 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="also run PostgreSQL with this many workers"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": machine(), "databases": {}}
-    for db in args.db:
-        results["databases"][db] = run_database(db, args.seconds, args.sessions)
-        print(json.dumps(results["databases"][db], indent=2), flush=True)
+    runs = [(db, db, 1) for db in args.db]
+    if args.workers > 1 and "postgresql" in args.db:
+        runs.append((f"postgresql, {args.workers} workers", "postgresql", args.workers))
+    for label, db, workers in runs:
+        results["databases"][label] = run_database(db, args.seconds, args.sessions, workers)
+        print(json.dumps(results["databases"][label], indent=2), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "service.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)

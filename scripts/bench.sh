@@ -10,7 +10,7 @@ services_dir=$(mktemp -d /tmp/botsieve-bench-services.XXXXXX)
 trap 'scripts/services.sh stop "$services_dir"' EXIT
 eval "$(scripts/services.sh start "$services_dir")"
 
-$BIN/python -m bench.run "$@"
+$BIN/python -m bench.run --workers 2 "$@"
 if [ -f bench/engine/__main__.py ]; then
   $BIN/python -m bench.engine
 fi
