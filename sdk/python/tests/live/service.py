@@ -1,5 +1,8 @@
-"""A real ``botsieve serve`` process for the SDK's live tests (the service's own tests do the
-same in tests/live_server.py; the SDK does not import the service's code)."""
+"""A real ``botsieve serve`` process for the SDK's live tests.
+
+The service's own tests do the same in tests/live_server.py; the SDK does not import the
+service's code. Commands run in the data folder so that no ``.env`` file changes the settings.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +49,12 @@ class LiveService:
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
-            [botsieve_bin(), *args], env=self.env, capture_output=True, text=True, check=False
+            [botsieve_bin(), *args],
+            env=self.env,
+            cwd=self.data_dir,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             raise RuntimeError(f"botsieve {' '.join(args)} failed: {done.stderr[-2000:]}")
@@ -63,6 +71,7 @@ class LiveService:
             self.process = subprocess.Popen(
                 [botsieve_bin(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 env=self.env,
+                cwd=self.data_dir,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
