@@ -38,7 +38,7 @@ async def test_metrics_count_requests_events_and_analyses(client, admin):
     session = await new_session(client, admin, platform="decipher")
     await send_events(client, admin, session, mouse_path(25))
     await client.post(f"/api/v1/detection/sessions/{session['session_id']}/analyze", headers=admin)
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers=admin)).text
     assert (
         'botsieve_http_request_duration_seconds_bucket{le="0.1",method="POST",route="/api/v1/detection/sessions/{session_id}/events"}'
         in text
@@ -61,3 +61,17 @@ async def test_unknown_path_uses_the_error_shape(client):
     response = await client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_metrics_need_a_secret_key_or_the_scrape_token(client, app, admin, browser):
+    from pydantic import SecretStr
+
+    assert (await client.get("/metrics")).status_code == 401
+    assert (await client.get("/metrics", headers=browser)).status_code == 403
+    assert (await client.get("/metrics", headers=admin)).status_code == 200
+    settings = app.state.botsieve.settings
+    settings.metrics_token = SecretStr("scrape-" + "t" * 30)
+    scrape = {"Authorization": "Bearer scrape-" + "t" * 30}
+    assert (await client.get("/metrics", headers=scrape)).status_code == 200
+    wrong = {"Authorization": "Bearer scrape-" + "u" * 30}
+    assert (await client.get("/metrics", headers=wrong)).status_code == 401

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import text
 
 from botsieve import __version__
-from botsieve.kit.deps import StateDep
+from botsieve.auth.deps import authenticate
+from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.errors import Forbidden
 from botsieve.kit.metrics import render_metrics
 from botsieve.kit.responses import JSON
 
@@ -36,11 +39,31 @@ async def ready(state: StateDep) -> Response:
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JSON({"status": "ok" if healthy else "unavailable", "checks": checks},
-                status_code=200 if healthy else 503)
+    return JSON(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status_code=200 if healthy else 503,
+    )
 
 
-@router.get("/metrics", include_in_schema=False)
+async def _may_scrape(request: Request, state: StateDep, db: DbDep) -> None:
+    """Metrics are open in development; elsewhere a scrape token or a secret key is needed."""
+    if state.settings.env == "development":
+        return
+    header = request.headers.get("authorization", "")
+    presented = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    token = state.settings.metrics_token
+    if (
+        token is not None
+        and presented
+        and hmac.compare_digest(presented.encode(), token.get_secret_value().encode())
+    ):
+        return
+    principal = await authenticate(request, state, db, presented or None)
+    if not principal.is_secret:
+        raise Forbidden("Metrics need the scrape token or a secret key.")
+
+
+@router.get("/metrics", include_in_schema=False, dependencies=[Depends(_may_scrape)])
 async def metrics() -> Response:
     body, content_type = render_metrics()
     return Response(body, media_type=content_type)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: str = "info"
     log_json: bool = True
+    # /metrics is open in development; elsewhere it needs this bearer token or a secret API key.
+    metrics_token: SecretStr | None = None
     # One JSON line per request; about 60 µs each, so very high-volume installs may turn it off.
     access_log: bool = True
 
