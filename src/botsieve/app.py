@@ -24,6 +24,8 @@ from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
+from botsieve.integrations.endpoints import router as integrations_router
+from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.logging import configure_logging
@@ -44,6 +46,7 @@ def _api_router() -> APIRouter:
     api.include_router(sessions_router)
     api.include_router(analysis_router)
     api.include_router(dashboard_router)
+    api.include_router(integrations_router)
     return api
 
 
@@ -107,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),
         ]
+        if settings.integrations_worker_enabled:
+            background.append(asyncio.create_task(deliver_forever(state)))
         try:
             yield
         finally:

@@ -2,6 +2,7 @@
 
 from botsieve.models.base import Base
 from botsieve.models.events import BehaviorData, EventBatch
+from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
 from botsieve.models.keys import ApiKey, IdempotencyRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
@@ -15,5 +16,9 @@ __all__ = [
     "EventBatch",
     "HourlyRollup",
     "IdempotencyRecord",
+    "Integration",
+    "OutboxJob",
+    "ScoredResponse",
     "Session",
+    "Webhook",
 ]

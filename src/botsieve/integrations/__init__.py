@@ -1,0 +1,1 @@
+"""Survey platforms (Qualtrics, Decipher, any other), our webhooks, and response quality."""

@@ -1,0 +1,148 @@
+"""/api/v1/integrations: platform calls (tokens, HMAC) and configuration (secret key)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from botsieve.auth.deps import SecretKey
+from botsieve.integrations import completion, decipher, deliveries, scoring, service
+from botsieve.integrations.schemas import (
+    DeliveryOut,
+    EventAccepted,
+    IntegrationCreate,
+    IntegrationOut,
+    IntegrationSecrets,
+    ScoreReply,
+    ScoreRequest,
+    StatusOut,
+    TestDelivery,
+    WebhookCreate,
+    WebhookOut,
+    WebhookSecret,
+)
+from botsieve.integrations.webhooks import SIGNATURE_HEADER
+from botsieve.kit.body import read_body
+from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.errors import BadRequest
+
+router = APIRouter(prefix="/integrations", tags=["integrations"])
+MAX_EVENT_BYTES = 64_000
+bearer = HTTPBearer(auto_error=False, description="An integration token: bs_it_...")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+# ---- called by the platforms ---------------------------------------------------------------
+
+
+@router.post("/qualtrics/score", response_model=ScoreReply)
+async def qualtrics_score(
+    body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
+) -> ScoreReply:
+    """Qualtrics' Web Service element: the verdict as flat fields for Embedded Data."""
+    row = await service.by_token(db, credentials.credentials if credentials else None, "qualtrics")
+    if body.survey_id != row.survey_id:
+        raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
+    scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
+    return scoring.reply_of(scored)
+
+
+@router.post("/qualtrics/events/{hook}", response_model=EventAccepted)
+async def qualtrics_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
+    """Qualtrics' event subscription (surveyengine.completedResponse.{SurveyID})."""
+    body = await read_body(request, MAX_EVENT_BYTES)
+    return await completion.accept_qualtrics_event(
+        db, hook, request.headers.get("content-type", ""), body
+    )
+
+
+@router.post("/decipher/score", response_model=ScoreReply)
+async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreReply:
+    """Decipher's ``<logic uses="api.1">`` node: token (and optional signature) in the body."""
+    call = decipher.parse_call(
+        request.headers.get("content-type", ""), await read_body(request, MAX_EVENT_BYTES)
+    )
+    row = await service.by_token(db, call.token, "decipher")
+    decipher.verify_call(
+        call, service.shared_keys(row), required=bool((row.config or {}).get("require_signature"))
+    )
+    if call.survey != row.survey_id:
+        raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
+    scored, _ = await scoring.score_response(db, state, row, call.uuid, call.session_id)
+    return scoring.reply_of(scored)
+
+
+@router.post("/generic/events/{hook}", response_model=EventAccepted)
+async def generic_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
+    """Any other platform, signed like our own webhooks."""
+    body = await read_body(request, MAX_EVENT_BYTES)
+    return await completion.accept_generic_event(
+        db, hook, request.headers.get(SIGNATURE_HEADER), body
+    )
+
+
+# ---- configuration (secret API key) --------------------------------------------------------
+
+
+@router.post("", response_model=IntegrationSecrets, status_code=201)
+async def create_integration(
+    body: IntegrationCreate, _: SecretKey, state: StateDep, db: DbDep
+) -> IntegrationSecrets:
+    """Configure a survey; the token, event path and shared key are shown only now."""
+    return await service.create_integration(db, state.settings, body)
+
+
+@router.get("", response_model=list[IntegrationOut])
+async def list_integrations(_: SecretKey, db: DbDep) -> list[IntegrationOut]:
+    return await service.list_integrations(db)
+
+
+@router.get("/status", response_model=StatusOut)
+async def status(_: SecretKey, db: DbDep) -> StatusOut:
+    """Per integration: configured or not, last event, last error, queue depth."""
+    return await service.status(db)
+
+
+@router.post("/{integration_id}/rotate", response_model=IntegrationSecrets)
+async def rotate(integration_id: uuid.UUID, _: SecretKey, db: DbDep) -> IntegrationSecrets:
+    """New token and shared key; the old ones stay valid for 24 hours."""
+    return await service.rotate(db, integration_id)
+
+
+@router.post("/webhooks", response_model=WebhookSecret, status_code=201)
+async def create_webhook(
+    body: WebhookCreate, _: SecretKey, state: StateDep, db: DbDep
+) -> WebhookSecret:
+    return await deliveries.create_webhook(db, state.settings, body)
+
+
+@router.get("/webhooks", response_model=list[WebhookOut])
+async def list_webhooks(_: SecretKey, db: DbDep) -> list[WebhookOut]:
+    return await deliveries.list_webhooks(db)
+
+
+@router.get("/webhooks/deliveries", response_model=list[DeliveryOut])
+async def delivery_log(
+    _: SecretKey,
+    db: DbDep,
+    endpoint_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DeliveryOut]:
+    """The latest deliveries, newest first, with their attempts and last error."""
+    return await deliveries.delivery_log(db, endpoint_id, limit)
+
+
+@router.post("/webhooks/{endpoint_id}/rotate", response_model=WebhookSecret)
+async def rotate_webhook(endpoint_id: uuid.UUID, _: SecretKey, db: DbDep) -> WebhookSecret:
+    return await deliveries.rotate_webhook(db, endpoint_id)
+
+
+@router.post("/webhooks/{endpoint_id}/test", response_model=TestDelivery)
+async def test_webhook(
+    endpoint_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbDep
+) -> TestDelivery:
+    """Send a signed ``ping`` now and report the endpoint's answer."""
+    return await deliveries.test_webhook(db, state.settings, endpoint_id)

@@ -1,0 +1,184 @@
+"""Every query of the integrations domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.kit.db import dialect_insert
+from botsieve.models import Integration, OutboxJob, ScoredResponse, Webhook
+
+
+class IntegrationRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, row: Integration) -> Integration:
+        self.db.add(row)
+        await self.db.flush()
+        return row
+
+    async def get(self, integration_id: uuid.UUID) -> Integration | None:
+        return await self.db.get(Integration, integration_id)
+
+    async def by_token(self, token_hash: str, now: dt.datetime) -> Integration | None:
+        return await self.db.scalar(
+            select(Integration).where(
+                Integration.active.is_(True),
+                or_(
+                    Integration.token_hash == token_hash,
+                    and_(
+                        Integration.previous_token_hash == token_hash,
+                        Integration.previous_token_until > now,
+                    ),
+                ),
+            )
+        )
+
+    async def by_hook(self, hook_hash: str) -> Integration | None:
+        return await self.db.scalar(
+            select(Integration).where(
+                Integration.hook_hash == hook_hash, Integration.active.is_(True)
+            )
+        )
+
+    async def all(self) -> list[Integration]:
+        return list(await self.db.scalars(select(Integration).order_by(Integration.created_at)))
+
+    async def touch(self, integration_id: uuid.UUID, **values: Any) -> None:
+        await self.db.execute(
+            update(Integration).where(Integration.id == integration_id).values(**values)
+        )
+
+
+class ResponseRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def get(self, integration_id: uuid.UUID, response_id: str) -> ScoredResponse | None:
+        return await self.db.scalar(
+            select(ScoredResponse).where(
+                ScoredResponse.integration_id == integration_id,
+                ScoredResponse.response_id == response_id,
+            )
+        )
+
+    async def insert_once(self, values: dict[str, Any]) -> ScoredResponse:
+        """Insert unless (integration, response) exists; return the stored row either way.
+
+        Two concurrent first calls for one response both end with the same, first row.
+        """
+        dialect = self.db.get_bind().dialect.name
+        stmt = dialect_insert(dialect, ScoredResponse.__table__).values(**values)
+        await self.db.execute(
+            stmt.on_conflict_do_nothing(index_elements=["integration_id", "response_id"])
+        )
+        row = await self.get(values["integration_id"], values["response_id"])
+        assert row is not None
+        await self.db.refresh(row)
+        return row
+
+    async def update(self, row_id: int, **values: Any) -> None:
+        await self.db.execute(
+            update(ScoredResponse).where(ScoredResponse.id == row_id).values(**values)
+        )
+
+    async def peer_features(
+        self, integration_id: uuid.UUID, exclude: str, limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        rows = await self.db.scalars(
+            select(ScoredResponse.quality_features)
+            .where(
+                ScoredResponse.integration_id == integration_id,
+                ScoredResponse.response_id != exclude,
+            )
+            .order_by(ScoredResponse.id.desc())
+            .limit(limit)
+        )
+        return [r for r in rows if r]
+
+
+class OutboxRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def enqueue(self, job: dict[str, Any]) -> bool:
+        """Add a job unless its dedupe key is taken; True when it was new."""
+        dialect = self.db.get_bind().dialect.name
+        stmt = dialect_insert(dialect, OutboxJob.__table__).values(**job)
+        result = await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def due(self, now: dt.datetime, limit: int) -> list[int]:
+        rows = await self.db.scalars(
+            select(OutboxJob.id)
+            .where(
+                OutboxJob.status == "pending",
+                OutboxJob.next_attempt_at <= now,
+                or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
+            )
+            .order_by(OutboxJob.next_attempt_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def claim(
+        self, job_id: int, now: dt.datetime, lease_until: dt.datetime
+    ) -> OutboxJob | None:
+        """Lease a job; only one worker (of any process) wins the UPDATE."""
+        result = await self.db.execute(
+            update(OutboxJob)
+            .where(
+                OutboxJob.id == job_id,
+                OutboxJob.status == "pending",
+                or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
+            )
+            .values(locked_until=lease_until)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.db.get(OutboxJob, job_id)
+
+    async def finish(self, job_id: int, **values: Any) -> None:
+        await self.db.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(**values))
+
+    async def get(self, job_id: int) -> OutboxJob | None:
+        return await self.db.get(OutboxJob, job_id)
+
+    async def depth_by_integration(self) -> dict[uuid.UUID | None, int]:
+        rows = await self.db.execute(
+            select(OutboxJob.integration_id, func.count())
+            .where(OutboxJob.status == "pending")
+            .group_by(OutboxJob.integration_id)
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def deliveries(self, endpoint_id: uuid.UUID | None, limit: int) -> list[OutboxJob]:
+        query = select(OutboxJob).where(OutboxJob.kind == "webhook")
+        if endpoint_id is not None:
+            query = query.where(OutboxJob.endpoint_id == endpoint_id)
+        return list(await self.db.scalars(query.order_by(OutboxJob.id.desc()).limit(limit)))
+
+
+class WebhookRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, row: Webhook) -> Webhook:
+        self.db.add(row)
+        await self.db.flush()
+        return row
+
+    async def get(self, endpoint_id: uuid.UUID) -> Webhook | None:
+        return await self.db.get(Webhook, endpoint_id)
+
+    async def all(self) -> list[Webhook]:
+        return list(await self.db.scalars(select(Webhook).order_by(Webhook.created_at)))
+
+    async def subscribed(self, event_type: str) -> list[Webhook]:
+        rows = await self.db.scalars(select(Webhook).where(Webhook.active.is_(True)))
+        return [w for w in rows if event_type in (w.events or [])]

@@ -1,0 +1,145 @@
+"""Request and response models of the integrations API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from botsieve.kit.text import StorableText
+
+Platform = Literal["qualtrics", "decipher", "generic"]
+Id = Field(min_length=1, max_length=128)
+EventType = Literal["result.ready", "session.flagged", "quality.ready"]
+DEFAULT_EVENTS: tuple[EventType, ...] = ("result.ready", "session.flagged")
+
+
+class IntegrationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform
+    name: StorableText = Field(min_length=1, max_length=100)
+    survey_id: StorableText = Id
+    # The platform's API: Qualtrics' datacenter (https://<dc>.qualtrics.com) or Decipher's host.
+    base_url: HttpUrl | None = None
+    api_token: StorableText | None = Field(default=None, max_length=200)
+    # Qualtrics' subscription sharedKey; made for you when omitted.
+    shared_key: StorableText | None = Field(default=None, min_length=16, max_length=200)
+    # {"quality": {...QualityConfig...}, "write_back": true}
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class IntegrationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    platform: str
+    name: str
+    survey_id: str
+    base_url: str | None
+    has_api_token: bool
+    signed_events: bool
+    config: dict[str, Any]
+    active: bool
+    created_at: dt.datetime
+    last_event_at: dt.datetime | None
+    last_error: str | None
+
+
+class IntegrationSecrets(BaseModel):
+    """Shown once, at creation and at rotation."""
+
+    integration: IntegrationOut
+    token: str
+    event_path: str | None
+    shared_key: str | None
+
+
+class ScoreRequest(BaseModel):
+    """What Qualtrics' Web Service element posts (Body Parameters, JSON)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    survey_id: StorableText = Id
+    response_id: StorableText = Id
+    session_id: StorableText | None = Field(default=None, max_length=128)
+
+
+class ScoreReply(BaseModel):
+    """Flat fields, one to one onto Embedded Data (Qualtrics) or hidden variables (Decipher)."""
+
+    status: str
+    score: str
+    verdict: str
+    risk: str
+    flags: str
+    model_version: str
+    response_id: str
+
+
+class EventAccepted(BaseModel):
+    accepted: bool
+    duplicate: bool
+    response_id: str
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl
+    events: list[EventType] = Field(default_factory=lambda: list(DEFAULT_EVENTS), min_length=1)
+
+
+class WebhookOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    events: list[str]
+    active: bool
+    created_at: dt.datetime
+    rotating_until: dt.datetime | None
+
+
+class WebhookSecret(BaseModel):
+    webhook: WebhookOut
+    secret: str
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    endpoint_id: uuid.UUID | None
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class TestDelivery(BaseModel):
+    delivered: bool
+    status_code: int | None
+    error: str | None
+    event_id: str
+
+
+class IntegrationStatus(BaseModel):
+    id: uuid.UUID
+    platform: str
+    name: str
+    survey_id: str
+    configured: bool
+    missing: list[str]
+    last_event_at: dt.datetime | None
+    last_error: str | None
+    last_error_at: dt.datetime | None
+    queue_depth: int
+
+
+class StatusOut(BaseModel):
+    integrations: list[IntegrationStatus]
+    webhook_queue_depth: int

@@ -1,0 +1,191 @@
+"""Integrations: configuring them, authenticating their calls, and how they are doing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.integrations.repository import IntegrationRepository, OutboxRepository
+from botsieve.integrations.schemas import (
+    IntegrationCreate,
+    IntegrationOut,
+    IntegrationSecrets,
+    IntegrationStatus,
+    StatusOut,
+)
+from botsieve.integrations.webhooks import check_destination
+from botsieve.kit.errors import BadRequest, NotFound, Unauthorized
+from botsieve.kit.settings import Settings
+from botsieve.models import Integration
+from botsieve.models.base import utcnow
+
+TOKEN_PREFIX = "bs_it_"
+ROTATION_GRACE = dt.timedelta(hours=24)
+EVENT_PATHS = {
+    "qualtrics": "/api/v1/integrations/qualtrics/events/{hook}",
+    "generic": "/api/v1/integrations/generic/events/{hook}",
+}
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def allow_private(settings: Settings) -> bool:
+    flag = settings.integrations_allow_private_urls
+    return settings.env != "production" if flag is None else flag
+
+
+def out(row: Integration) -> IntegrationOut:
+    return IntegrationOut(
+        id=row.id,
+        platform=row.platform,
+        name=row.name,
+        survey_id=row.survey_id,
+        base_url=row.base_url,
+        has_api_token=bool(row.api_token),
+        signed_events=bool(row.shared_key),
+        config=row.config or {},
+        active=row.active,
+        created_at=row.created_at,
+        last_event_at=row.last_event_at,
+        last_error=row.last_error,
+    )
+
+
+def _new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+async def create_integration(
+    db: AsyncSession, settings: Settings, body: IntegrationCreate
+) -> IntegrationSecrets:
+    base_url = str(body.base_url).rstrip("/") if body.base_url else None
+    if base_url:
+        check_destination(base_url, allow_private=allow_private(settings))
+    token, hook = _new_token(), secrets.token_urlsafe(24)
+    # Qualtrics and generic sources sign their events; Decipher's logic node may sign too.
+    shared_key = body.shared_key or secrets.token_urlsafe(32)
+    row = await IntegrationRepository(db).add(
+        Integration(
+            platform=body.platform,
+            name=body.name,
+            survey_id=body.survey_id,
+            token_hash=digest(token),
+            hook_hash=digest(hook),
+            shared_key=shared_key,
+            api_token=body.api_token,
+            base_url=base_url,
+            config=body.config,
+            created_at=utcnow(),
+        )
+    )
+    return IntegrationSecrets(
+        integration=out(row),
+        token=token,
+        event_path=EVENT_PATHS[body.platform].format(hook=hook)
+        if body.platform in EVENT_PATHS
+        else None,
+        shared_key=shared_key,
+    )
+
+
+async def list_integrations(db: AsyncSession) -> list[IntegrationOut]:
+    return [out(r) for r in await IntegrationRepository(db).all()]
+
+
+async def get_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integration:
+    row = await IntegrationRepository(db).get(integration_id)
+    if row is None:
+        raise NotFound(f"No integration {integration_id}.")
+    return row
+
+
+async def rotate(db: AsyncSession, integration_id: uuid.UUID) -> IntegrationSecrets:
+    """New token and shared key; the old ones keep working for 24 hours (update the survey)."""
+    row = await get_integration(db, integration_id)
+    token, shared_key = _new_token(), secrets.token_urlsafe(32)
+    await IntegrationRepository(db).touch(
+        row.id,
+        previous_token_hash=row.token_hash,
+        previous_token_until=utcnow() + ROTATION_GRACE,
+        token_hash=digest(token),
+        previous_shared_key=row.shared_key,
+        shared_key=shared_key,
+    )
+    await db.refresh(row)
+    return IntegrationSecrets(
+        integration=out(row),
+        token=token,
+        event_path=None,  # unchanged: the subscription keeps posting where it did
+        shared_key=shared_key,
+    )
+
+
+async def by_token(db: AsyncSession, token: str | None, platform: str) -> Integration:
+    if not token:
+        raise Unauthorized("An integration token is required.")
+    if not token.startswith(TOKEN_PREFIX):
+        raise Unauthorized("Not an integration token (they start with bs_it_).")
+    row = await IntegrationRepository(db).by_token(digest(token), utcnow())
+    if row is None:
+        raise Unauthorized("Unknown or revoked integration token.")
+    if row.platform != platform:
+        raise Unauthorized(f"This token belongs to a {row.platform} integration, not {platform}.")
+    return row
+
+
+async def by_hook(db: AsyncSession, hook: str, platform: str) -> Integration:
+    row = await IntegrationRepository(db).by_hook(digest(hook))
+    if row is None or row.platform != platform:
+        # The same answer for "no such hook" and "wrong platform": the path is the credential.
+        raise NotFound("No such event subscription endpoint.")
+    return row
+
+
+def shared_keys(row: Integration) -> list[str]:
+    return [k for k in (row.shared_key, row.previous_shared_key) if k]
+
+
+def missing_configuration(row: Integration) -> list[str]:
+    missing = []
+    if row.platform == "qualtrics":
+        if not row.base_url:
+            missing.append("base_url (the datacenter, https://<dc>.qualtrics.com)")
+        if not row.api_token:
+            missing.append("api_token (X-API-TOKEN, to fetch responses and write back)")
+    return missing
+
+
+async def status(db: AsyncSession) -> StatusOut:
+    depth = await OutboxRepository(db).depth_by_integration()
+    items = []
+    for row in await IntegrationRepository(db).all():
+        missing = missing_configuration(row)
+        items.append(
+            IntegrationStatus(
+                id=row.id,
+                platform=row.platform,
+                name=row.name,
+                survey_id=row.survey_id,
+                configured=row.active and not missing,
+                missing=missing,
+                last_event_at=row.last_event_at,
+                last_error=row.last_error,
+                last_error_at=row.last_error_at,
+                queue_depth=depth.get(row.id, 0),
+            )
+        )
+    return StatusOut(integrations=items, webhook_queue_depth=depth.get(None, 0))
+
+
+def require_platform_api(row: Integration) -> tuple[str, str]:
+    if not row.base_url or not row.api_token:
+        raise BadRequest(
+            f"Integration {row.id} has no base_url and api_token to call {row.platform}."
+        )
+    return row.base_url, row.api_token

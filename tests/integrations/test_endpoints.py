@@ -1,0 +1,153 @@
+"""The platform-facing endpoints: Qualtrics' Web Service element and event subscription."""
+
+from __future__ import annotations
+
+from botsieve.integrations.qualtrics import sign
+from tests.integrations.conftest import BASE, SURVEY, create_integration, human_session
+from tests.integrations.standins.qualtrics import FORM, completed_event
+
+SCORE = f"{BASE}/qualtrics/score"
+
+
+def bearer(created):
+    return {"Authorization": f"Bearer {created['token']}"}
+
+
+def event_url(created):
+    return created["event_path"]
+
+
+async def test_web_service_scores_a_session_as_flat_fields(client, admin, qualtrics):
+    sid = await human_session(client, admin, "R_1")
+    body = {"survey_id": SURVEY, "response_id": "R_1", "session_id": sid}
+    reply = await client.post(SCORE, json=body, headers=bearer(qualtrics))
+    assert reply.status_code == 200, reply.text
+    fields = reply.json()
+    assert fields["status"] == "ok"
+    assert fields["verdict"] in ("human", "bot")
+    assert 0 <= float(fields["score"]) <= 1
+    assert fields["risk"] in ("low", "medium", "high", "critical")
+    assert fields["model_version"]
+    assert all(isinstance(v, str) for v in fields.values())
+
+
+async def test_web_service_is_idempotent_per_response(client, admin, qualtrics):
+    sid = await human_session(client, admin, "R_2")
+    body = {"survey_id": SURVEY, "response_id": "R_2", "session_id": sid}
+    first = (await client.post(SCORE, json=body, headers=bearer(qualtrics))).json()
+    await client.post(f"/api/v1/detection/sessions/{sid}/analyze", headers=admin)
+    second = (await client.post(SCORE, json=body, headers=bearer(qualtrics))).json()
+    assert first == second
+
+
+async def test_web_service_without_a_session_says_so(client, qualtrics):
+    body = {"survey_id": SURVEY, "response_id": "R_3"}
+    fields = (await client.post(SCORE, json=body, headers=bearer(qualtrics))).json()
+    assert fields["status"] == "no_session" and fields["verdict"] == "unknown"
+    assert fields["score"] == ""
+
+
+async def test_a_session_of_another_respondent_is_not_accepted(client, admin, qualtrics):
+    sid = await human_session(client, admin, "R_human")
+    body = {"survey_id": SURVEY, "response_id": "R_bot", "session_id": sid}
+    fields = (await client.post(SCORE, json=body, headers=bearer(qualtrics))).json()
+    assert fields["status"] == "session_mismatch" and fields["verdict"] == "unknown"
+
+
+async def test_web_service_needs_the_integration_token(client, admin, qualtrics):
+    body = {"survey_id": SURVEY, "response_id": "R_4"}
+    for headers in ({}, {"Authorization": "Bearer bs_it_wrong"}, admin):
+        reply = await client.post(SCORE, json=body, headers=headers)
+        assert reply.status_code == 401
+        assert reply.json()["error"]["code"] == "unauthorized"
+
+
+async def test_web_service_refuses_another_survey(client, qualtrics):
+    body = {"survey_id": "SV_other", "response_id": "R_5"}
+    reply = await client.post(SCORE, json=body, headers=bearer(qualtrics))
+    assert reply.status_code == 400
+    assert "survey" in reply.json()["error"]["message"]
+
+
+async def test_malformed_score_requests_get_a_clear_4xx(client, qualtrics):
+    for kwargs in ({"content": b"{nope"}, {"json": {"survey_id": SURVEY}}, {"json": []}):
+        reply = await client.post(
+            SCORE, headers={**bearer(qualtrics), "Content-Type": "application/json"}, **kwargs
+        )
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["error"]["message"]
+
+
+async def test_signed_event_is_accepted_once(client, qualtrics):
+    body = completed_event(SURVEY, "R_10", qualtrics["shared_key"])
+    first = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert first.status_code == 200, first.text
+    assert first.json() == {"accepted": True, "duplicate": False, "response_id": "R_10"}
+    again = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert again.json()["duplicate"] is True
+
+
+async def test_unsigned_event_is_refused_when_a_key_is_set(client, qualtrics):
+    body = completed_event(SURVEY, "R_11", None)
+    reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert reply.status_code == 401
+    assert "HMAC" in reply.json()["error"]["message"]
+
+
+async def test_event_signed_with_the_wrong_key_is_refused(client, qualtrics):
+    body = completed_event(SURVEY, "R_12", "not-the-shared-key-at-all")
+    reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert reply.status_code == 401
+
+
+async def test_tampered_message_is_refused(client, qualtrics):
+    body = completed_event(SURVEY, "R_13", qualtrics["shared_key"]).replace(b"R_13", b"R_14")
+    reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert reply.status_code == 401
+
+
+async def test_replayed_event_is_not_processed_again(client, qualtrics):
+    body = completed_event(SURVEY, "R_15", qualtrics["shared_key"])
+    await client.post(event_url(qualtrics), content=body, headers=FORM)
+    later = completed_event(
+        SURVEY, "R_15", qualtrics["shared_key"], completed="2026-11-28 10:00:00"
+    )
+    replay = await client.post(event_url(qualtrics), content=later, headers=FORM)
+    assert replay.status_code == 200 and replay.json()["duplicate"] is True
+
+
+async def test_unknown_event_path_is_404(client, qualtrics):
+    body = completed_event(SURVEY, "R_16", qualtrics["shared_key"])
+    reply = await client.post(f"{BASE}/qualtrics/events/guessed", content=body, headers=FORM)
+    assert reply.status_code == 404
+
+
+async def test_malformed_events_get_a_clear_4xx(client, qualtrics):
+    key = qualtrics["shared_key"]
+    msg = '{"Status":"Complete"}'
+    topic = f"Topic=acme.surveyengine.completedResponse.{SURVEY}"
+    cases = [
+        (b"Topic=x", FORM, 401),  # no MSG, so no valid HMAC either
+        (b'{"Topic": "x"}', {"Content-Type": "application/json"}, 415),
+        (
+            f"{topic}&HMAC={sign(key, msg)}&MSG={msg}".encode(),
+            FORM,
+            400,
+        ),
+        (f"Topic=other.topic&HMAC={sign(key, '{}')}&MSG={{}}".encode(), FORM, 400),
+        (
+            f"{topic}&HMAC={sign(key, 'x')}&MSG=x".encode(),
+            FORM,
+            400,
+        ),
+        (b"\xff\xfe", FORM, 400),
+    ]
+    for body, headers, status in cases:
+        reply = await client.post(event_url(qualtrics), content=body, headers=headers)
+        assert reply.status_code == status, (body, reply.text)
+        assert reply.json()["error"]["message"]
+
+
+async def test_a_subscription_without_shared_key_is_never_created(client, admin):
+    created = await create_integration(client, admin, survey_id="SV_nokey")
+    assert created["shared_key"] and len(created["shared_key"]) >= 32
