@@ -32,20 +32,21 @@ def _config(small: bool, seed: int) -> dataset.Config:
     )
 
 
-def _training_set(corpus: Path | None, cfg: dataset.Config) -> tuple[Any, np.ndarray]:
+def _training_set(corpus: Path | None, cfg: dataset.Config) -> tuple[Any, np.ndarray, np.ndarray]:
     root = corpus or default_corpus_dir()
     if not root.is_dir():
         raise typer.BadParameter(f"no corpus at {root}")
     items, fold = dataset.build(root, cfg)
-    return dataset.features(items, fold)
+    ts, family = dataset.features(items, fold)
+    return ts, family, dataset.sources(items)
 
 
 def run_eval(
     corpus: Path | None = None, small: bool = False, seed: int = 7, leave_out: bool = True
 ) -> dict[str, Any]:
     """The evaluation's figures (what ``botsieve eval`` prints), without writing anything."""
-    ts, family = _training_set(corpus, _config(small, seed))
-    return evaluate.evaluate(ts, family, leave_out=leave_out)
+    ts, family, source = _training_set(corpus, _config(small, seed))
+    return evaluate.evaluate(ts, family, leave_out=leave_out, source=source)
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
         """Train the fusion model on the corpus and the bot zoo; write model.json."""
         started = time.perf_counter()
         cfg = _config(small, seed)
-        ts, family = _training_set(corpus, cfg)
+        ts, family, _ = _training_set(corpus, cfg)
         trained = ~np.isin(family, dataset.STRESS_FAMILIES)
         ts, family = ts.subset(trained), family[trained]
         spec = train_model(ts)

@@ -168,6 +168,20 @@ def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
     return items, fold
 
 
+def sources(items: list[Labelled]) -> np.ndarray:
+    """Where each session's behaviour comes from: ``sapimouse``, ``webbot`` or ``zoo``."""
+    return np.array(
+        [
+            "sapimouse"
+            if it.person.startswith("sapi-")
+            else "webbot"
+            if it.person.startswith("web-")
+            else "zoo"
+            for it in items
+        ]
+    )
+
+
 def features(items: list[Labelled], fold: np.ndarray) -> tuple[TrainingSet, np.ndarray]:
     """The training set over ``learned_feature_names()`` and each row's family name."""
     names = learned_feature_names()

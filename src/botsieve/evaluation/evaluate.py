@@ -58,7 +58,9 @@ def _figures(
     }
 
 
-def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dict[str, Any]:
+def evaluate(
+    ts: TrainingSet, family: np.ndarray, leave_out: bool = True, source: np.ndarray | None = None
+) -> dict[str, Any]:
     human = family == HUMAN_FAMILY
     stress = np.isin(family, STRESS_FAMILIES)
     main = cross_validate(ts, train_mask=~stress)
@@ -95,6 +97,11 @@ def evaluate(ts: TrainingSet, family: np.ndarray, leave_out: bool = True) -> dic
             if (family == f).any()
         },
     }
+    if source is not None:
+        result["people_flagged_by_source"] = {
+            str(s): float(main.flagged[human & (source == s)].mean())
+            for s in np.unique(source[human])
+        }
     if leave_out:
         held: dict[str, dict[str, float]] = {}
         for f in families:

@@ -47,6 +47,12 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"{section:28} {family:14}" + "".join(f"{_fmt(k, figs[k]):>15}" for k, _ in COLUMNS)
         )
+    by_source = result.get("people_flagged_by_source", {})
+    if by_source:
+        lines.append(
+            "people flagged at the threshold, by source: "
+            + ", ".join(f"{s} {v:.1%}" for s, v in by_source.items())
+        )
     lines.append(
         f"people: {result['humans']} sessions; shipped thresholds per fold: "
         + ", ".join(f"{t:.3f}" for t in result["thresholds"])
