@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
+import tomllib
+from pathlib import Path
 
 import botsieve_client
 from botsieve_client import AsyncClient, Client, models
@@ -39,3 +43,28 @@ def test_every_async_method_is_awaitable_or_an_async_iterator() -> None:
             assert inspect.isasyncgenfunction(member)
         else:
             assert inspect.iscoroutinefunction(member), name
+
+
+PACKAGE = Path(botsieve_client.__file__).parent
+
+
+def test_the_sdk_never_imports_the_service() -> None:
+    for source in PACKAGE.glob("*.py"):
+        tree = ast.parse(source.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            assert "botsieve" not in roots, f"{source.name} imports the service"
+
+
+def test_it_depends_on_httpx_and_pydantic_only() -> None:
+    meta = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())["project"]
+    assert meta["name"] == "botsieve-client"
+    assert sorted(re.split(r"[<>=!~ ]", d)[0] for d in meta["dependencies"]) == [
+        "httpx",
+        "pydantic",
+    ]

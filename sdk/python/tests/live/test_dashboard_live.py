@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
 
-from botsieve_client import BadRequestError, Client
+from botsieve_client import (
+    BadRequestError,
+    Client,
+    InternalServerError,
+    UnprocessableEntityError,
+)
 
 from .conftest import pointer_events
+from .service import LiveService
 
 
 def make_sessions(client: Client, survey_id: str, count: int) -> list[str]:
@@ -69,3 +76,21 @@ def test_an_empty_window_is_refused(client: Client) -> None:
     now = dt.datetime.now(dt.UTC)
     with pytest.raises(BadRequestError, match="since"):
         client.overview(since=now, until=now - dt.timedelta(hours=1))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=InternalServerError,
+    reason="service bug: GET /dashboard/overview?since=<datetime without UTC offset> answers 500 "
+    "(TypeError: can't compare offset-naive and offset-aware datetimes); the session list "
+    "accepts the same value",
+)
+def test_overview_with_a_datetime_without_offset_is_not_a_server_error(
+    service: LiveService, secret_key: str
+) -> None:
+    naive = dt.datetime.now() - dt.timedelta(days=1)
+    with Client(base_url=service.url, api_key=secret_key, max_retries=0) as client:
+        assert client.list_sessions(since=naive, limit=1) is not None
+        # Refusing it (4xx) is as good as reading it as UTC.
+        with contextlib.suppress(BadRequestError, UnprocessableEntityError):
+            client.overview(since=naive)

@@ -135,3 +135,28 @@ def test_a_publishable_key_is_refused_on_the_server_api(
     with browser_key, pytest.raises(PermissionDeniedError) as caught:
         browser_key.session_status(session)
     assert caught.value.code == "forbidden"
+
+
+def test_the_request_id_the_client_sends_is_the_one_the_service_reports(client: Client) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        client.session_status("00000000-0000-0000-0000-000000000000")
+    sent = caught.value.response.request.headers["x-request-id"]
+    assert caught.value.request_id == sent
+    assert caught.value.response.headers["x-request-id"] == sent
+
+
+def test_a_repeated_idempotency_key_wins_over_a_different_body(
+    client: Client, survey_id: str
+) -> None:
+    """The service does not compare the bodies: the first session comes back as it was."""
+    first = client.create_session(survey_id, respondent_id="R_1", idempotency_key=survey_id)
+    again = client.create_session("SV_other", respondent_id="R_2", idempotency_key=survey_id)
+    assert again.session_id == first.session_id
+    status = client.session_status(again)
+    assert (status.survey_id, status.respondent_id) == (survey_id, "R_1")
+
+
+def test_a_malformed_session_id_is_refused_by_the_service(client: Client) -> None:
+    with pytest.raises(UnprocessableEntityError) as caught:
+        client.session_status("not-a-uuid")
+    assert caught.value.details[0]["loc"] == ["path", "session_id"]
