@@ -66,9 +66,10 @@ def new_batch_id() -> str:
     return BATCH_ID_PREFIX + uuid.uuid4().hex
 
 
-def session_path(session: SessionRef, suffix: str = "") -> str:
+def session_path(session: SessionRef, suffix: str = "", *, under: str = "/detection") -> str:
+    """The path of a session's resource; the id is quoted so it cannot leave its segment."""
     session_id = session.session_id if isinstance(session, SessionCreated) else session
-    return f"/detection/sessions/{quote(str(session_id), safe='')}{suffix}"
+    return f"{under}/sessions/{quote(str(session_id), safe='')}{suffix}"
 
 
 def _params(**values: Any) -> dict[str, str]:
@@ -208,10 +209,10 @@ def list_sessions(
 
 
 def session_details(session: SessionRef) -> Call[SessionDetails]:
-    path = "/dashboard" + session_path(session, "/details").removeprefix("/detection")
+    path = session_path(session, "/details", under="/dashboard")
     return Call("GET", path, SessionDetails, retryable=True)
 
 
 def session_events(session: SessionRef) -> Call[SessionEvents]:
-    path = "/dashboard" + session_path(session, "/events").removeprefix("/detection")
+    path = session_path(session, "/events", under="/dashboard")
     return Call("GET", path, SessionEvents, retryable=True)
