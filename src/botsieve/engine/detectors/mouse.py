@@ -61,16 +61,20 @@ def mouse_features(
     raw_dt = np.diff(t)
     quick = raw_dt[raw_dt <= 60.0]
     if quick.size >= 10:
-        q25, q50, q75 = np.percentile(quick, [25, 50, 75])
+        n = quick.size - 1
+        kth = [n // 4, n // 2, (3 * n) // 4]
+        q25, q50, q75 = np.partition(quick, kth)[kth]
         out["mouse_dt_spread"] = float((q75 - q25) / max(float(q50), 1.0))
-    frame = np.floor((t - t[0]) / FRAME_MS).astype(np.int64)
-    last = np.r_[frame[1:] != frame[:-1], True]
+    frame = ((t - t[0]) * (1.0 / FRAME_MS)).astype(np.int64)
+    last = np.empty(t.size, dtype=bool)
+    np.not_equal(frame[1:], frame[:-1], out=last[:-1])
+    last[-1] = True
     t, x, y = t[last], x[last], y[last]
     if t.size < MIN_MOVES:
         return out
     dt = np.diff(t)
     dx, dy = np.diff(x), np.diff(y)
-    dist = np.hypot(dx, dy)
+    dist = np.sqrt(dx * dx + dy * dy)
     # A click between two moves ends the stroke.
     clicks_between = np.diff(np.searchsorted(click_t, t, side="left")) > 0
     brk = (dt > STROKE_GAP_MS) | clicks_between
@@ -78,12 +82,14 @@ def mouse_features(
     if vi.size < MIN_MOVES:
         return out
     seg_stroke = np.cumsum(brk)[vi]
-    new = np.r_[True, (seg_stroke[1:] != seg_stroke[:-1]) | (vi[1:] != vi[:-1] + 1)]
+    new = np.empty(vi.size, dtype=bool)
+    new[0] = True
+    new[1:] = (seg_stroke[1:] != seg_stroke[:-1]) | (vi[1:] != vi[:-1] + 1)
     cid = np.cumsum(new) - 1
     k = int(cid[-1]) + 1
     starts_pos = np.flatnonzero(new)
     start_pt = vi[starts_pos]
-    end_pt = vi[np.r_[starts_pos[1:] - 1, vi.size - 1]] + 1
+    end_pt = vi[np.append(starts_pos[1:] - 1, vi.size - 1)] + 1
     nseg = np.bincount(cid, minlength=k)
 
     d = dist[vi]
@@ -100,10 +106,10 @@ def mouse_features(
     moving = d > 0
     mi = vi[moving]
     mc = cid[moving]
-    heading = np.arctan2(dy[mi], dx[mi])
+    ux, uy = dx[mi], dy[mi]
+    heading = np.arctan2(uy, ux)
     same = (mc[1:] == mc[:-1]) & (mi[1:] == mi[:-1] + 1)
     # Signed angle between consecutive steps, from their cross and dot products.
-    ux, uy = dx[mi], dy[mi]
     turn = np.arctan2(ux[:-1] * uy[1:] - uy[:-1] * ux[1:], ux[:-1] * ux[1:] + uy[:-1] * uy[1:])[
         same
     ]
