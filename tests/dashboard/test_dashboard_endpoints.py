@@ -140,3 +140,12 @@ async def test_dashboard_needs_a_secret_key(client, browser):
     for path in ("overview", "sessions"):
         assert (await client.get(f"{DASH}/{path}")).status_code == 401
         assert (await client.get(f"{DASH}/{path}", headers=browser)).status_code == 403
+
+
+async def test_times_without_an_offset_are_taken_as_utc(client, admin):
+    await new_session(client, admin)
+    naive = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).replace(tzinfo=None).isoformat()
+    response = await client.get(f"{DASH}/overview", params={"since": naive}, headers=admin)
+    assert response.status_code == 200
+    assert response.json()["totals"]["sessions"] == 1
+    assert response.json()["since"].endswith("Z")

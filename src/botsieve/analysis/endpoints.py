@@ -11,6 +11,7 @@ from botsieve.analysis.schemas import AnalysisOut
 from botsieve.auth.deps import SecretKey
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import NotFound
+from botsieve.sessions.service import get_session
 
 router = APIRouter(prefix="/detection", tags=["detection"])
 
@@ -34,6 +35,7 @@ async def complete(session_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbD
 @router.get("/sessions/{session_id}/result", response_model=AnalysisOut)
 async def latest_result(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> AnalysisOut:
     """The latest stored result, without running the engine again."""
+    await get_session(db, session_id)
     result = await service.latest_result(db, session_id)
     if result is None:
         raise NotFound(f"Session {session_id} has not been analysed yet.")

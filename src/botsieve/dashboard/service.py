@@ -80,8 +80,9 @@ async def overview(
     platform: str | None,
 ) -> Overview:
     now = utcnow()
-    until = until or now
-    since = since or until - dt.timedelta(days=7)
+    # A time given without an offset is taken as UTC, as everywhere else in the API.
+    until = as_utc(until) if until else now
+    since = as_utc(since) if since else until - dt.timedelta(days=7)
     if since >= until:
         raise BadRequest("'since' must be before 'until'.")
     repo = DashboardRepository(db)

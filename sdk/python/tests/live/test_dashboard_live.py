@@ -10,7 +10,6 @@ import pytest
 from botsieve_client import (
     BadRequestError,
     Client,
-    InternalServerError,
     UnprocessableEntityError,
 )
 
@@ -78,13 +77,6 @@ def test_an_empty_window_is_refused(client: Client) -> None:
         client.overview(since=now, until=now - dt.timedelta(hours=1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InternalServerError,
-    reason="service bug: GET /dashboard/overview?since=<datetime without UTC offset> answers 500 "
-    "(TypeError: can't compare offset-naive and offset-aware datetimes); the session list "
-    "accepts the same value",
-)
 def test_overview_with_a_datetime_without_offset_is_not_a_server_error(
     service: LiveService, secret_key: str
 ) -> None:
