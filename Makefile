@@ -15,8 +15,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml sdk/python/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]" -e sdk/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -38,13 +38,14 @@ bench: install-dev
 	scripts/bench.sh
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench sdk/python
+	$(BIN)/ruff format --check src tests bench sdk/python
 	$(BIN)/mypy
+	$(BIN)/mypy sdk/python/src
 
 format: install-dev
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench sdk/python
+	$(BIN)/ruff check --fix src tests bench sdk/python
 
 system-deps:
 	scripts/system-deps.sh

@@ -11,15 +11,19 @@ trap 'scripts/services.sh stop "$services_dir"' EXIT
 eval "$(scripts/services.sh start "$services_dir")"
 
 echo "== lint and types"
-$BIN/ruff check src tests bench
-$BIN/ruff format --check src tests bench
+$BIN/ruff check src tests bench sdk/python
+$BIN/ruff format --check src tests bench sdk/python
 $BIN/mypy
+$BIN/mypy sdk/python/src
 
 echo "== Python tests on SQLite"
 BOTSIEVE_TEST_DATABASE=sqlite $BIN/pytest tests
 
 echo "== Python tests on PostgreSQL 15 with Redis 7"
 BOTSIEVE_TEST_DATABASE=postgresql $BIN/pytest tests -m "not engine_only"
+
+echo "== Python client (sdk/python), against a live service"
+$BIN/pytest sdk/python/tests
 
 for suite in sdk/js dashboard; do
   if [ -f "$suite/package.json" ]; then
