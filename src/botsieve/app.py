@@ -35,8 +35,14 @@ from botsieve.kit.responses import JSON
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.maintenance.service import purge_forever
+from botsieve.realtime.broadcaster import Broadcaster
+from botsieve.realtime.endpoints import router as realtime_router
+from botsieve.review.endpoints import router as review_router
 from botsieve.sessions.endpoints import router as sessions_router
 from botsieve.sessions.schemas import EventBatchIn
+from botsieve.settings_store.endpoints import keys_router, settings_router
+from botsieve.users.endpoints import auth_router, users_router
+from botsieve.webapp import spa
 
 API_PREFIX = "/api/v1"
 
@@ -47,6 +53,12 @@ def _api_router() -> APIRouter:
     api.include_router(analysis_router)
     api.include_router(dashboard_router)
     api.include_router(integrations_router)
+    api.include_router(review_router)
+    api.include_router(auth_router)
+    api.include_router(users_router)
+    api.include_router(settings_router)
+    api.include_router(keys_router)
+    api.include_router(realtime_router)
     return api
 
 
@@ -102,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await _build_state(settings)
         app.state.botsieve = state
+        broadcaster = Broadcaster(state.redis)
+        await broadcaster.start()
+        state.notify, state.extras["broadcaster"] = broadcaster.enqueue, broadcaster
         background = [
             asyncio.create_task(
                 purge_forever(
@@ -119,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await broadcaster.stop()
             await state.counters.flush(state.sessionmaker)
             if state.redis is not None:
                 await state.redis.aclose()
@@ -137,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collector_router)
     app.include_router(_api_router())
     app.include_router(demo_router, prefix="/demo", include_in_schema=False)
+    spa.install(app)
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     _document_raw_bodies(app)

@@ -161,6 +161,7 @@ def _register_optional(module: str, target: Any) -> None:
 
 
 _register_optional("botsieve.evaluation.commands", app)
+_register_optional("botsieve.users.commands", app)
 
 
 def main() -> None:

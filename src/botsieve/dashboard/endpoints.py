@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from botsieve.auth.deps import SecretKey
 from botsieve.dashboard import service
 from botsieve.dashboard.schemas import (
     Overview,
@@ -21,6 +20,7 @@ from botsieve.dashboard.schemas import (
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.text import StorableText
 from botsieve.sessions.schemas import Platform
+from botsieve.users.deps import Viewer
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 ShortText = Annotated[StorableText | None, Query(min_length=1, max_length=128)]
@@ -28,7 +28,7 @@ ShortText = Annotated[StorableText | None, Query(min_length=1, max_length=128)]
 
 @router.get("/overview", response_model=Overview)
 async def overview(
-    _: SecretKey,
+    _: Viewer,
     db: DbDep,
     state: StateDep,
     since: dt.datetime | None = None,
@@ -43,7 +43,7 @@ async def overview(
 
 @router.get("/sessions", response_model=SessionPage)
 async def sessions(
-    _: SecretKey,
+    _: Viewer,
     db: DbDep,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -69,12 +69,12 @@ async def sessions(
 
 
 @router.get("/sessions/{session_id}/details", response_model=SessionDetails)
-async def session_details(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> SessionDetails:
+async def session_details(session_id: uuid.UUID, _: Viewer, db: DbDep) -> SessionDetails:
     """The session, a summary of its events, and every analysis of it."""
     return await service.details(db, session_id)
 
 
 @router.get("/sessions/{session_id}/events", response_model=SessionEvents)
-async def session_events(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> SessionEvents:
+async def session_events(session_id: uuid.UUID, _: Viewer, db: DbDep) -> SessionEvents:
     """All of the session's events, in columns (for drawing and export)."""
     return await service.events(db, session_id)

@@ -7,11 +7,13 @@ from botsieve.models.keys import ApiKey, IdempotencyRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
 from botsieve.models.sessions import Session
+from botsieve.models.users import DashboardSetting, User
 
 __all__ = [
     "ApiKey",
     "Base",
     "BehaviorData",
+    "DashboardSetting",
     "DetectionResult",
     "EventBatch",
     "HourlyRollup",
@@ -20,5 +22,6 @@ __all__ = [
     "OutboxJob",
     "ScoredResponse",
     "Session",
+    "User",
     "Webhook",
 ]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from botsieve.review.schemas import LabelIn, LabelOut
+from botsieve.sessions.service import get_session
+
+
+async def set_label(db: AsyncSession, session_id: uuid.UUID, body: LabelIn) -> LabelOut:
+    """Store the researcher's label on the session (labels feed training)."""
+    session = await get_session(db, session_id)
+    session.label = body.label
+    await db.flush()
+    return LabelOut(session_id=session.id, label=body.label)

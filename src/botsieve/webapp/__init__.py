@@ -1,0 +1,1 @@
+"""Serves the built dashboard (``dashboard/dist``) at ``/``, with the single-page fallback."""

@@ -1,0 +1,88 @@
+"""Every dashboard API endpoint against every kind of caller: who is let in, who is not."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.factories import new_session
+from tests.users.conftest import ROLES, https_client, login, make_user
+
+RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+SID = "{session}"
+_emails = itertools.count()
+
+
+def _new_user() -> dict[str, Any]:
+    return {"email": f"new{next(_emails)}@example.org", "password": "long enough pw"}
+
+
+# (method, path, body, the least role allowed)
+MATRIX: list[tuple[str, str, Any, str]] = [
+    ("GET", "/api/v1/dashboard/overview", None, "viewer"),
+    ("GET", "/api/v1/dashboard/sessions", None, "viewer"),
+    ("GET", f"/api/v1/dashboard/sessions/{SID}/details", None, "viewer"),
+    ("GET", f"/api/v1/dashboard/sessions/{SID}/events", None, "viewer"),
+    ("PUT", f"/api/v1/dashboard/sessions/{SID}/label", {"label": "bot"}, "analyst"),
+    ("POST", f"/api/v1/dashboard/sessions/{SID}/reanalyze", None, "analyst"),
+    ("GET", "/api/v1/auth/me", None, "viewer"),
+    ("GET", "/api/v1/settings", None, "viewer"),
+    ("PUT", "/api/v1/settings", {"retention": {"retention_days": 60}}, "admin"),
+    ("GET", "/api/v1/keys", None, "admin"),
+    ("POST", "/api/v1/keys", {"name": "k", "kind": "secret"}, "admin"),
+    ("DELETE", f"/api/v1/keys/{uuid.UUID(int=1)}", None, "admin"),
+    ("GET", "/api/v1/users", None, "admin"),
+    ("POST", "/api/v1/users", _new_user, "admin"),
+    ("PATCH", f"/api/v1/users/{uuid.UUID(int=1)}", {"name": "x"}, "admin"),
+    ("DELETE", f"/api/v1/users/{uuid.UUID(int=1)}", None, "admin"),
+]
+# Not role-checked on purpose: signing in, and signing out (which needs any login).
+UNGUARDED = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/logout")}
+GUARDED_TAGS = {"dashboard", "users", "settings"}
+
+
+def test_the_matrix_names_every_dashboard_endpoint(app):
+    paths = app.openapi()["paths"]
+    routes = {
+        (method.upper(), path.replace("{key_id}", "{x}").replace("{user_id}", "{x}"))
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if GUARDED_TAGS & set(operation.get("tags", []))
+    }
+    listed = {
+        (m, p.replace(SID, "{session_id}").replace(str(uuid.UUID(int=1)), "{x}"))
+        for m, p, _, _ in MATRIX
+    }
+    assert routes - UNGUARDED == listed
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "publishable", *ROLES, "secret"])
+async def test_each_caller_reaches_exactly_what_its_role_allows(
+    app, client, admin, browser, caller
+):
+    session = await new_session(client, admin)
+    headers: dict[str, str] = {}
+    async with https_client(app) as web:
+        if caller in ROLES:
+            headers = await login(web, await make_user(app, caller))
+        elif caller == "secret":
+            headers = admin
+        elif caller == "publishable":
+            headers = browser
+        for method, path, body, least in MATRIX:
+            payload = body() if callable(body) else body
+            url = path.replace(SID, session["session_id"])
+            response = await web.request(method, url, json=payload, headers=headers)
+            if caller == "anonymous":
+                expected_denied: int | None = 401
+            elif caller == "publishable" or (caller in ROLES and RANK[caller] < RANK[least]):
+                expected_denied = 403
+            else:
+                expected_denied = None
+            if expected_denied is None:
+                assert response.status_code not in (401, 403), (caller, method, path, response.text)
+            else:
+                assert response.status_code == expected_denied, (caller, method, path)
