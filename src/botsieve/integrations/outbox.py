@@ -88,9 +88,10 @@ def new_job(kind: str, dedupe_key: str, payload: dict[str, Any], **links: Any) -
     }
 
 
-async def _attempt(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -> dict[str, Any]:
+async def _attempt(
+    state: AppState, client: httpx.AsyncClient, job: OutboxJob, now: dt.datetime
+) -> dict[str, Any]:
     fn = HANDLERS.get(job.kind)
-    now = utcnow()
     attempts = job.attempts + 1
     if fn is None:
         return {"status": "dead", "attempts": attempts, "last_error": f"no handler for {job.kind}"}
@@ -157,7 +158,7 @@ async def run_once(
             )
         if job is None:
             continue
-        outcome = await _attempt(state, client, job)
+        outcome = await _attempt(state, client, job, now)
         async with transaction(maker) as db:
             await OutboxRepository(db).finish(job.id, **outcome)
         await _after(state, job, outcome)

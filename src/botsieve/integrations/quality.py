@@ -170,10 +170,12 @@ def _normal_quantile(q: float) -> float:
 def mahalanobis_d2(vector: np.ndarray, peers: np.ndarray) -> float:
     """Squared Mahalanobis distance of ``vector`` (p,) from the peers' (n, p) distribution."""
     mean = peers.mean(axis=0)
-    cov = np.cov(peers, rowvar=False)
-    inverse = np.linalg.pinv(np.atleast_2d(cov))
+    cov = np.atleast_2d(np.cov(peers, rowvar=False))
+    # A small ridge: items that every peer answers alike (collinear, or constant) would make
+    # the covariance singular, and a departure along exactly that direction is an outlier.
+    ridge = 0.01 * max(float(np.trace(cov)) / len(cov), 1e-6)
     delta = vector - mean
-    return float(delta @ inverse @ delta)
+    return float(delta @ np.linalg.solve(cov + ridge * np.eye(len(cov)), delta))
 
 
 # ---- open answers ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
 from botsieve.models import Integration, ScoredResponse
 from botsieve.models.base import utcnow
+from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 
 # status: why there is or is not a verdict. Only "ok" carries a score.
@@ -112,11 +113,31 @@ def reply_of(row: ScoredResponse) -> ScoreReply:
     )
 
 
+MIN_PASTED_LENGTH = 20
+
+
+async def _pasted(
+    db: AsyncSession, session_id: uuid.UUID | None, open_answers: dict[str, str]
+) -> set[str]:
+    """Open answers whose length matches a paste the collector saw (it never sees the text)."""
+    long_answers = {q: len(t) for q, t in open_answers.items() if len(t) >= MIN_PASTED_LENGTH}
+    if session_id is None or not long_answers:
+        return set()
+    decoded = codec.decode_session(await SessionRepository(db).event_rows(session_id))
+    lengths = [int(x) for x in decoded.events.get("paste", {}).get("length", [])]
+    return {
+        q
+        for q, n in long_answers.items()
+        if any(abs(length - n) <= max(2, n // 10) for length in lengths)
+    }
+
+
 async def assess_quality(
     db: AsyncSession, integration: Integration, row: ScoredResponse, answers: quality.Answers
 ) -> quality.Quality:
     """Score the answers against earlier respondents of the survey and store the outcome."""
     repo = ResponseRepository(db)
+    answers.pasted |= await _pasted(db, row.session_id, answers.open)
     config = quality.QualityConfig.from_config((integration.config or {}).get("quality"))
     peers = await repo.peer_features(integration.id, exclude=row.response_id)
     outcome = quality.assess(answers, peers, config)
