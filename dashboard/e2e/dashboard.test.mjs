@@ -1,0 +1,166 @@
+// The dashboard in Debian's Chromium against a real service with a seeded database: sign in,
+// the overview's figures, a session's drawn path, live list updates, keys, and a viewer's limits.
+// Screenshots of each page go to test-artifacts/ (and to docs/images/ with UPDATE_DOC_IMAGES=1).
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { mousePath, PASSWORD, startService, USERS } from './service.mjs';
+
+const ARTIFACTS = resolve(import.meta.dirname, '../test-artifacts');
+const DOC_IMAGES = resolve(import.meta.dirname, '../../docs/images');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let service;
+let browser;
+let seeded;
+let page;
+
+async function shot(name) {
+  const file = join(ARTIFACTS, `dashboard-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.UPDATE_DOC_IMAGES === '1') {
+    mkdirSync(DOC_IMAGES, { recursive: true });
+    copyFileSync(file, join(DOC_IMAGES, `dashboard-${name}.png`));
+  }
+}
+
+async function signIn(target, email) {
+  await target.goto(`${service.url}/login`);
+  await target.getByLabel('Email').fill(email);
+  await target.getByLabel('Password').fill(PASSWORD);
+  await target.getByRole('button', { name: 'Sign in' }).click();
+  await target.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+before(async () => {
+  service = await startService();
+  seeded = await service.seed();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.on('dialog', (dialog) => dialog.accept());
+});
+
+after(async () => {
+  await browser?.close();
+  service?.stop();
+});
+
+describe('dashboard', () => {
+  it('asks for a login, and signs in', async () => {
+    await page.goto(`${service.url}/sessions`);
+    await page.waitForURL(/\/login\?next=/);
+    await shot('login');
+    await page.getByLabel('Email').fill(USERS.admin);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password' }).waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+  });
+
+  it('shows the seeded figures on the overview', async () => {
+    await page.goto(`${service.url}/`);
+    await page.getByTestId('stat-sessions').filter({ hasText: '4' }).waitFor();
+    assert.equal(await page.getByTestId('stat-analyzed').textContent(), '3');
+    const bots = seeded.filter((s) => s.result?.is_bot).length;
+    assert.equal(
+      await page.getByTestId('stat-bot-rate').textContent(),
+      `${((bots / 3) * 100).toFixed(1)}%`,
+    );
+    await page.locator('canvas').first().waitFor();
+    await shot('overview');
+  });
+
+  it('opens a session and draws its mouse path', async () => {
+    await page.goto(`${service.url}/sessions`);
+    const id = seeded[2].session_id;
+    await page.locator(`[data-session-id="${id}"]`).click();
+    await page.waitForURL(`**/sessions/${id}`);
+    const canvas = page.getByTestId('mouse-path');
+    await canvas.waitFor();
+    assert.equal(await canvas.getAttribute('data-points'), '120');
+    const inked = await canvas.evaluate((c) => {
+      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++;
+      return n;
+    });
+    assert.ok(inked > 500, `only ${inked} pixels drawn`);
+    await page.getByTestId('detectors').waitFor();
+    await page.locator('[data-suspicious="true"]').first().waitFor();
+    await shot('session');
+  });
+
+  it('updates the session list live as events arrive', async () => {
+    await page.goto(`${service.url}/sessions`);
+    await page.locator('[data-testid="live-status"][data-status="open"]').waitFor();
+    assert.equal(await page.getByTestId('session-row').count(), 4);
+    const fresh = await service.createSession('SV_live', 'R_live');
+    const row = page.locator(`[data-session-id="${fresh.session_id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await service.sendEvents(fresh, 'live-1', mousePath(37));
+    await row.getByTestId('event-count').filter({ hasText: '37' }).waitFor({ timeout: 10_000 });
+    await shot('sessions');
+  });
+
+  it('creates a key, shows it once, and revokes it', async () => {
+    await page.goto(`${service.url}/settings`);
+    await page.getByLabel('Name').fill('e2e survey');
+    await page.getByLabel('Allowed origins').fill('https://survey.example.org');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByTestId('new-key-value').textContent();
+    assert.match(key, /^bs_pk_/);
+    const row = page.locator('[data-key-name="e2e survey"]');
+    await row.waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await page.getByText(key).count(), 0, 'the key is shown only once');
+    await shot('settings');
+    await row.getByRole('button', { name: 'Revoke e2e survey' }).click();
+    await row.waitFor({ state: 'detached' });
+    const keys = await service.call('GET', '/api/v1/keys');
+    assert.ok(!keys.some((k) => k.name === 'e2e survey'));
+  });
+
+  it('saves settings so that they survive a reload', async () => {
+    await page.goto(`${service.url}/settings`);
+    const days = page.locator('input[name="retention_days"]');
+    await days.fill('45');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved').waitFor();
+    await page.reload();
+    await page.locator('input[name="retention_days"][value="45"]').waitFor();
+  });
+
+  it('does not let a viewer change settings', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const viewer = await context.newPage();
+    await signIn(viewer, USERS.viewer);
+    await viewer.goto(`${service.url}/settings`);
+    await viewer.getByTestId('read-only').waitFor();
+    assert.ok(await viewer.getByRole('button', { name: 'Save settings' }).isDisabled());
+    assert.equal(await viewer.getByRole('button', { name: 'Create key' }).count(), 0);
+    await viewer.screenshot({
+      path: join(ARTIFACTS, 'dashboard-settings-viewer.png'),
+      fullPage: true,
+    });
+    const status = await viewer.evaluate(async () => {
+      const csrf = document.cookie.match(/botsieve_csrf=([^;]+)/)[1];
+      const response = await fetch('/api/v1/settings', {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ retention: { retention_days: 1 } }),
+      });
+      return response.status;
+    });
+    assert.equal(status, 403);
+    const saved = await service.call('GET', '/api/v1/settings');
+    assert.equal(saved.retention.retention_days, 45);
+    await context.close();
+  });
+});

@@ -1,0 +1,81 @@
+import { BookOpen, Gauge, List, LogOut, Radio, Settings } from 'lucide-react';
+import { Suspense } from 'react';
+import { NavLink, Outlet } from 'react-router-dom';
+import { useLogout, useMe } from '../lib/auth';
+import { useLive } from '../lib/live';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Skeleton } from './ui';
+
+const NAV = [
+  { to: '/', label: 'Overview', icon: Gauge, end: true },
+  { to: '/sessions', label: 'Sessions', icon: List, end: false },
+  { to: '/settings', label: 'Settings', icon: Settings, end: false },
+  { to: '/guide', label: 'Quick start', icon: BookOpen, end: false },
+];
+
+function LiveDot() {
+  const { status } = useLive();
+  const colour = { open: 'text-emerald-600', connecting: 'text-amber-500', closed: 'text-red-500' }[
+    status
+  ];
+  const text = { open: 'Live', connecting: 'Connecting…', closed: 'Offline, polling' }[status];
+  return (
+    <span
+      className={`flex items-center gap-1 text-xs ${colour}`}
+      data-testid="live-status"
+      data-status={status}
+    >
+      <Radio size={14} aria-hidden /> {text}
+    </span>
+  );
+}
+
+export function Layout() {
+  const me = useMe();
+  const logout = useLogout();
+  return (
+    <div className="flex min-h-screen">
+      <nav
+        aria-label="Main"
+        className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white p-3"
+      >
+        <div className="mb-6 px-2 text-lg font-bold text-indigo-700">botsieve</div>
+        <ul className="space-y-1">
+          {NAV.map(({ to, label, icon: Icon, end }) => (
+            <li key={to}>
+              <NavLink
+                to={to}
+                end={end}
+                className={({ isActive }) =>
+                  `flex items-center gap-2 rounded px-2 py-1.5 text-sm ${isActive ? 'bg-indigo-50 font-semibold text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`
+                }
+              >
+                <Icon size={16} aria-hidden /> {label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+        <div className="mt-auto space-y-2 px-2 text-xs text-slate-500">
+          <LiveDot />
+          <div>
+            {me?.user?.email ?? 'API key'} · {me?.role}
+          </div>
+          <button
+            type="button"
+            onClick={logout}
+            className="flex items-center gap-1 hover:text-slate-800"
+          >
+            <LogOut size={14} aria-hidden /> Sign out
+          </button>
+        </div>
+      </nav>
+      <main className="min-w-0 flex-1 p-6">
+        <ErrorBoundary>
+          <Suspense fallback={<Skeleton className="h-64 w-full" />}>
+            <Outlet />
+          </Suspense>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { FixedSizeList, type ListChildComponentProps } from 'react-window';
+import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
+import { api, call, type SessionRow } from '../../lib/api';
+import { num, pct, when } from '../../lib/format';
+import { useLive } from '../../lib/live';
+import { type FilterKey, readFilters, toQuery } from './filters';
+
+const PAGE = 200;
+const ROW_HEIGHT = 40;
+const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_6rem_6rem_5rem] items-center gap-2 px-3';
+
+function Row({ index, style, data }: ListChildComponentProps<SessionRow[]>) {
+  const s = data[index];
+  return (
+    <Link
+      to={`/sessions/${s.session_id}`}
+      style={style}
+      data-testid="session-row"
+      data-session-id={s.session_id}
+      className={`${COLUMNS} border-b border-slate-100 text-sm hover:bg-indigo-50 focus:bg-indigo-50`}
+    >
+      <span className="font-mono text-indigo-700">{s.session_id.slice(0, 8)}</span>
+      <span className="text-slate-500">{when(s.created_at)}</span>
+      <span className="truncate">
+        {s.survey_id} <span className="text-slate-400">{s.respondent_id ?? ''}</span>
+      </span>
+      <span>{s.platform}</span>
+      <span data-testid="event-count">{num(s.event_count)}</span>
+      <span>{s.is_bot === null ? '—' : s.is_bot ? 'bot' : 'human'}</span>
+      <span>
+        <RiskBadge risk={s.risk_level} />
+      </span>
+      <span>{pct(s.bot_probability)}</span>
+    </Link>
+  );
+}
+
+function Select({
+  name,
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  name: FilterKey;
+  label: string;
+  options: string[];
+  value?: string;
+  onChange: (k: FilterKey, v: string) => void;
+}) {
+  return (
+    <label className="text-xs text-slate-600">
+      {label}
+      <select
+        className={`${inputClass} ml-1`}
+        value={value ?? ''}
+        onChange={(e) => onChange(name, e.target.value)}
+        name={name}
+      >
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export default function SessionsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const live = useLive();
+  const query = toQuery(filters);
+  const sessions = useInfiniteQuery({
+    queryKey: ['sessions', filters],
+    queryFn: ({ pageParam }) =>
+      call(
+        api.GET('/api/v1/dashboard/sessions', {
+          params: { query: { ...query, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: live.pollInterval,
+  });
+  const rows = useMemo(() => sessions.data?.pages.flatMap((p) => p.items) ?? [], [sessions.data]);
+  const set = (key: FilterKey, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Sessions</h1>
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label="Filters"
+      >
+        <label className="text-xs text-slate-600">
+          Search
+          <input
+            key={filters.q ?? ''}
+            className={`${inputClass} ml-1 w-56`}
+            placeholder="session, respondent or survey id"
+            defaultValue={filters.q ?? ''}
+            onKeyDown={(e) =>
+              e.key === 'Enter' && set('q', (e.target as HTMLInputElement).value.trim())
+            }
+            onBlur={(e) => set('q', e.target.value.trim())}
+            name="q"
+          />
+        </label>
+        <label className="text-xs text-slate-600">
+          Survey
+          <input
+            key={filters.survey_id ?? ''}
+            className={`${inputClass} ml-1 w-32`}
+            defaultValue={filters.survey_id ?? ''}
+            onBlur={(e) => set('survey_id', e.target.value.trim())}
+            name="survey_id"
+          />
+        </label>
+        <Select
+          name="range"
+          label="Time"
+          options={['24h', '7d', '30d', 'all']}
+          value={filters.range}
+          onChange={set}
+        />
+        <Select
+          name="platform"
+          label="Platform"
+          options={['qualtrics', 'decipher', 'web', 'other']}
+          value={filters.platform}
+          onChange={set}
+        />
+        <Select
+          name="verdict"
+          label="Verdict"
+          options={['bot', 'human', 'unanalyzed']}
+          value={filters.verdict}
+          onChange={set}
+        />
+        <Select
+          name="risk"
+          label="Risk"
+          options={['low', 'medium', 'high', 'critical']}
+          value={filters.risk}
+          onChange={set}
+        />
+      </form>
+      <Card className="p-0">
+        <div
+          className={`${COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold text-slate-500`}
+        >
+          <span>Session</span>
+          <span>Started</span>
+          <span>Survey / respondent</span>
+          <span>Platform</span>
+          <span>Events</span>
+          <span>Verdict</span>
+          <span>Risk</span>
+          <span>P(bot)</span>
+        </div>
+        {sessions.isPending ? (
+          <div className="space-y-2 p-3">
+            {['a', 'b', 'c', 'd', 'e', 'f'].map((k) => (
+              <Skeleton key={k} className="h-7" />
+            ))}
+          </div>
+        ) : rows.length === 0 ? (
+          <Empty>No sessions match these filters.</Empty>
+        ) : (
+          <FixedSizeList
+            height={Math.min(rows.length * ROW_HEIGHT, Math.max(320, window.innerHeight - 260))}
+            width="100%"
+            itemCount={rows.length}
+            itemSize={ROW_HEIGHT}
+            itemData={rows}
+            itemKey={(index, data) => data[index].session_id}
+            overscanCount={10}
+            onItemsRendered={({ visibleStopIndex }) => {
+              if (
+                visibleStopIndex > rows.length - 40 &&
+                sessions.hasNextPage &&
+                !sessions.isFetchingNextPage
+              ) {
+                sessions.fetchNextPage();
+              }
+            }}
+          >
+            {Row}
+          </FixedSizeList>
+        )}
+        <div className="px-3 py-2 text-xs text-slate-500" data-testid="row-count">
+          {num(rows.length)} sessions loaded{sessions.hasNextPage ? ', scroll for more' : ''}
+        </div>
+      </Card>
+    </div>
+  );
+}
