@@ -137,6 +137,19 @@ describe('dashboard', () => {
     await page.locator('input[name="retention_days"][value="45"]').waitFor();
   });
 
+  it('tries an endpoint in the playground with a key', async () => {
+    await page.goto(`${service.url}/playground`);
+    await page.getByLabel('Endpoint').selectOption('GET /api/v1/dashboard/overview');
+    await page.getByLabel('API key (empty: your login)').fill(service.secret);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('answer').filter({ hasText: '"totals"' }).waitFor();
+    await page.getByText(/^200 · \d+ ms$/).waitFor();
+    await shot('playground');
+    await page.goto(`${service.url}/guide`);
+    await page.getByRole('heading', { name: 'Quick start' }).waitFor();
+    await shot('guide');
+  });
+
   it('does not let a viewer change settings', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const viewer = await context.newPage();

@@ -10,6 +10,7 @@ const SessionsPage = lazy(() => import('../features/sessions/SessionsPage'));
 const SessionDetailsPage = lazy(() => import('../features/sessions/SessionDetailsPage'));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
 const GuidePage = lazy(() => import('../features/guide/GuidePage'));
+const PlaygroundPage = lazy(() => import('../features/playground/PlaygroundPage'));
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
           { path: 'sessions/:sessionId', element: <SessionDetailsPage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: 'guide', element: <GuidePage /> },
+          { path: 'playground', element: <PlaygroundPage /> },
           { path: '*', element: <p>No such page.</p> },
         ],
       },

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { FixedSizeList, type ListChildComponentProps } from 'react-window';
@@ -12,8 +12,14 @@ const PAGE = 200;
 const ROW_HEIGHT = 40;
 const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_6rem_6rem_5rem] items-center gap-2 px-3';
 
-function Row({ index, style, data }: ListChildComponentProps<SessionRow[]>) {
-  const s = data[index];
+interface RowData {
+  rows: SessionRow[];
+  threshold: number;
+}
+
+function Row({ index, style, data }: ListChildComponentProps<RowData>) {
+  const s = data.rows[index];
+  const flagged = s.bot_probability !== null && s.bot_probability >= data.threshold;
   return (
     <Link
       to={`/sessions/${s.session_id}`}
@@ -33,7 +39,7 @@ function Row({ index, style, data }: ListChildComponentProps<SessionRow[]>) {
       <span>
         <RiskBadge risk={s.risk_level} />
       </span>
-      <span>{pct(s.bot_probability)}</span>
+      <span className={flagged ? 'font-semibold text-red-700' : ''}>{pct(s.bot_probability)}</span>
     </Link>
   );
 }
@@ -73,6 +79,11 @@ export default function SessionsPage() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const live = useLive();
+  const settings = useQuery({
+    queryKey: ['settings'],
+    queryFn: () => call(api.GET('/api/v1/settings')),
+  });
+  const threshold = settings.data?.thresholds?.bot_probability ?? 0.5;
   const query = toQuery(filters);
   const sessions = useInfiniteQuery({
     queryKey: ['sessions', filters],
@@ -181,8 +192,8 @@ export default function SessionsPage() {
             width="100%"
             itemCount={rows.length}
             itemSize={ROW_HEIGHT}
-            itemData={rows}
-            itemKey={(index, data) => data[index].session_id}
+            itemData={{ rows, threshold }}
+            itemKey={(index, data) => data.rows[index].session_id}
             overscanCount={10}
             onItemsRendered={({ visibleStopIndex }) => {
               if (
