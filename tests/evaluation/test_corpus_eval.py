@@ -82,6 +82,14 @@ def test_no_figure_drops_below_the_recorded_baseline(
     assert drops == []
 
 
+def test_people_never_trained_on_stay_unflagged(
+    result: dict[str, Any], baseline: dict[str, Any]
+) -> None:
+    got, was = result["unseen_people"], baseline["unseen_people"]
+    assert got["webbot_people"] <= max(was["webbot_people"] + FLAGGED_MARGIN, 0.01)
+    assert got["advanced_bot"] >= was["advanced_bot"] - RATE_MARGIN
+
+
 def test_product_floors_hold(result: dict[str, Any]) -> None:
     assert result["overall"]["humans_flagged_at_threshold"] <= 0.01
     for family, floor in FLOORS.items():

@@ -58,6 +58,27 @@ def _figures(
     }
 
 
+def unseen_people(ts: TrainingSet, family: np.ndarray, source: np.ndarray) -> dict[str, Any]:
+    """People of a kind never trained on: train without the webbot people (and without the
+    corpus's web bots, recorded alongside them), then score both. Other people, other devices
+    and another task: the closest this corpus comes to the sessions it has never seen."""
+    held = (family == HUMAN_FAMILY) & (source == "webbot")
+    if not held.any():
+        return {}
+    corpus_bots = np.isin(family, ("advanced_bot", "moderate_bot"))
+    train = ~held & ~corpus_bots & ~np.isin(family, STRESS_FAMILIES)
+    spec = train_model(ts.subset(train))
+    out: dict[str, Any] = {"people": int(held.sum()), "threshold": float(spec["threshold"])}
+    for name, mask in (
+        ("webbot_people", held),
+        *((f, family == f) for f in ("advanced_bot", "moderate_bot")),
+    ):
+        if mask.any():
+            p = probabilities(spec, ts.scored[mask], ts.rule_logit[mask], ts.proof[mask])
+            out[name] = float((p >= spec["threshold"]).mean())
+    return out
+
+
 def evaluate(
     ts: TrainingSet, family: np.ndarray, leave_out: bool = True, source: np.ndarray | None = None
 ) -> dict[str, Any]:
@@ -102,6 +123,7 @@ def evaluate(
             str(s): float(main.flagged[human & (source == s)].mean())
             for s in np.unique(source[human])
         }
+        result["unseen_people"] = unseen_people(ts, family, source)
     if leave_out:
         held: dict[str, dict[str, float]] = {}
         for f in families:

@@ -20,7 +20,7 @@ from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
 L2 = 10.0
 TARGET_FPR = 0.003
-HUMAN_MARGIN = 0.25
+HUMAN_MARGIN = 0.5
 FEATURE_CAP = 2.5
 MIN_THRESHOLD = 0.5
 PROOF_PROBABILITY = 0.995

@@ -53,6 +53,14 @@ def table(result: dict[str, Any]) -> str:
             "people flagged at the threshold, by source: "
             + ", ".join(f"{s} {v:.1%}" for s, v in by_source.items())
         )
+    unseen = result.get("unseen_people", {})
+    if unseen:
+        lines.append(
+            "trained without webbot people and web bots: webbot people flagged "
+            f"{unseen['webbot_people']:.1%}, advanced_bot caught "
+            f"{unseen.get('advanced_bot', 0):.1%}, moderate_bot caught "
+            f"{unseen.get('moderate_bot', 0):.1%} at the threshold"
+        )
     lines.append(
         f"people: {result['humans']} sessions; shipped thresholds per fold: "
         + ", ".join(f"{t:.3f}" for t in result["thresholds"])

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from botsieve.engine.arrays import column, entropy, median, share
+from botsieve.engine.arrays import column, median, share
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 
@@ -30,7 +30,6 @@ FEATURES = (
     "mouse_straightness",
     "mouse_straight_share",
     "mouse_turn_mean_abs",
-    "mouse_turn_zero_share",
     "mouse_turn_flip_share",
     "mouse_speed_cv",
     "mouse_accel_flip_share",
@@ -41,7 +40,6 @@ FEATURES = (
     "mouse_pause_share",
     "mouse_fitts_r",
     "mouse_tiny_step_share",
-    "mouse_direction_entropy",
     "mouse_dt_spread",
 )
 
@@ -107,7 +105,6 @@ def mouse_features(
     mi = vi[moving]
     mc = cid[moving]
     ux, uy = dx[mi], dy[mi]
-    heading = np.arctan2(uy, ux)
     same = (mc[1:] == mc[:-1]) & (mi[1:] == mi[:-1] + 1)
     # Signed angle between consecutive steps, from their cross and dot products.
     turn = np.arctan2(ux[:-1] * uy[1:] - uy[:-1] * ux[1:], ux[:-1] * ux[1:] + uy[:-1] * uy[1:])[
@@ -115,10 +112,8 @@ def mouse_features(
     ]
     if turn.size >= 10:
         out["mouse_turn_mean_abs"] = float(np.abs(turn).mean())
-        out["mouse_turn_zero_share"] = share(np.abs(turn) < 1e-3)
         nz = turn[np.abs(turn) >= 1e-3]
         out["mouse_turn_flip_share"] = share(np.sign(nz[1:]) != np.sign(nz[:-1]), NAN)
-        out["mouse_direction_entropy"] = entropy(heading + np.pi, 2 * np.pi / 16) / 4.0
     out["mouse_tiny_step_share"] = share(d[moving] <= 1.5, NAN)
 
     # Speed, acceleration and jerk within strokes (px/ms).
@@ -208,10 +203,6 @@ class MouseDetector:
                 "The path turns sharply at every step, like added noise.",
                 "The path barely turns from step to step.",
             ),
-            "mouse_turn_zero_share": (
-                "Many steps continue in exactly the same direction.",
-                "Steps almost never continue straight on.",
-            ),
             "mouse_turn_flip_share": (
                 "The path zig-zags at every step.",
                 "Curves bend smoothly one way, without a hand's wobble.",
@@ -251,10 +242,6 @@ class MouseDetector:
             "mouse_tiny_step_share": (
                 "Many moves are single-pixel steps.",
                 "Too few tiny corrective moves.",
-            ),
-            "mouse_direction_entropy": (
-                "Moves head every which way.",
-                "Moves keep to a few directions.",
             ),
             "mouse_dt_spread": (
                 "Pointer timing is irregular, unlike a display's frames.",
