@@ -60,3 +60,15 @@ def test_clicks_split_strokes() -> None:
     whole = mouse_features(np.r_[t, t + 500], np.r_[x, x], np.r_[y, y], NO_CLICKS)
     split = mouse_features(np.r_[t, t + 500], np.r_[x, x], np.r_[y, y], np.array([t[-1] + 1]))
     assert whole["mouse_straightness"] != split["mouse_straightness"]
+
+
+def test_a_finer_clock_and_half_pixels_change_nothing() -> None:
+    """Collectors report sub-ms times and, on high-DPI screens, half pixels; features are
+    taken on the whole-ms, whole-px grid the model learned on."""
+    t, x, y = wobbly_path(np.random.default_rng(4), 1500)
+    rng = np.random.default_rng(5)
+    fine = mouse_features(t + rng.uniform(-0.4, 0.4, t.size), x + 0.25, y - 0.25, NO_CLICKS)
+    whole = mouse_features(t, x, y, NO_CLICKS)
+    assert fine.keys() == whole.keys()
+    for name in whole:
+        assert np.isclose(fine[name], whole[name], equal_nan=True), name

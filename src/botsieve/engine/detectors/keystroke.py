@@ -76,6 +76,7 @@ def keystroke_features(
     out = dict.fromkeys(FEATURES, NAN)
     if down_t.size < MIN_KEYS:
         return out
+    down_t, up_t = np.round(down_t), np.round(up_t)  # the whole-ms grid the model learned on
     if down_repeat.size == down_t.size:
         keep = ~down_repeat.astype(bool)
         down_t, down_key, down_pos = down_t[keep], down_key[keep], down_pos[keep]

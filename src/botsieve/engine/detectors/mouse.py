@@ -56,6 +56,9 @@ def mouse_features(
     out = dict.fromkeys(FEATURES, NAN)
     if t.size < MIN_MOVES:
         return out
+    # On the grid the model learned on: whole ms and whole CSS px. A finer collector clock or
+    # fractional coordinates (high-DPI screens) must not make a hand look smoother than hands.
+    t, x, y = np.round(t), np.round(x), np.round(y)
     raw_dt = np.diff(t)
     quick = raw_dt[raw_dt <= 60.0]
     if quick.size >= 10:
