@@ -110,6 +110,12 @@ def write(result: dict[str, Any], out: Path, command: str) -> Path:
             + "</tr>"
         )
     body.append("</table>")
+    notes = [
+        line
+        for line in table(result).splitlines()[1:]
+        if not line.startswith(("trained on", "family left", "stress"))
+    ]
+    body += [f"<p>{html.escape(line)}</p>" for line in notes]
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>botsieve evaluation</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em}}
 td,th{{padding:.2em .7em;text-align:right}}
