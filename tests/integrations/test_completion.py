@@ -172,3 +172,18 @@ async def test_status_shows_queue_depth_and_last_event(app, client, admin, qualt
     entry = status["integrations"][0]
     assert entry["configured"] is True and entry["queue_depth"] == 1
     assert entry["last_event_at"] is not None
+
+
+async def test_accepted_events_survive_a_restart_of_the_service(
+    app, client, settings, qualtrics, fake_qualtrics, outbound
+):
+    from botsieve.app import create_app
+
+    fake, _ = fake_qualtrics
+    fake.add_response(SURVEY, "R_restart", VALUES)
+    await _post_event(client, qualtrics, "R_restart")
+    # A fresh service over the same database, as after a restart, finds the job and does it.
+    restarted = create_app(settings)
+    async with restarted.router.lifespan_context(restarted):
+        assert await outbox.run_once(restarted.state.botsieve, outbound) == 1
+    assert [w[0] for w in fake.writes] == ["R_restart"]

@@ -76,3 +76,21 @@ async def test_malformed_calls_get_a_clear_4xx(client, admin):
         reply = await client.post(SCORE, content=body, headers=headers)
         assert reply.status_code == status, (body, reply.text)
         assert reply.json()["error"]["message"]
+
+
+async def test_a_decipher_verdict_is_announced_by_webhook_once(
+    app, client, admin, receiver, outbound
+):
+    from botsieve.integrations import outbox
+
+    fake, server = receiver
+    hook = (
+        await client.post(f"{BASE}/webhooks", json={"url": f"{server.url}/hooks"}, headers=admin)
+    ).json()
+    fake.secrets = [hook["secret"]]
+    created = await _decipher(client, admin)
+    for _ in range(2):
+        body, headers = logic_node_call(created["token"], SURVEY, "u-9")
+        assert (await client.post(SCORE, content=body, headers=headers)).status_code == 200
+    await outbox.run_once(app.state.botsieve, outbound)
+    assert [r["body"]["data"]["response_id"] for r in fake.received] == ["u-9"]

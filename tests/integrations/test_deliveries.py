@@ -151,3 +151,18 @@ async def test_bad_webhook_configuration_is_a_4xx(client, admin):
     for body in ({"url": "ftp://x"}, {"url": "https://example.org", "events": ["nope"]}, {}):
         reply = await client.post(HOOKS, json=body, headers=admin)
         assert reply.status_code == 422, reply.text
+
+
+async def test_private_destinations_are_refused_in_production(settings):
+    import pytest
+
+    from botsieve.integrations.service import allow_private
+    from botsieve.integrations.webhooks import check_destination
+    from botsieve.kit.errors import BadRequest
+
+    production = settings.model_copy(update={"env": "production"})
+    assert allow_private(settings) and not allow_private(production)
+    for url in ("http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/"):
+        with pytest.raises(BadRequest):
+            await check_destination(url, allow_private=False)
+    assert await check_destination("http://127.0.0.1:9/x", allow_private=True)

@@ -142,3 +142,11 @@ def test_qualtrics_values_become_answers():
 def test_chi_square_quantile_is_close():
     assert abs(q.chi2_quantile(0.001, 4) - 18.467) < 0.3
     assert abs(q.chi2_quantile(0.05, 10) - 18.307) < 0.2
+
+
+def test_a_registered_text_classifier_runs_only_when_chosen():
+    q.register_text_classifier("shouting", lambda text: text.isupper())
+    answers = q.Answers(open={"QID5": "THIS IS A SHOUTED ANSWER"})
+    assert q.OPEN_CLASSIFIED not in q.assess(answers, [], q.QualityConfig()).flags
+    chosen = q.QualityConfig.from_config({"text_classifier": "shouting"})
+    assert q.OPEN_CLASSIFIED in q.assess(answers, [], chosen).flags

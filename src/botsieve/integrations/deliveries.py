@@ -73,7 +73,7 @@ def signing_secrets(row: Webhook, now: dt.datetime | None = None) -> list[str]:
 async def create_webhook(
     db: AsyncSession, settings: Settings, body: WebhookCreate
 ) -> WebhookSecret:
-    url = check_destination(str(body.url), allow_private=allow_private(settings))
+    url = await check_destination(str(body.url), allow_private=allow_private(settings))
     row = await WebhookRepository(db).add(
         Webhook(
             url=url,

@@ -71,7 +71,9 @@ async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreR
     )
     if call.survey != row.survey_id:
         raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
-    scored, _ = await scoring.score_response(db, state, row, call.uuid, call.session_id)
+    scored, new = await scoring.score_response(db, state, row, call.uuid, call.session_id)
+    if new:  # Decipher has no completion event: this call is when the result is ready
+        await deliveries.emit_result(db, row, scored, None)
     return scoring.reply_of(scored)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ OPEN_GIBBERISH = "open_gibberish"
 OPEN_COPY = "open_copy_of_question"
 OPEN_DUPLICATE = "open_duplicate"
 OPEN_PASTED = "open_pasted"
+OPEN_CLASSIFIED = "open_classified"
 
 PENALTIES = {
     SPEEDER: 30,
@@ -47,7 +48,18 @@ PENALTIES = {
     OPEN_COPY: 25,
     OPEN_DUPLICATE: 25,
     OPEN_PASTED: 15,
+    OPEN_CLASSIFIED: 20,
 }
+
+# Optional text classifiers for open answers (e.g. a model that spots machine-written text),
+# registered by name and chosen per survey with ``text_classifier``; none is on by default,
+# and none may call an outside service unless the operator registers one that does.
+TextClassifier = Callable[[str], bool]
+TEXT_CLASSIFIERS: dict[str, TextClassifier] = {}
+
+
+def register_text_classifier(name: str, classifier: TextClassifier) -> None:
+    TEXT_CLASSIFIERS[name] = classifier
 
 
 @dataclass
@@ -69,6 +81,7 @@ class QualityConfig:
     # lists of item ids, one per scale, for the even-odd consistency index
     scales: list[list[str]] = field(default_factory=list)
     min_open_length_for_duplicate: int = 12
+    text_classifier: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> QualityConfig:
@@ -318,6 +331,9 @@ def assess(answers: Answers, peers: Sequence[Mapping[str, Any]], config: Quality
                 flags.append(OPEN_DUPLICATE)
         if qid in answers.pasted:
             flags.append(OPEN_PASTED)
+        classifier = TEXT_CLASSIFIERS.get(config.text_classifier or "")
+        if classifier is not None and classifier(text):
+            flags.append(OPEN_CLASSIFIED)
 
     unique_flags = list(dict.fromkeys(flags))
     score = max(0.0, 100.0 - sum(PENALTIES[f] for f in unique_flags))

@@ -66,7 +66,7 @@ async def create_integration(
 ) -> IntegrationSecrets:
     base_url = str(body.base_url).rstrip("/") if body.base_url else None
     if base_url:
-        check_destination(base_url, allow_private=allow_private(settings))
+        await check_destination(base_url, allow_private=allow_private(settings))
     token, hook = _new_token(), secrets.token_urlsafe(24)
     # Qualtrics and generic sources sign their events; Decipher's logic node may sign too.
     shared_key = body.shared_key or secrets.token_urlsafe(32)

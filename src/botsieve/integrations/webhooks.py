@@ -8,6 +8,7 @@ body's ``id``) lets receivers drop duplicates inside it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -67,7 +68,7 @@ def verify(
     return timestamp
 
 
-def check_destination(url: str, *, allow_private: bool) -> str:
+async def check_destination(url: str, *, allow_private: bool) -> str:
     """Refuse what is not http(s), and (unless allowed) private and loopback destinations.
 
     The name is resolved here, once, at configuration time; deliveries re-check nothing, so
@@ -79,7 +80,9 @@ def check_destination(url: str, *, allow_private: bool) -> str:
     if allow_private:
         return url
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP
+        )
     except OSError:
         raise BadRequest(f"The host {parts.hostname!r} does not resolve.") from None
     for info in infos:
