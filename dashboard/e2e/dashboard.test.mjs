@@ -109,6 +109,18 @@ describe('dashboard', () => {
     await shot('sessions');
   });
 
+  it('polls while the live socket is down', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    await context.routeWebSocket(/\/api\/v1\/ws$/, (ws) => ws.close());
+    const cut = await context.newPage();
+    await signIn(cut, USERS.analyst);
+    await cut.goto(`${service.url}/sessions`);
+    await cut.locator('[data-testid="live-status"][data-status="closed"]').waitFor();
+    const fresh = await service.createSession('SV_polled', 'R_polled');
+    await cut.locator(`[data-session-id="${fresh.session_id}"]`).waitFor({ timeout: 15_000 });
+    await context.close();
+  });
+
   it('creates a key, shows it once, and revokes it', async () => {
     await page.goto(`${service.url}/settings`);
     await page.getByLabel('Name').fill('e2e survey');

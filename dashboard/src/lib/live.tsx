@@ -61,6 +61,7 @@ export function applyEvents(
   events: LiveEvent[],
   alertLevels: string[],
   refreshLists: () => void,
+  refreshOverview: () => void = () => client.invalidateQueries({ queryKey: ['overview'] }),
 ) {
   let unknown = false;
   for (const event of events) {
@@ -76,7 +77,7 @@ export function applyEvents(
       );
     }
   }
-  client.invalidateQueries({ queryKey: ['overview'] });
+  refreshOverview();
   if (unknown) refreshLists();
 }
 
@@ -97,7 +98,15 @@ export function LiveProvider({
     let attempt = 0;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let refresh: ReturnType<typeof setTimeout> | undefined;
+    let overview: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    // The overview's counters refresh at most every 2 s however busy the feed is.
+    const refreshOverview = () => {
+      overview ??= setTimeout(() => {
+        overview = undefined;
+        client.invalidateQueries({ queryKey: ['overview'] });
+      }, 2_000);
+    };
     const refreshLists = () => {
       clearTimeout(refresh);
       refresh = setTimeout(() => client.invalidateQueries({ queryKey: ['sessions'] }), 300);
@@ -116,7 +125,7 @@ export function LiveProvider({
       socket.onmessage = (message) => {
         const frame = JSON.parse(String(message.data));
         if (frame.type === 'events')
-          applyEvents(client, frame.events, levels.current, refreshLists);
+          applyEvents(client, frame.events, levels.current, refreshLists, refreshOverview);
       };
       socket.onclose = () => {
         setStatus('closed');
@@ -128,6 +137,7 @@ export function LiveProvider({
       stopped = true;
       clearTimeout(retry);
       clearTimeout(refresh);
+      clearTimeout(overview);
       socket?.close();
     };
   }, [client]);

@@ -20,7 +20,7 @@ users_router = APIRouter(prefix="/users", tags=["users"])
 def _set_cookies(response: Response, settings: Settings, token: str, csrf: str) -> None:
     common = {
         "secure": settings.cookies_are_secure,
-        "samesite": "lax" if settings.env == "development" else "strict",
+        "samesite": "strict",
         "path": "/",
         "max_age": int(settings.login_session_hours * 3600),
     }
