@@ -12,7 +12,7 @@ import typer
 
 from botsieve.evaluation import dataset, evaluate, report
 from botsieve.evaluation.corpus import default_corpus_dir
-from botsieve.evaluation.fit import train_model
+from botsieve.evaluation.fit import single_threaded_blas, train_model
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "analysis" / "artifacts"
 DEFAULT_REPORT = Path("build") / "eval"
@@ -46,7 +46,8 @@ def run_eval(
 ) -> dict[str, Any]:
     """The evaluation's figures (what ``botsieve eval`` prints), without writing anything."""
     ts, family, source = _training_set(corpus, _config(small, seed))
-    return evaluate.evaluate(ts, family, leave_out=leave_out, source=source)
+    with single_threaded_blas():
+        return evaluate.evaluate(ts, family, leave_out=leave_out, source=source)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +64,8 @@ def register(app: typer.Typer) -> None:
         ts, family, _ = _training_set(corpus, cfg)
         trained = ~np.isin(family, dataset.STRESS_FAMILIES)
         ts, family = ts.subset(trained), family[trained]
-        spec = train_model(ts)
+        with single_threaded_blas():
+            spec = train_model(ts)
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
         counts = {str(f): int((family == f).sum()) for f in np.unique(family)}
