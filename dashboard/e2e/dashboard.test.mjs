@@ -100,6 +100,7 @@ describe('dashboard', () => {
   it('updates the session list live as events arrive', async () => {
     await page.goto(`${service.url}/sessions`);
     await page.locator('[data-testid="live-status"][data-status="open"]').waitFor();
+    await page.getByTestId('row-count').filter({ hasText: '4 sessions loaded' }).waitFor();
     assert.equal(await page.getByTestId('session-row').count(), 4);
     const fresh = await service.createSession('SV_live', 'R_live');
     const row = page.locator(`[data-session-id="${fresh.session_id}"]`);
@@ -157,6 +158,14 @@ describe('dashboard', () => {
     await page.getByTestId('answer').filter({ hasText: '"totals"' }).waitFor();
     await page.getByText(/^200 · \d+ ms$/).waitFor();
     await shot('playground');
+    await page.goto(`${service.url}/integrations`);
+    await page.getByRole('heading', { name: 'Survey platforms' }).waitFor();
+    await page.waitForTimeout(500);
+    assert.ok(
+      page.url().endsWith('/integrations'),
+      'an integrations error never signs the user out',
+    );
+    await shot('integrations');
     await page.goto(`${service.url}/guide`);
     await page.getByRole('heading', { name: 'Quick start' }).waitFor();
     await shot('guide');

@@ -14,7 +14,11 @@ function handle(error: unknown) {
 
 export function makeQueryClient() {
   return new QueryClient({
-    queryCache: new QueryCache({ onError: handle }),
+    queryCache: new QueryCache({
+      onError: (error, query) => {
+        if (!query.meta?.quiet) handle(error);
+      },
+    }),
     mutationCache: new MutationCache({
       onError: (error, _vars, _ctx, mutation) => {
         if (!mutation.meta?.quiet) handle(error);

@@ -10,6 +10,7 @@ const SessionsPage = lazy(() => import('../features/sessions/SessionsPage'));
 const SessionDetailsPage = lazy(() => import('../features/sessions/SessionDetailsPage'));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
 const GuidePage = lazy(() => import('../features/guide/GuidePage'));
+const IntegrationsPage = lazy(() => import('../features/integrations/IntegrationsPage'));
 const PlaygroundPage = lazy(() => import('../features/playground/PlaygroundPage'));
 
 export const routes: RouteObject[] = [
@@ -23,6 +24,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: 'sessions', element: <SessionsPage /> },
           { path: 'sessions/:sessionId', element: <SessionDetailsPage /> },
+          { path: 'integrations', element: <IntegrationsPage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: 'guide', element: <GuidePage /> },
           { path: 'playground', element: <PlaygroundPage /> },

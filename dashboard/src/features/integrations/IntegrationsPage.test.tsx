@@ -1,0 +1,65 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { describe, expect, it } from 'vitest';
+import IntegrationsPage from './IntegrationsPage';
+
+function renderWith(status: unknown) {
+  const client = new QueryClient({
+    defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY } },
+  });
+  client.setQueryData(['integrations', 'status'], status);
+  client.setQueryData(
+    ['integrations', 'webhooks'],
+    [
+      {
+        id: 'w1',
+        url: 'https://hooks.example/in',
+        events: ['result.ready'],
+        active: true,
+        created_at: '',
+        rotating_until: null,
+      },
+    ],
+  );
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter>
+        <IntegrationsPage />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe('IntegrationsPage', () => {
+  it('shows each platform, what it misses, its last error, and the webhooks', () => {
+    renderWith({
+      webhook_queue_depth: 2,
+      integrations: [
+        {
+          id: 'i1',
+          platform: 'qualtrics',
+          name: 'Panel A',
+          survey_id: 'SV_abc',
+          configured: false,
+          missing: ['api_token'],
+          last_event_at: null,
+          last_error: 'HTTP 401 from Qualtrics',
+          last_error_at: '2026-01-01T00:00:00Z',
+          queue_depth: 0,
+        },
+      ],
+    });
+    expect(screen.getByText('Panel A')).toBeTruthy();
+    expect(screen.getByText('missing: api_token')).toBeTruthy();
+    expect(screen.getByText(/HTTP 401 from Qualtrics/)).toBeTruthy();
+    expect(screen.getByText('Webhooks (queue: 2)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /Send a signed test/ })).toBeTruthy();
+    expect(screen.getByText(/surveyId: 'SV_abc'/)).toBeTruthy();
+  });
+
+  it('says so when there are none', () => {
+    renderWith({ webhook_queue_depth: 0, integrations: [] });
+    expect(screen.getByText('No integrations yet.')).toBeTruthy();
+  });
+});
