@@ -187,3 +187,16 @@ async def test_accepted_events_survive_a_restart_of_the_service(
     async with restarted.router.lifespan_context(restarted):
         assert await outbox.run_once(restarted.state.botsieve, outbound) == 1
     assert [w[0] for w in fake.writes] == ["R_restart"]
+
+
+async def test_without_api_credentials_the_job_stops_and_status_says_why(
+    app, client, admin, outbound
+):
+    from tests.integrations.conftest import create_integration
+
+    created = await create_integration(client, admin)
+    await _post_event(client, created, "R_i")
+    await outbox.run_once(app.state.botsieve, outbound)
+    assert (await _jobs(app))[0].status == "dead"
+    entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert entry["configured"] is False and len(entry["missing"]) == 2

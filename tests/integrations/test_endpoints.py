@@ -151,3 +151,62 @@ async def test_malformed_events_get_a_clear_4xx(client, qualtrics):
 async def test_a_subscription_without_shared_key_is_never_created(client, admin):
     created = await create_integration(client, admin, survey_id="SV_nokey")
     assert created["shared_key"] and len(created["shared_key"]) >= 32
+
+
+async def test_rotation_keeps_the_old_secrets_for_a_grace_period_only(
+    app, client, admin, qualtrics
+):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from botsieve.kit.db import transaction
+    from botsieve.models import Integration
+
+    rotated = (
+        await client.post(f"{BASE}/{qualtrics['integration']['id']}/rotate", headers=admin)
+    ).json()
+    assert rotated["token"] != qualtrics["token"] and rotated["event_path"] is None
+    old_signed = completed_event(SURVEY, "R_20", qualtrics["shared_key"])
+    assert (
+        await client.post(event_url(qualtrics), content=old_signed, headers=FORM)
+    ).status_code == 200
+    body = {"survey_id": SURVEY, "response_id": "R_21"}
+    assert (await client.post(SCORE, json=body, headers=bearer(qualtrics))).status_code == 200
+    assert (await client.post(SCORE, json=body, headers=bearer(rotated))).status_code == 200
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        await db.execute(update(Integration).values(previous_token_until=past))
+    old_signed = completed_event(SURVEY, "R_22", qualtrics["shared_key"])
+    assert (
+        await client.post(event_url(qualtrics), content=old_signed, headers=FORM)
+    ).status_code == 401
+    assert (await client.post(SCORE, json=body, headers=bearer(qualtrics))).status_code == 401
+    new_signed = completed_event(SURVEY, "R_22", rotated["shared_key"])
+    assert (
+        await client.post(event_url(qualtrics), content=new_signed, headers=FORM)
+    ).status_code == 200
+
+
+async def test_configuration_endpoints_need_a_secret_key(client, browser, qualtrics):
+    iid = qualtrics["integration"]["id"]
+    for method, path in (
+        ("get", BASE),
+        ("post", f"{BASE}/{iid}/rotate"),
+        ("get", f"{BASE}/status"),
+    ):
+        assert (await getattr(client, method)(path)).status_code == 401
+        assert (await getattr(client, method)(path, headers=browser)).status_code == 403
+
+
+async def test_bad_integration_configuration_is_a_4xx(client, admin):
+    for body in (
+        {"platform": "surveymonkey", "name": "x", "survey_id": "1"},
+        {"platform": "qualtrics", "name": "x"},
+        {"platform": "qualtrics", "name": "x", "survey_id": "1", "base_url": "not a url"},
+        {"platform": "qualtrics", "name": "x", "survey_id": "1", "shared_key": "short"},
+        {"platform": "qualtrics", "name": "x", "survey_id": "1", "extra": True},
+    ):
+        reply = await client.post(BASE, json=body, headers=admin)
+        assert reply.status_code == 422, body
+        assert reply.json()["error"]["code"] == "validation_failed"

@@ -9,6 +9,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from botsieve.integrations.qualtrics import PlatformError
 from botsieve.integrations.repository import IntegrationRepository, OutboxRepository
 from botsieve.integrations.schemas import (
     IntegrationCreate,
@@ -18,7 +19,7 @@ from botsieve.integrations.schemas import (
     StatusOut,
 )
 from botsieve.integrations.webhooks import check_destination
-from botsieve.kit.errors import BadRequest, NotFound, Unauthorized
+from botsieve.kit.errors import NotFound, Unauthorized
 from botsieve.kit.settings import Settings
 from botsieve.models import Integration
 from botsieve.models.base import utcnow
@@ -148,7 +149,12 @@ async def by_hook(db: AsyncSession, hook: str, platform: str) -> Integration:
 
 
 def shared_keys(row: Integration) -> list[str]:
-    return [k for k in (row.shared_key, row.previous_shared_key) if k]
+    """The keys events may be signed with: the current one, and the previous during its grace."""
+    keys = [row.shared_key] if row.shared_key else []
+    grace = row.previous_token_until
+    if row.previous_shared_key and grace is not None and grace > utcnow():
+        keys.append(row.previous_shared_key)
+    return keys
 
 
 def missing_configuration(row: Integration) -> list[str]:
@@ -184,8 +190,10 @@ async def status(db: AsyncSession) -> StatusOut:
 
 
 def require_platform_api(row: Integration) -> tuple[str, str]:
+    """Where and how to call the platform; a job without them cannot succeed by retrying."""
     if not row.base_url or not row.api_token:
-        raise BadRequest(
-            f"Integration {row.id} has no base_url and api_token to call {row.platform}."
+        raise PlatformError(
+            f"Integration {row.id} needs base_url and api_token to call {row.platform}.",
+            retry=False,
         )
     return row.base_url, row.api_token
