@@ -99,3 +99,18 @@ async def test_with_redis_an_event_on_one_worker_reaches_a_socket_on_another(
         events = await _next_events(ws, "session_updated")
         ids = [e["data"]["session_id"] for e in events]
         assert session["session_id"] in ids
+
+
+async def test_a_socket_closes_after_its_user_signs_out(app, monkeypatch):
+    monkeypatch.setattr("botsieve.realtime.endpoints.RECHECK_SECONDS", 0.2)
+    await make_user(app, "viewer")
+    async with https_client(app) as web, serving(app) as host:
+        csrf = await login(web, "viewer@example.org")
+        cookie = f"botsieve_session={web.cookies.get('botsieve_session')}"
+        headers = {"Cookie": cookie, "Origin": f"http://{host}"}
+        async with connect(f"ws://{host}/api/v1/ws", additional_headers=headers) as ws:
+            await ws.recv()  # hello
+            await web.post("/api/v1/auth/logout", headers=csrf)
+            async with asyncio.timeout(5):
+                await ws.wait_closed()
+            assert ws.close_code == 1008

@@ -24,6 +24,7 @@ from botsieve.users.deps import Actor, identify
 
 router = APIRouter(tags=["live"])
 POLICY_VIOLATION = 1008
+RECHECK_SECONDS = 30.0
 
 
 def _same_origin(websocket: WebSocket) -> bool:
@@ -54,25 +55,42 @@ async def live(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     await websocket.send_text(orjson.dumps({"type": "hello", "role": actor.role}).decode())
-    # Frames go out as text so browsers get strings.
-    pump = asyncio.create_task(_pump_text(websocket, broadcaster))
+    tasks = [
+        asyncio.create_task(_pump_text(websocket, broadcaster)),
+        asyncio.create_task(_answer_pings(websocket)),
+        asyncio.create_task(_still_allowed(websocket, state)),
+    ]
     try:
-        while True:
-            message = await websocket.receive_text()
-            if message == "ping":
-                await websocket.send_text('{"type":"pong"}')
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await pump
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
+                await task
 
 
 async def _pump_text(websocket: WebSocket, broadcaster: Broadcaster) -> None:
+    # Frames go out as text so browsers get strings.
     listener = broadcaster.subscribe()
     try:
         while True:
             await websocket.send_text((await listener.next()).decode())
     finally:
         broadcaster.unsubscribe(listener)
+
+
+async def _answer_pings(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            if await websocket.receive_text() == "ping":
+                await websocket.send_text('{"type":"pong"}')
+
+
+async def _still_allowed(websocket: WebSocket, state: AppState) -> None:
+    """Close the socket once its login or key stops being valid (logout, revocation)."""
+    while True:
+        await asyncio.sleep(RECHECK_SECONDS)
+        if await _actor(websocket, state) is None:
+            await websocket.close(code=POLICY_VIOLATION)
+            return
