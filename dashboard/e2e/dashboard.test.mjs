@@ -97,6 +97,24 @@ describe('dashboard', () => {
     await shot('session');
   });
 
+  it('labels, re-analyses and exports a session', async () => {
+    const id = seeded[0].session_id;
+    await page.goto(`${service.url}/sessions/${id}`);
+    await page.getByRole('button', { name: 'Mark human' }).click();
+    await page.getByTestId('label').filter({ hasText: 'labelled human' }).waitFor();
+    const stored = await service.call('GET', `/api/v1/detection/sessions/${id}/status`);
+    assert.equal(stored.label, 'human');
+    await page.getByRole('button', { name: 'Re-analyse' }).click();
+    await page.getByText(/^Re-analysed:/).waitFor();
+    const details = await service.call('GET', `/api/v1/dashboard/sessions/${id}/details`);
+    assert.equal(details.results.length, 2);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `session-${id}.json`);
+  });
+
   it('updates the session list live as events arrive', async () => {
     await page.goto(`${service.url}/sessions`);
     await page.locator('[data-testid="live-status"][data-status="open"]').waitFor();
