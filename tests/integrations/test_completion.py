@@ -200,3 +200,20 @@ async def test_without_api_credentials_the_job_stops_and_status_says_why(
     assert (await _jobs(app))[0].status == "dead"
     entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
     assert entry["configured"] is False and len(entry["missing"]) == 2
+
+
+async def test_finished_jobs_are_forgotten_after_the_retention_period(
+    app, client, qualtrics, fake_qualtrics, outbound
+):
+    fake, _ = fake_qualtrics
+    fake.add_response(SURVEY, "R_old", VALUES)
+    await _post_event(client, qualtrics, "R_old")
+    state = app.state.botsieve
+    await outbox.run_once(state, outbound)
+    assert await outbox.purge_finished(state) == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=state.settings.retention_days + 1)
+    assert await outbox.purge_finished(state, now=later) == 1
+    # A replay of the forgotten event is accepted but writes nothing again.
+    await _post_event(client, qualtrics, "R_old")
+    await outbox.run_once(state, outbound)
+    assert len(fake.writes) == 1

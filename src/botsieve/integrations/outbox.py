@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,6 +36,7 @@ Handler = Callable[[AppState, httpx.AsyncClient, OutboxJob], Awaitable[int | Non
 HANDLERS: dict[str, Handler] = {}
 LEASE_SECONDS = 120
 BATCH = 20
+PURGE_INTERVAL_SECONDS = 3600
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -176,12 +178,27 @@ async def _after(state: AppState, job: OutboxJob, outcome: dict[str, Any]) -> No
         )
 
 
+async def purge_finished(state: AppState, now: dt.datetime | None = None) -> int:
+    """Forget finished jobs after the retention period (the delivery log's horizon).
+
+    A completion replayed after that is harmless: the verdict is stored per response and a
+    response already written back is not written again.
+    """
+    before = (now or utcnow()) - dt.timedelta(days=state.settings.retention_days)
+    async with transaction(state.sessionmaker) as db:
+        return await OutboxRepository(db).purge_finished(before)
+
+
 async def deliver_forever(state: AppState) -> None:
     """The background worker started by the app's lifespan."""
     settings = state.settings
+    next_purge = 0.0
     async with http_client(settings) as client:
         while True:
             try:
+                if time.monotonic() >= next_purge:
+                    await purge_finished(state)
+                    next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
                 busy = await run_once(state, client)
             except asyncio.CancelledError:
                 raise

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import dialect_insert
@@ -148,6 +148,14 @@ class OutboxRepository:
 
     async def get(self, job_id: int) -> OutboxJob | None:
         return await self.db.get(OutboxJob, job_id)
+
+    async def purge_finished(self, before: dt.datetime) -> int:
+        result = await self.db.execute(
+            delete(OutboxJob).where(
+                OutboxJob.status.in_(("done", "dead")), OutboxJob.finished_at < before
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def depth_by_integration(self) -> dict[uuid.UUID | None, int]:
         rows = await self.db.execute(

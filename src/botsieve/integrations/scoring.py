@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis.schemas import AnalysisOut
-from botsieve.analysis.service import complete_session, latest_result
+from botsieve.analysis.service import announcement, complete_session, latest_result
 from botsieve.integrations import quality
 from botsieve.integrations.repository import ResponseRepository
 from botsieve.integrations.schemas import ScoreReply
@@ -60,6 +60,7 @@ async def _verdict(
     result = await latest_result(db, sid) if fresh else None
     if result is None:
         result = await complete_session(db, state.model, state.counters, sid)
+        state.notify("analysis_complete", announcement(result))
     return OK, sid, result
 
 
