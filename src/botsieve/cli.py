@@ -141,9 +141,13 @@ def dev_key() -> None:
 @app.command()
 def purge() -> None:
     """Delete sessions expired for longer than the retention setting, now."""
-    from botsieve.maintenance.service import purge_expired
+    from botsieve.maintenance.service import purge_expired, retention_in_force
 
-    deleted = _with_db(lambda db: purge_expired(db, get_settings().retention_days))
+    async def purge_now(db: AsyncSession) -> int:
+        days = await retention_in_force(db, get_settings().retention_days)
+        return await purge_expired(db, days)
+
+    deleted = _with_db(purge_now)
     typer.echo(f"deleted {deleted} sessions")
 
 

@@ -42,3 +42,17 @@ async def test_purge_deletes_only_sessions_past_retention(client, app, admin):
             .where(DetectionResult.session_id == uuid.UUID(old["session_id"]))
         )
     assert rows == 0 and results == 0
+
+
+async def test_a_retention_saved_in_the_dashboard_wins(app):
+    from botsieve.maintenance.service import retention_in_force
+    from botsieve.settings_store import service as saved
+    from botsieve.settings_store.schemas import DashboardSettingsUpdate
+
+    maker = app.state.botsieve.sessionmaker
+    async with transaction(maker) as db:
+        assert await retention_in_force(db, 30) == 30
+        update = DashboardSettingsUpdate.model_validate({"retention": {"retention_days": 7}})
+        await saved.save(db, update, by="test")
+    async with transaction(maker) as db:
+        assert await retention_in_force(db, 30) == 7

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from botsieve.kit.db import transaction
 from botsieve.models.base import utcnow
 from botsieve.sessions.repository import SessionRepository
+from botsieve.settings_store.service import saved_retention_days
 
 log = structlog.get_logger()
 
@@ -19,6 +20,11 @@ async def purge_expired(db: AsyncSession, retention_days: float) -> int:
     return await SessionRepository(db).delete_expired(cutoff)
 
 
+async def retention_in_force(db: AsyncSession, configured_days: float) -> float:
+    """What the dashboard saved wins over the configured default."""
+    return await saved_retention_days(db) or configured_days
+
+
 async def purge_forever(
     maker: async_sessionmaker[AsyncSession], retention_days: float, interval: float
 ) -> None:
@@ -26,7 +32,8 @@ async def purge_forever(
     while True:
         try:
             async with transaction(maker) as db:
-                deleted = await purge_expired(db, retention_days)
+                days = await retention_in_force(db, retention_days)
+                deleted = await purge_expired(db, days)
             if deleted:
                 log.info("purged_expired_sessions", deleted=deleted)
         except Exception as exc:

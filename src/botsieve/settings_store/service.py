@@ -28,3 +28,11 @@ async def save(db: AsyncSession, update: DashboardSettingsUpdate, by: str) -> Da
         if group is not None:
             await repo.put(name, group.model_dump(mode="json"), now, by)
     return await read(db)
+
+
+async def saved_retention_days(db: AsyncSession) -> float | None:
+    """The retention saved in the dashboard, or None when nobody has saved one."""
+    for row in await SettingsRepository(db).all():
+        if row.name == "retention":
+            return float(row.value.get("retention_days", 0)) or None
+    return None
