@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.kit.db import create_engine, create_sessionmaker, transaction
-from botsieve.kit.errors import BotsieveError
+from botsieve.kit.commands import run_with_db
 from botsieve.kit.settings import get_settings
 
 app = typer.Typer(help="botsieve: tells people from bots in online surveys.", no_args_is_help=True)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
-T = TypeVar("T")
-
-
-def _with_db(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = create_engine(get_settings().resolved_database_url)
-        try:
-            async with transaction(create_sessionmaker(engine)) as db:
-                return await work(db)
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except BotsieveError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(code=1) from None
 
 
 @app.command()
@@ -90,7 +70,7 @@ def keys_create(
     if kind not in ("publishable", "secret"):
         typer.echo("error: --kind is publishable or secret", err=True)
         raise typer.Exit(code=2)
-    created = _with_db(
+    created = run_with_db(
         lambda db: create_key(db, name=name, kind=kind, allowed_origins=origin)  # type: ignore[arg-type]
     )
     typer.echo(f"created {created.kind} key {created.prefix}... ({created.name})")
@@ -106,7 +86,7 @@ def keys_list(
     """List keys (never the keys themselves)."""
     from botsieve.auth.service import list_keys
 
-    for key in _with_db(lambda db: list_keys(db, include_revoked=all_keys)):
+    for key in run_with_db(lambda db: list_keys(db, include_revoked=all_keys)):
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         origins = ",".join(key.allowed_origins) or "-"
         typer.echo(f"{key.id}  {key.prefix}...  {key.kind:<11}  {state:<18}  {origins}  {key.name}")
@@ -117,7 +97,7 @@ def keys_revoke(key: Annotated[str, typer.Argument(help="The key, its prefix, or
     """Revoke a key; it stops working within a few seconds on every worker."""
     from botsieve.auth.service import revoke_key
 
-    _with_db(lambda db: revoke_key(db, key))
+    run_with_db(lambda db: revoke_key(db, key))
     typer.echo("revoked")
 
 
@@ -130,7 +110,7 @@ def dev_key() -> None:
     if settings.env != "development":
         typer.echo("error: dev-key is for development; use 'botsieve keys create'", err=True)
         raise typer.Exit(code=2)
-    key = _with_db(
+    key = run_with_db(
         lambda db: ensure_stored_key(
             db, settings.data_dir / "dev_key", name="development", kind="secret", origins=[]
         )
@@ -147,7 +127,7 @@ def purge() -> None:
         days = await retention_in_force(db, get_settings().retention_days)
         return await purge_expired(db, days)
 
-    deleted = _with_db(purge_now)
+    deleted = run_with_db(purge_now)
     typer.echo(f"deleted {deleted} sessions")
 
 
@@ -156,7 +136,7 @@ def rebuild_rollups() -> None:
     """Recount the overview's hourly counters from the sessions table."""
     from botsieve.dashboard.rollups import rebuild
 
-    typer.echo(f"rebuilt {_with_db(rebuild)} hourly rows")
+    typer.echo(f"rebuilt {run_with_db(rebuild)} hourly rows")
 
 
 def _register_optional(module: str, target: Any) -> None:

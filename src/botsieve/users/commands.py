@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
-from botsieve.kit.db import create_engine, create_sessionmaker, transaction
-from botsieve.kit.errors import BotsieveError
-from botsieve.kit.settings import get_settings
+from botsieve.kit.commands import run_with_db
 from botsieve.users import service
 from botsieve.users.schemas import UserCreate
 
 users_app = typer.Typer(help="Dashboard users: create and list.", no_args_is_help=True)
-
-
-def _run(work: Any) -> Any:
-    async def run() -> Any:
-        engine = create_engine(get_settings().resolved_database_url)
-        try:
-            async with transaction(create_sessionmaker(engine)) as db:
-                return await work(db)
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except BotsieveError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(code=1) from None
 
 
 @users_app.command("create")
@@ -52,14 +33,14 @@ def create(
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         typer.echo(f"error: {problems}", err=True)
         raise typer.Exit(code=2) from None
-    user = _run(lambda db: service.create_user(db, data))
+    user = run_with_db(lambda db: service.create_user(db, data))
     typer.echo(f"created {user.role} {user.email}")
 
 
 @users_app.command("list")
 def list_() -> None:
     """List dashboard users."""
-    for user in _run(service.list_users):
+    for user in run_with_db(service.list_users):
         state = "active" if user.is_active else "disabled"
         typer.echo(f"{user.id}  {user.role:<8} {state:<8} {user.email}  {user.name}")
 
