@@ -94,3 +94,9 @@ async def test_a_decipher_verdict_is_announced_by_webhook_once(
         assert (await client.post(SCORE, content=body, headers=headers)).status_code == 200
     await outbox.run_once(app.state.botsieve, outbound)
     assert [r["body"]["data"]["response_id"] for r in fake.received] == ["u-9"]
+
+
+async def test_nul_characters_are_refused(client, admin):
+    created = await _decipher(client, admin)
+    body, headers = logic_node_call(created["token"], SURVEY, "u\u0000x", as_json=True)
+    assert (await client.post(SCORE, content=body, headers=headers)).status_code == 400

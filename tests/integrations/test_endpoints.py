@@ -210,3 +210,9 @@ async def test_bad_integration_configuration_is_a_4xx(client, admin):
         reply = await client.post(BASE, json=body, headers=admin)
         assert reply.status_code == 422, body
         assert reply.json()["error"]["code"] == "validation_failed"
+
+
+async def test_an_event_naming_a_response_with_nul_is_refused(client, qualtrics):
+    body = completed_event(SURVEY, "R_\u0000", qualtrics["shared_key"])
+    reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
+    assert reply.status_code == 400

@@ -61,3 +61,11 @@ async def test_malformed_body_is_a_400(client, admin):
         headers = {"Botsieve-Signature": signature_header([created["shared_key"]], body)}
         reply = await client.post(created["event_path"], content=body, headers=headers)
         assert reply.status_code == 400, body
+
+
+async def test_text_no_database_can_store_is_a_400(client, admin):
+    created = await create_integration(client, admin, platform="generic", survey_id="form-10")
+    for body in (_event("g\u0000x"), _event("g-11", {"Q1": "a\u0000b"})):
+        headers = {"Botsieve-Signature": signature_header([created["shared_key"]], body)}
+        reply = await client.post(created["event_path"], content=body, headers=headers)
+        assert reply.status_code == 400, reply.text

@@ -28,6 +28,7 @@ from botsieve.integrations.webhooks import SIGNATURE_HEADER, verify
 from botsieve.kit.db import transaction
 from botsieve.kit.errors import BadRequest, UnsupportedMediaType
 from botsieve.kit.state import AppState
+from botsieve.kit.text import storable_json_size, storable_text
 from botsieve.models import Integration, OutboxJob
 from botsieve.models.base import utcnow
 
@@ -91,6 +92,11 @@ async def accept_generic_event(
         "duration_s": data.get("duration_s"),
         "answers": answers,
     }
+    try:
+        storable_text(response_id)
+        storable_json_size(payload)
+    except ValueError as exc:
+        raise BadRequest(f"The event cannot be stored: {exc}.") from None
     new = await _enqueue(db, row, "generic.completed", response_id, payload)
     return EventAccepted(accepted=True, duplicate=not new, response_id=response_id)
 

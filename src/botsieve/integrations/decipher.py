@@ -53,7 +53,7 @@ def parse_call(content_type: str, body: bytes) -> ScoreCall:
             if required:
                 raise BadRequest(f"The field {name!r} is required.")
             return None
-        if not isinstance(value, str | int) or len(str(value)) > 128:
+        if not isinstance(value, str | int) or len(str(value)) > 128 or "\x00" in str(value):
             raise BadRequest(f"The field {name!r} must be text of at most 128 characters.")
         return str(value)
 

@@ -93,6 +93,8 @@ def parse_completed_event(fields: dict[str, str], survey_id: str) -> CompletedEv
     response_id = msg.get("ResponseID")
     if not isinstance(response_id, str) or not 0 < len(response_id) <= 128:
         raise BadRequest("MSG.ResponseID must be a string of 1 to 128 characters.")
+    if "\x00" in response_id:
+        raise BadRequest("MSG.ResponseID must not contain NUL characters.")
     if msg.get("SurveyID") not in (None, survey_id):
         raise BadRequest(f"MSG.SurveyID is {msg.get('SurveyID')!r}, not {survey_id!r}.")
     return CompletedEvent(
