@@ -31,6 +31,59 @@ from botsieve.kit.errors import BadRequest
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
 MAX_EVENT_BYTES = 64_000
+# Bodies these endpoints parse themselves (to check signatures over the raw bytes), described
+# for the OpenAPI schema.
+QUALTRICS_EVENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["Topic", "MSG"],
+                    "properties": {
+                        "Topic": {
+                            "type": "string",
+                            "description": "brand.surveyengine.completedResponse.SV_…",
+                        },
+                        "MSG": {
+                            "type": "string",
+                            "description": "JSON: Status, SurveyID, ResponseID, …",
+                        },
+                        "HMAC": {
+                            "type": "string",
+                            "description": "hex HMAC-SHA512(sharedKey, MSG)",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+DECIPHER_CALL = {
+    "type": "object",
+    "required": ["token", "survey", "uuid"],
+    "properties": {
+        name: {"type": "string"} for name in ("token", "survey", "uuid", "session", "ts", "sig")
+    },
+}
+DECIPHER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": DECIPHER_CALL},
+            "application/x-www-form-urlencoded": {"schema": DECIPHER_CALL},
+        },
+    }
+}
+GENERIC_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object", "required": ["id", "type", "data"]}}
+        },
+    }
+}
 bearer = HTTPBearer(auto_error=False, description="An integration token: bs_it_...")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
@@ -50,7 +103,9 @@ async def qualtrics_score(
     return scoring.reply_of(scored)
 
 
-@router.post("/qualtrics/events/{hook}", response_model=EventAccepted)
+@router.post(
+    "/qualtrics/events/{hook}", response_model=EventAccepted, openapi_extra=QUALTRICS_EVENT_BODY
+)
 async def qualtrics_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
     """Qualtrics' event subscription (surveyengine.completedResponse.{SurveyID})."""
     body = await read_body(request, MAX_EVENT_BYTES)
@@ -59,7 +114,7 @@ async def qualtrics_event(hook: str, request: Request, db: DbDep) -> EventAccept
     )
 
 
-@router.post("/decipher/score", response_model=ScoreReply)
+@router.post("/decipher/score", response_model=ScoreReply, openapi_extra=DECIPHER_BODY)
 async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreReply:
     """Decipher's ``<logic uses="api.1">`` node: token (and optional signature) in the body."""
     call = decipher.parse_call(
@@ -77,7 +132,7 @@ async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreR
     return scoring.reply_of(scored)
 
 
-@router.post("/generic/events/{hook}", response_model=EventAccepted)
+@router.post("/generic/events/{hook}", response_model=EventAccepted, openapi_extra=GENERIC_BODY)
 async def generic_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
     """Any other platform, signed like our own webhooks."""
     body = await read_body(request, MAX_EVENT_BYTES)
