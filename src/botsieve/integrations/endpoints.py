@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from botsieve.auth.deps import SecretKey
 from botsieve.integrations import completion, decipher, deliveries, scoring, service
 from botsieve.integrations.schemas import (
     DeliveryOut,
@@ -28,6 +27,7 @@ from botsieve.integrations.webhooks import SIGNATURE_HEADER
 from botsieve.kit.body import read_body
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import BadRequest
+from botsieve.users.deps import Admin, Viewer
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
 MAX_EVENT_BYTES = 64_000
@@ -141,49 +141,49 @@ async def generic_event(hook: str, request: Request, db: DbDep) -> EventAccepted
     )
 
 
-# ---- configuration (secret API key) --------------------------------------------------------
+# ---- configuration: a secret API key, or a login (viewers read, admins change) ----
 
 
 @router.post("", response_model=IntegrationSecrets, status_code=201)
 async def create_integration(
-    body: IntegrationCreate, _: SecretKey, state: StateDep, db: DbDep
+    body: IntegrationCreate, _: Admin, state: StateDep, db: DbDep
 ) -> IntegrationSecrets:
     """Configure a survey; the token, event path and shared key are shown only now."""
     return await service.create_integration(db, state.settings, body)
 
 
 @router.get("", response_model=list[IntegrationOut])
-async def list_integrations(_: SecretKey, db: DbDep) -> list[IntegrationOut]:
+async def list_integrations(_: Viewer, db: DbDep) -> list[IntegrationOut]:
     return await service.list_integrations(db)
 
 
 @router.get("/status", response_model=StatusOut)
-async def status(_: SecretKey, db: DbDep) -> StatusOut:
+async def status(_: Viewer, db: DbDep) -> StatusOut:
     """Per integration: configured or not, last event, last error, queue depth."""
     return await service.status(db)
 
 
 @router.post("/{integration_id}/rotate", response_model=IntegrationSecrets)
-async def rotate(integration_id: uuid.UUID, _: SecretKey, db: DbDep) -> IntegrationSecrets:
+async def rotate(integration_id: uuid.UUID, _: Admin, db: DbDep) -> IntegrationSecrets:
     """New token and shared key; the old ones stay valid for 24 hours."""
     return await service.rotate(db, integration_id)
 
 
 @router.post("/webhooks", response_model=WebhookSecret, status_code=201)
 async def create_webhook(
-    body: WebhookCreate, _: SecretKey, state: StateDep, db: DbDep
+    body: WebhookCreate, _: Admin, state: StateDep, db: DbDep
 ) -> WebhookSecret:
     return await deliveries.create_webhook(db, state.settings, body)
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
-async def list_webhooks(_: SecretKey, db: DbDep) -> list[WebhookOut]:
+async def list_webhooks(_: Viewer, db: DbDep) -> list[WebhookOut]:
     return await deliveries.list_webhooks(db)
 
 
 @router.get("/webhooks/deliveries", response_model=list[DeliveryOut])
 async def delivery_log(
-    _: SecretKey,
+    _: Viewer,
     db: DbDep,
     endpoint_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -193,13 +193,13 @@ async def delivery_log(
 
 
 @router.post("/webhooks/{endpoint_id}/rotate", response_model=WebhookSecret)
-async def rotate_webhook(endpoint_id: uuid.UUID, _: SecretKey, db: DbDep) -> WebhookSecret:
+async def rotate_webhook(endpoint_id: uuid.UUID, _: Admin, db: DbDep) -> WebhookSecret:
     return await deliveries.rotate_webhook(db, endpoint_id)
 
 
 @router.post("/webhooks/{endpoint_id}/test", response_model=TestDelivery)
 async def test_webhook(
-    endpoint_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbDep
+    endpoint_id: uuid.UUID, _: Admin, state: StateDep, db: DbDep
 ) -> TestDelivery:
     """Send a signed ``ping`` now and report the endpoint's answer."""
     return await deliveries.test_webhook(db, state.settings, endpoint_id)
