@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from botsieve.kit.text import StorableText
+from botsieve.kit.text import StorableText, short_url, storable_json
 
 Platform = Literal["qualtrics", "decipher", "generic"]
 Id = Field(min_length=1, max_length=128)
@@ -23,12 +23,12 @@ class IntegrationCreate(BaseModel):
     name: StorableText = Field(min_length=1, max_length=100)
     survey_id: StorableText = Id
     # The platform's API: Qualtrics' datacenter (https://<dc>.qualtrics.com) or Decipher's host.
-    base_url: HttpUrl | None = None
+    base_url: Annotated[HttpUrl, short_url(300)] | None = None
     api_token: StorableText | None = Field(default=None, max_length=200)
     # Qualtrics' subscription sharedKey; made for you when omitted.
     shared_key: StorableText | None = Field(default=None, min_length=16, max_length=200)
     # {"quality": {...QualityConfig...}, "write_back": true}
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: Annotated[dict[str, Any], storable_json(16_384)] = Field(default_factory=dict)
 
 
 class IntegrationOut(BaseModel):
@@ -88,7 +88,7 @@ class EventAccepted(BaseModel):
 class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrl
+    url: Annotated[HttpUrl, short_url(500)]
     events: list[EventType] = Field(default_factory=lambda: list(DEFAULT_EVENTS), min_length=1)
 
 

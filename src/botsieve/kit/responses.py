@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -10,4 +11,10 @@ from starlette.responses import JSONResponse
 
 class JSON(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+        try:
+            return orjson.dumps(
+                content, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+            )
+        except orjson.JSONEncodeError:
+            # orjson stops at 64-bit integers; a stored JSON document may hold bigger ones.
+            return json.dumps(content, default=str, ensure_ascii=False).encode()

@@ -34,3 +34,25 @@ def storable_json_size(value: Any) -> int:
 
 
 StorableText = Annotated[str, AfterValidator(storable_text)]
+
+
+def short_url(max_length: int) -> AfterValidator:
+    """A URL that fits the column it is stored in (pydantic allows 2,083 characters)."""
+
+    def check(url: Any) -> Any:
+        if len(str(url)) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        return url
+
+    return AfterValidator(check)
+
+
+def storable_json(max_bytes: int) -> AfterValidator:
+    """A JSON document every database stores and every reply can carry, of bounded size."""
+
+    def check(value: Any) -> Any:
+        if storable_json_size(value) > max_bytes:
+            raise ValueError(f"must be at most {max_bytes} bytes as JSON")
+        return value
+
+    return AfterValidator(check)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from botsieve.kit.text import StorableText
+
 Role = Literal["admin", "analyst", "viewer"]
 # Each role may do everything the ones before it may.
 ROLE_ORDER: tuple[Role, ...] = ("viewer", "analyst", "admin")
@@ -23,14 +25,14 @@ class UserOut(BaseModel):
 
 
 class UserCreate(BaseModel):
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
-    name: str = Field(default="", max_length=100)
+    email: StorableText = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    name: StorableText = Field(default="", max_length=100)
     role: Role = "viewer"
     password: str = Field(min_length=MIN_PASSWORD, max_length=256)
 
 
 class UserUpdate(BaseModel):
-    name: str | None = Field(default=None, max_length=100)
+    name: StorableText | None = Field(default=None, max_length=100)
     role: Role | None = None
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=256)
