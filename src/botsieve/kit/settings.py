@@ -95,10 +95,6 @@ class Settings(BaseSettings):
         return f"sqlite+inline:///{(self.data_dir / 'botsieve.db').resolve()}"
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.resolved_database_url.startswith("sqlite")
-
-    @property
     def demo_is_enabled(self) -> bool:
         return self.env == "development" if self.demo_enabled is None else self.demo_enabled
 
