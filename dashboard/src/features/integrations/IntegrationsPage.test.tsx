@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
-import IntegrationsPage from './IntegrationsPage';
+import IntegrationsPage, { collectorSnippet } from './IntegrationsPage';
 
 function renderWith(status: unknown) {
   const client = new QueryClient({
@@ -56,6 +56,36 @@ describe('IntegrationsPage', () => {
     expect(screen.getByText('Webhooks (queue: 2)')).toBeTruthy();
     expect(screen.getByRole('button', { name: /Send a signed test/ })).toBeTruthy();
     expect(screen.getByText(/surveyId: 'SV_abc'/)).toBeTruthy();
+    const guide = screen.getByTestId('setup-guide').textContent ?? '';
+    expect(guide).toContain('window.botsieve.start');
+    expect(guide).toContain("respondentId: '${e://Field/ResponseID}'");
+    expect(guide).toContain('/api/v1/integrations/qualtrics/score');
+  });
+
+  it('fills the Decipher guide with its respondent id and logic node', () => {
+    const snippet = collectorSnippet('decipher', 'SV_d');
+    expect(snippet).toContain("respondentId: '${uuid}'");
+    expect(snippet).toContain("platform: 'decipher'");
+    renderWith({
+      webhook_queue_depth: 0,
+      integrations: [
+        {
+          id: 'i2',
+          platform: 'decipher',
+          name: 'Panel D',
+          survey_id: 'SV_d',
+          configured: true,
+          missing: [],
+          last_event_at: null,
+          last_error: null,
+          last_error_at: null,
+          queue_depth: 0,
+        },
+      ],
+    });
+    const guide = screen.getByTestId('setup-guide').textContent ?? '';
+    expect(guide).toContain('respview.client.js');
+    expect(guide).toContain('/api/v1/integrations/decipher/score');
   });
 
   it('says so when there are none', () => {

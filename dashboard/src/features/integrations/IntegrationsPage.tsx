@@ -13,24 +13,70 @@ function Unavailable({ error }: { error: unknown }) {
   return (
     <Empty>
       {status === 401 || status === 403
-        ? 'Integrations are managed with a secret API key for now (see the API playground).'
+        ? 'Your role cannot see the integrations; ask an admin.'
         : 'Integrations could not be loaded.'}
     </Empty>
   );
 }
 
-function Setup({ survey }: { survey: string }) {
+function Code({ children }: { children: string }) {
   return (
-    <ol className="list-decimal space-y-2 pl-5 text-sm">
-      <li>Create a publishable key for the survey's origin in Settings → API keys.</li>
+    <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100">
+      {children}
+    </pre>
+  );
+}
+
+/** The collector call for a platform, filled with this service's address and the survey. */
+export function collectorSnippet(platform: string, survey: string): string {
+  const respondent: Record<string, string> = {
+    qualtrics: "'${e://Field/ResponseID}'",
+    decipher: "'${uuid}'",
+  };
+  return `<script src="${origin}/sdk/botsieve.min.js"></script>
+<script>
+  var handle = window.botsieve.start({
+    endpoint: '${origin}', key: 'bs_pk_…', platform: '${platform}',
+    surveyId: '${survey}', respondentId: ${respondent[platform] ?? "'…'"}
+  });
+</script>`;
+}
+
+function Setup({ platform, survey }: { platform: string; survey: string }) {
+  const score = `${origin}/api/v1/integrations/${platform}/score`;
+  return (
+    <ol className="list-decimal space-y-2 pl-5 text-sm" data-testid="setup-guide">
       <li>
-        In the survey's header, load the collector:
-        <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100">{`<script src="${origin}/sdk/botsieve.min.js"></script>
-<script>Botsieve.start({ endpoint: '${origin}', key: 'bs_pk_…', surveyId: '${survey}' });</script>`}</pre>
+        Settings → API keys: create a publishable key whose allowed origin is the survey's address
+        (it is shown once; put it where the snippet says <code>bs_pk_…</code>).
       </li>
       <li>
-        At the end of the survey, score the response from the platform's web service step (see
-        docs/integrations).
+        {platform === 'decipher'
+          ? 'In the survey XML, add a respview.client.js style block with:'
+          : platform === 'qualtrics'
+            ? "Look & Feel → General → Header (source view), after the consent question's branch:"
+            : "On the survey page's header:"}
+        <Code>{collectorSnippet(platform, survey)}</Code>
+      </li>
+      {platform === 'qualtrics' && (
+        <li>
+          Survey Flow, just before the end: a Web Service element, POST{' '}
+          <code className="break-all">{score}</code>, header{' '}
+          <code>Authorization: Bearer bs_it_…</code> (the integration token shown when the
+          integration was made), body survey id, <code>${'{e://Field/ResponseID}'}</code> and{' '}
+          <code>${'{e://Field/botsieve_session}'}</code>; map status, score, verdict, risk and flags
+          to Embedded Data.
+        </li>
+      )}
+      {platform === 'decipher' && (
+        <li>
+          Before the end: a <code>{'<logic uses="api.1">'}</code> node that POSTs to{' '}
+          <code className="break-all">{score}</code> with the survey token in the body; parse the
+          reply into hidden variables in an <code>{'<exec>'}</code> block.
+        </li>
+      )}
+      <li>
+        Step by step, with every field explained: docs/integrations/{platform}.md in the repository.
       </li>
     </ol>
   );
@@ -101,7 +147,7 @@ export default function IntegrationsPage() {
                 )}
                 <details className="mt-2">
                   <summary className="cursor-pointer text-xs text-indigo-700">Setup guide</summary>
-                  <Setup survey={i.survey_id} />
+                  <Setup platform={i.platform} survey={i.survey_id} />
                 </details>
               </li>
             ))}
