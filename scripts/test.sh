@@ -25,12 +25,13 @@ BOTSIEVE_TEST_DATABASE=postgresql $BIN/pytest tests -m "not engine_only"
 echo "== Python client (sdk/python), against a live service"
 $BIN/pytest sdk/python/tests
 
+root=$(pwd)
 for suite in sdk/js dashboard; do
   if [ -f "$suite/package.json" ]; then
     echo "== $suite"
     (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
     if grep -q '"e2e"' "$suite/package.json"; then
-      (cd "$suite" && BOTSIEVE_BIN="$PWD/../../$BIN/botsieve" npm run e2e)
+      (cd "$suite" && BOTSIEVE_BIN="$root/$BIN/botsieve" npm run e2e)
     fi
   fi
 done
