@@ -10,7 +10,8 @@ features (not measured), which the fusion model imputes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -178,6 +179,35 @@ def mouse_features(
     return out
 
 
+# Plain-words reasons shown beside the score: (feature, test, limit, code, text). They explain;
+# the fusion model, not these limits, decides the probability.
+READABLE_RULES: tuple[tuple[str, Callable[[float, float], bool], float, str, str], ...] = (
+    (
+        "mouse_straight_share",
+        operator.gt,
+        0.5,
+        "straight_strokes",
+        "Most strokes are ruler-straight.",
+    ),
+    ("mouse_speed_cv", operator.lt, 0.15, "constant_speed", "The cursor moves at constant speed."),
+    (
+        "mouse_turn_flip_share",
+        operator.lt,
+        0.25,
+        "smooth_curves",
+        "Curves bend smoothly one way, without a hand's wobble.",
+    ),
+    ("mouse_jerk_ratio", operator.lt, 0.8, "low_jerk", "Speed changes too smoothly for a hand."),
+    (
+        "mouse_overshoot_share",
+        operator.eq,
+        0.0,
+        "no_overshoot",
+        "The cursor never overshoots a target.",
+    ),
+)
+
+
 class MouseDetector:
     name = "mouse"
     title = "Mouse dynamics"
@@ -259,40 +289,9 @@ class MouseDetector:
         y = column(session, "mousemove", "y")
         clicks = column(session, "click", "t")
         features = mouse_features(t, x, y, clicks)
-        reasons: list[Reason] = []
-        f = features
-        if f["mouse_straight_share"] > 0.5:
-            reasons.append(
-                Reason(
-                    "straight_strokes",
-                    "Most strokes are ruler-straight.",
-                    round(f["mouse_straight_share"], 3),
-                )
-            )
-        if f["mouse_speed_cv"] < 0.15:
-            reasons.append(
-                Reason(
-                    "constant_speed",
-                    "The cursor moves at constant speed.",
-                    round(f["mouse_speed_cv"], 3),
-                )
-            )
-        if f["mouse_turn_flip_share"] < 0.25:
-            reasons.append(
-                Reason(
-                    "smooth_curves",
-                    "Curves bend smoothly one way, without a hand's wobble.",
-                    round(f["mouse_turn_flip_share"], 3),
-                )
-            )
-        if f["mouse_jerk_ratio"] < 0.8:
-            reasons.append(
-                Reason(
-                    "low_jerk",
-                    "Speed changes too smoothly for a hand.",
-                    round(f["mouse_jerk_ratio"], 3),
-                )
-            )
-        if f["mouse_overshoot_share"] == 0.0:
-            reasons.append(Reason("no_overshoot", "The cursor never overshoots a target.", 0.0))
+        reasons = [
+            Reason(code, text, round(features[name], 3))
+            for name, beyond, limit, code, text in READABLE_RULES
+            if beyond(features[name], limit)
+        ]
         return Evidence(features=features, reasons=tuple(reasons), observed=t.size >= MIN_MOVES)
