@@ -68,6 +68,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         key_cache_seconds=0,
         log_json=True,
         log_level="warning",
+        # Each test starts an app; freezing the heap each time would keep every test's garbage.
+        freeze_startup_heap=False,
     )
 
 

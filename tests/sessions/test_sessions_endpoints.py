@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from tests.conftest import SURVEY_ORIGIN
@@ -83,6 +84,19 @@ async def test_idempotency_key_returns_the_same_session(client, admin):
     assert first.json()["session_id"] == second.json()["session_id"]
     other = await client.post(URL, json=SESSION_BODY, headers=admin)
     assert other.json()["session_id"] != first.json()["session_id"]
+
+
+async def test_concurrent_requests_with_one_idempotency_key_make_one_session(client, admin):
+    headers = {**admin, "Idempotency-Key": "create-concurrent"}
+    responses = await asyncio.gather(
+        *(client.post(URL, json=SESSION_BODY, headers=headers) for _ in range(8))
+    )
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["session_id"] for r in responses}) == 1
+    listed = await client.get(
+        "/api/v1/dashboard/sessions", params={"survey_id": SESSION_BODY["survey_id"]}, headers=admin
+    )
+    assert len(listed.json()["items"]) == 1
 
 
 async def test_malformed_json_is_400_not_500(client, admin):

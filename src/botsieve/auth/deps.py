@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from starlette.requests import HTTPConnection
 
 from botsieve.auth.schemas import Principal
 from botsieve.kit.clientip import client_ip
-from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.deps import StateDep
 from botsieve.kit.errors import Forbidden, Unauthorized
 from botsieve.kit.state import AppState
 
@@ -18,12 +18,12 @@ bearer = HTTPBearer(auto_error=False, description="An API key: bs_pk_... or bs_s
 
 
 async def authenticate(
-    request: Request, state: AppState, db: AsyncSession | AsyncConnection, presented: str | None
+    request: HTTPConnection, state: AppState, presented: str | None
 ) -> Principal:
     """Verify a key, apply its origin rule and its rate limits."""
     if not presented:
         raise Unauthorized("An API key is required: send 'Authorization: Bearer <key>'.")
-    principal = await state.keys.verify(db, presented)
+    principal = await state.keys.verify(presented)
     settings = state.settings
     if principal.is_secret:
         await state.limiter.check(settings.rate_limit_secret_per_key, str(principal.key_id))
@@ -45,9 +45,9 @@ BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(beare
 
 
 async def require_key(
-    request: Request, state: StateDep, db: DbDep, credentials: BearerCredentials
+    request: Request, state: StateDep, credentials: BearerCredentials
 ) -> Principal:
-    return await authenticate(request, state, db, credentials.credentials if credentials else None)
+    return await authenticate(request, state, credentials.credentials if credentials else None)
 
 
 async def require_secret(principal: Annotated[Principal, Depends(require_key)]) -> Principal:

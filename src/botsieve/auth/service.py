@@ -14,10 +14,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.schemas import ApiKeyOut, CreatedApiKey, KeyKind, Principal
+from botsieve.kit.db import transaction
 from botsieve.kit.errors import BadRequest, NotFound, Unauthorized
 from botsieve.models import ApiKey
 from botsieve.models.base import utcnow
@@ -86,15 +87,16 @@ class KeyVerifier:
     ``ttl`` seconds on every worker.
     """
 
-    def __init__(self, ttl: float) -> None:
+    def __init__(self, ttl: float, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.ttl = ttl
+        self._sessionmaker = sessionmaker
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def verify(self, db: AsyncSession | AsyncConnection, presented: str) -> Principal:
+    async def verify(self, presented: str) -> Principal:
         now = time.monotonic()
         cached = self._cache.get(presented)
         if cached is None or cached[0] < now:
-            principal = await self._lookup(db, presented)
+            principal = await self._lookup(presented)
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[presented] = (now + self.ttl, principal)
@@ -104,11 +106,12 @@ class KeyVerifier:
             raise Unauthorized("Invalid or revoked API key.")
         return principal
 
-    async def _lookup(self, db: AsyncSession | AsyncConnection, presented: str) -> Principal | None:
+    async def _lookup(self, presented: str) -> Principal | None:
         kind = KIND_PREFIX.get(presented[:6])
         if kind is None or len(presented) < LOOKUP_LENGTH + 16:
             return None
-        row = await ApiKeyRepository(db).row_by_prefix(presented[:LOOKUP_LENGTH])  # type: ignore[arg-type]
+        async with transaction(self._sessionmaker) as db:
+            row = await ApiKeyRepository(db).row_by_prefix(presented[:LOOKUP_LENGTH])
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.key_hash, _hash(presented)):

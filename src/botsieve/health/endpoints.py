@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from botsieve import __version__
 from botsieve.auth.deps import authenticate
-from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.deps import StateDep
 from botsieve.kit.errors import Forbidden
 from botsieve.kit.metrics import render_metrics
 from botsieve.kit.responses import JSON
@@ -45,7 +45,7 @@ async def ready(state: StateDep) -> Response:
     )
 
 
-async def _may_scrape(request: Request, state: StateDep, db: DbDep) -> None:
+async def _may_scrape(request: Request, state: StateDep) -> None:
     """Metrics are open in development; elsewhere a scrape token or a secret key is needed."""
     if state.settings.env == "development":
         return
@@ -58,7 +58,7 @@ async def _may_scrape(request: Request, state: StateDep, db: DbDep) -> None:
         and hmac.compare_digest(presented.encode(), token.get_secret_value().encode())
     ):
         return
-    principal = await authenticate(request, state, db, presented or None)
+    principal = await authenticate(request, state, presented or None)
     if not principal.is_secret:
         raise Forbidden("Metrics need the scrape token or a secret key.")
 

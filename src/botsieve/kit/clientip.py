@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 from collections.abc import Sequence
 from functools import lru_cache
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -26,7 +25,7 @@ def _is_trusted(address: str, proxies: Sequence[Network]) -> bool:
     return any(ip in net for net in proxies)
 
 
-def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:
+def client_ip(request: HTTPConnection, trusted_proxies: Sequence[str]) -> str:
     """The socket's peer, or, behind trusted proxies, the nearest address they did not add."""
     peer = request.client.host if request.client else ""
     proxies = parse_networks(tuple(trusted_proxies))
@@ -42,4 +41,4 @@ def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:
 
 def hash_ip(address: str, salt: bytes) -> str:
     """A salted hash: equal for equal addresses within one install, useless elsewhere."""
-    return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(salt, address.encode(), "sha256").hex()[:32]

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import transaction
 from botsieve.kit.state import AppState
@@ -23,14 +23,7 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
-    """A plain connection in a transaction, for the ingestion hot path (no ORM session)."""
-    async with request.app.state.botsieve.db_engine.begin() as conn:
-        yield conn
-
-
 StateDep = Annotated[AppState, Depends(get_state)]
 # "function" scope: the transaction commits before the response is sent, so an acknowledgement
 # always means the data is stored.
 DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
-ConnDep = Annotated[AsyncConnection, Depends(get_connection, scope="function")]

@@ -110,14 +110,18 @@ def problems_from_pydantic(errors: list[Any]) -> list[dict[str, Any]]:
     return problems
 
 
+def error_response(request: Request, exc: BotsieveError) -> JSON:
+    return JSON(
+        error_body(exc.code, exc.message, request, exc.details),
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BotsieveError)
     async def _domain(request: Request, exc: BotsieveError) -> JSON:
-        return JSON(
-            error_body(exc.code, exc.message, request, exc.details),
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSON:

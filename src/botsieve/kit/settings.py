@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     # One JSON line per request; about 60 µs each, so very high-volume installs may turn it off.
     access_log: bool = True
+    # Exempt what start-up builds from the garbage collector's full passes (app.py,
+    # _settle_the_heap). For a serving process; test suites that start many apps turn it off.
+    freeze_startup_heap: bool = True
 
     session_ttl_hours: float = Field(default=24.0, gt=0)
     retention_days: float = Field(default=90.0, gt=0)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from botsieve.auth.service import KeyVerifier
 from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.kit.ratelimit import RateLimiter
+from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
 
 Notify = Callable[[str, dict[str, Any]], None]
@@ -26,6 +27,8 @@ class AppState:
     settings: Settings
     db_engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # The driver itself, for the ingestion hot path (kit/rawdb.py).
+    raw_db: RawDatabase
     limiter: RateLimiter
     keys: KeyVerifier
     counters: CounterBuffer

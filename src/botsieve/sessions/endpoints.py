@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
-from pydantic import TypeAdapter, ValidationError
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
-from botsieve.auth.deps import BearerCredentials, SecretKey, authenticate
+from botsieve.auth.deps import SecretKey, authenticate
 from botsieve.kit.body import parse_json_object, read_body
 from botsieve.kit.clientip import client_ip, hash_ip
-from botsieve.kit.deps import ConnDep, DbDep, StateDep
+from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import ValidationFailed, problems_from_pydantic
+from botsieve.kit.fastlane import Lane
+from botsieve.kit.state import AppState
 from botsieve.kit.text import StorableText
 from botsieve.sessions import service
 from botsieve.sessions.schemas import (
@@ -27,37 +29,123 @@ from botsieve.sessions.schemas import (
 
 router = APIRouter(prefix="/detection", tags=["detection"])
 _batch = TypeAdapter(EventBatchIn)
+_session_create = TypeAdapter(SessionCreate)
 _ENVELOPE_FIELDS = ("batch_id", "key", "token")
+_BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
 
-EVENTS_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
+
+def _json_body(schema: str, media_types: tuple[str, ...], description: str) -> dict[str, Any]:
+    return {
         "required": True,
-        "description": "A batch of events (or one event with a batch_id). See docs/events.md.",
-        "content": {
-            media: {"schema": {"$ref": "#/components/schemas/EventBatchIn"}}
-            for media in ("application/json", "text/plain")
-        },
+        "description": description,
+        "content": {m: {"schema": {"$ref": f"#/components/schemas/{schema}"}} for m in media_types},
     }
+
+
+def _header(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", "maxLength": 128},
+    }
+
+
+# The two hot endpoints read their own requests (see _lean), so their body, headers and key
+# are declared to OpenAPI here; app.py adds the body schemas to the components.
+CREATE_DOC: dict[str, Any] = {
+    "security": _BEARER,
+    "parameters": [
+        _header("Idempotency-Key", "A retried request with the same key gets the same session.")
+    ],
+    "requestBody": _json_body("SessionCreate", ("application/json",), "The session to start."),
+}
+EVENTS_DOC: dict[str, Any] = {
+    "security": _BEARER,
+    "parameters": [_header("X-Session-Token", "The token the session was created with.")],
+    "requestBody": _json_body(
+        "EventBatchIn",
+        ("application/json", "text/plain"),
+        "A batch of events (or one event with a batch_id). See docs/events.md.",
+    ),
+}
+BODY_SCHEMAS: dict[str, TypeAdapter[Any]] = {
+    "SessionCreate": _session_create,
+    "EventBatchIn": _batch,
 }
 
 
-@router.post("/sessions", status_code=201, response_model=SessionCreated)
-async def create_session(
-    body: SessionCreate,
-    request: Request,
-    state: StateDep,
-    conn: ConnDep,
-    credentials: BearerCredentials,
-    idempotency_key: Annotated[StorableText | None, Header(max_length=128)] = None,
-) -> SessionCreated:
+def _bearer_key(request: Request) -> str | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
+
+
+def _validated(adapter: TypeAdapter[Any], doc: dict[str, Any], what: str) -> Any:
+    try:
+        return adapter.validate_python(doc)
+    except ValidationError as exc:
+        problems = problems_from_pydantic(list(exc.errors()))
+        first = problems[0] if problems else {"loc": [], "message": "invalid"}
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ValidationFailed(
+            f"Invalid {what} ({exc.error_count()} problems); first: {where}: {first['message']}",
+            details=problems,
+        ) from None
+
+
+def _batch_from(doc: dict[str, Any]) -> EventBatchIn:
+    if "type" in doc and "events" not in doc:
+        envelope = {k: doc[k] for k in _ENVELOPE_FIELDS if k in doc}
+        event = {k: v for k, v in doc.items() if k not in _ENVELOPE_FIELDS}
+        doc = {**envelope, "events": [event]}
+    batch: EventBatchIn = _validated(_batch, doc, "events")
+    return batch
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    try:
+        return _IDEMPOTENCY_KEY.validate_python(key)
+    except ValidationError as exc:
+        problems = problems_from_pydantic(list(exc.errors()))
+        for problem in problems:
+            problem["loc"] = ["header", "Idempotency-Key"]
+        raise ValidationFailed(
+            f"Invalid Idempotency-Key header: {problems[0]['message']}", details=problems
+        ) from None
+
+
+_IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(
+    Annotated[StorableText, StringConstraints(min_length=1, max_length=128)]
+)
+
+
+def _accepted(model: BaseModel, status_code: int) -> Response:
+    return Response(model.model_dump_json(), status_code, media_type="application/json")
+
+
+# The hot endpoints take the bare request and answer with a rendered Response: FastAPI's
+# dependency and response-model passes cost more than the work itself at thousands of requests a
+# second (docs/service.md, "Performance"). What they accept and answer is declared above.
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated, openapi_extra=CREATE_DOC)
+async def create_session(request: Request) -> Response:
     """Start a session. The reply's token lets the browser write this session's events."""
-    principal = await authenticate(
-        request, state, conn, credentials.credentials if credentials else None
-    )
+    state: AppState = request.app.state.botsieve
     settings = state.settings
+    principal = await authenticate(request, state, _bearer_key(request))
+    idempotency_key = _idempotency_key(request)
+    doc = parse_json_object(request, await read_body(request, settings.max_body_bytes))
+    body: SessionCreate = _validated(_session_create, doc, "session")
     ip_hash = hash_ip(client_ip(request, settings.trusted_proxies), settings.ip_salt)
     created = await service.create_session(
-        conn, settings, state.counters, principal, body, ip_hash, idempotency_key
+        state.raw_db, settings, state.counters, principal, body, ip_hash, idempotency_key
     )
     state.notify(
         "session_updated",
@@ -69,60 +157,36 @@ async def create_session(
             "event_count": 0,
         },
     )
-    return created
-
-
-def _batch_from(doc: dict[str, Any]) -> EventBatchIn:
-    if "type" in doc and "events" not in doc:
-        envelope = {k: doc[k] for k in _ENVELOPE_FIELDS if k in doc}
-        event = {k: v for k, v in doc.items() if k not in _ENVELOPE_FIELDS}
-        doc = {**envelope, "events": [event]}
-    try:
-        return _batch.validate_python(doc)
-    except ValidationError as exc:
-        problems = problems_from_pydantic(list(exc.errors()))
-        first = problems[0] if problems else {"loc": [], "message": "invalid"}
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ValidationFailed(
-            f"Invalid events ({exc.error_count()} problems); first: {where}: {first['message']}",
-            details=problems,
-        ) from None
+    return _accepted(created, 201)
 
 
 @router.post(
     "/sessions/{session_id}/events",
     status_code=202,
     response_model=EventsAccepted,
-    openapi_extra=EVENTS_BODY_DOC,
+    openapi_extra=EVENTS_DOC,
 )
-async def post_events(
-    session_id: uuid.UUID,
-    request: Request,
-    state: StateDep,
-    conn: ConnDep,
-    x_session_token: Annotated[str | None, Header()] = None,
-) -> EventsAccepted:
+async def post_events(request: Request, session_id: uuid.UUID) -> Response:
     """Store a batch of events. Answers 202 only once they are committed.
 
     Also takes the ``navigator.sendBeacon`` form: a text/plain JSON body with ``key`` and
     ``token`` inside. A batch id seen before is acknowledged again without storing twice.
     """
+    state: AppState = request.app.state.botsieve
     settings = state.settings
     doc = parse_json_object(request, await read_body(request, settings.max_body_bytes))
-    authorization = request.headers.get("authorization", "")
-    presented = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
-    principal = await authenticate(request, state, conn, presented or doc.get("key"))
+    principal = await authenticate(request, state, _bearer_key(request) or doc.get("key"))
     batch = _batch_from(doc)
-    token = x_session_token or batch.token
+    token = request.headers.get("x-session-token") or batch.token
     accepted = await service.ingest_events(
-        conn, settings, state.counters, principal, session_id, token, batch
+        state.raw_db, settings, state.counters, principal, session_id, token, batch
     )
     if not accepted.duplicate:
         state.notify(
             "session_updated",
             {"session_id": str(session_id), "event_count": accepted.event_count},
         )
-    return accepted
+    return _accepted(accepted, 202)
 
 
 @router.get("/sessions/{session_id}/status", response_model=SessionStatus)
@@ -156,3 +220,10 @@ async def delete_respondent(
     return DeletedCount(
         sessions_deleted=await service.delete_respondent(db, survey_id, respondent_id)
     )
+
+
+# Served past the router by kit/fastlane.py; the routes above are what OpenAPI shows.
+LANES = (
+    Lane("POST", "/detection/sessions", create_session),
+    Lane("POST", "/detection/sessions/{session_id:uuid}/events", post_events),
+)

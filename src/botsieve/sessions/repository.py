@@ -1,7 +1,8 @@
 """Every query on sessions and their stored events.
 
-The ingestion path runs prebuilt Core statements with bound parameters: building an ORM
-statement per request cost more than running it (see docs/service.md, "Performance").
+Session creation and ingestion run fixed SQL straight on the driver (``kit/rawdb.py``): through
+SQLAlchemy's execution layer each statement cost more than the database took to run it (see
+docs/service.md, "Performance"). Reads and maintenance go through the ORM session.
 """
 
 from __future__ import annotations
@@ -11,127 +12,154 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from botsieve.kit.db import dialect_insert
-from botsieve.models import BehaviorData, EventBatch, IdempotencyRecord, Session
+from botsieve.kit.rawdb import RawDatabase, RawTransaction
+from botsieve.models import BehaviorData, Session
 from botsieve.models.base import utcnow
 from botsieve.sessions.codec import EncodedRow
 
-_sessions = cast(Table, Session.__table__)
-_batches = cast(Table, EventBatch.__table__)
-_rows = cast(Table, BehaviorData.__table__)
-
-WRITE_TARGET = select(
-    _sessions.c.api_key_id,
-    _sessions.c.expires_at,
-    _sessions.c.survey_id,
-    _sessions.c.platform,
-    _sessions.c.created_at,
-).where(_sessions.c.id == bindparam("sid"))
-ADD_EVENTS = (
-    update(_sessions)
-    .where(_sessions.c.id == bindparam("sid"))
-    .values(event_count=_sessions.c.event_count + bindparam("n"), updated_at=bindparam("now"))
-    .returning(_sessions.c.event_count)
+SESSION_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "status",
+    "platform",
+    "survey_id",
+    "respondent_id",
+    "api_key_id",
+    "metadata",
+    "environment",
+    "ip_hash",
+    "device_signature",
+    "event_count",
+    "is_completed",
 )
-STORE_ROWS = insert(_rows)
+INSERT_SESSION = (
+    f"INSERT INTO sessions ({', '.join(SESSION_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i + 1}' for i in range(len(SESSION_COLUMNS)))})"
+)
+IDEMPOTENT_SESSION = (
+    "SELECT s.id, s.expires_at, s.status FROM idempotency_keys i "
+    "JOIN sessions s ON s.id = i.session_id WHERE i.api_key_id = $1 AND i.key = $2"
+)
+REMEMBER_IDEMPOTENT = (
+    "INSERT INTO idempotency_keys (api_key_id, key, session_id, created_at) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
+)
+WRITE_TARGET = "SELECT api_key_id, expires_at, survey_id, platform FROM sessions WHERE id = $1"
+CLAIM_BATCH = (
+    "INSERT INTO event_batches (session_id, batch_id, event_count, received_at) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
+)
+STORE_ROWS = (
+    'INSERT INTO behavior_data (session_id, event_type, "timestamp", event_count, data, '
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+)
+ADD_EVENTS = (
+    "UPDATE sessions SET event_count = event_count + $2, updated_at = $3 WHERE id = $1 "
+    "RETURNING event_count"
+)
+EVENT_COUNT = "SELECT event_count FROM sessions WHERE id = $1"
+_rows = cast(Table, BehaviorData.__table__)
 EVENT_ROWS = (
     select(_rows.c.event_type, _rows.c.event_count, _rows.c.data)
     .where(_rows.c.session_id == bindparam("sid"))
     .order_by(_rows.c.id)
 )
-INSERT_SESSION = insert(_sessions)
-_CLAIM_BATCH: dict[str, Any] = {}
-_idempotency = cast(Table, IdempotencyRecord.__table__)
-IDEMPOTENT_SESSION = select(_idempotency.c.session_id).where(
-    _idempotency.c.api_key_id == bindparam("kid"), _idempotency.c.key == bindparam("key")
-)
-CREATED_SESSION = select(_sessions.c.id, _sessions.c.expires_at, _sessions.c.status).where(
-    _sessions.c.id == bindparam("sid")
-)
 
 
-def _claim_statement(dialect: str) -> Any:
-    if dialect not in _CLAIM_BATCH:
-        _CLAIM_BATCH[dialect] = (
-            dialect_insert(dialect, _batches)
-            .values(
-                session_id=bindparam("sid"),
-                batch_id=bindparam("bid"),
-                event_count=bindparam("n"),
-                received_at=bindparam("now"),
-            )
-            .on_conflict_do_nothing()
-        )
-    return _CLAIM_BATCH[dialect]
+class WriteTarget:
+    """The little an ingestion needs to know about the session it writes into."""
+
+    __slots__ = ("api_key_id", "expires_at", "platform", "survey_id")
+
+    def __init__(
+        self, api_key_id: Any, expires_at: dt.datetime, survey_id: str, platform: str
+    ) -> None:
+        self.api_key_id = api_key_id
+        self.expires_at = expires_at
+        self.survey_id = survey_id
+        self.platform = platform
 
 
 class SessionWriter:
-    """The writes of session creation and ingestion, on a plain connection (no ORM session)."""
+    """The writes of session creation and ingestion, inside one driver-level transaction."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, db: RawDatabase, tx: RawTransaction) -> None:
+        self.db = db
+        self.tx = tx
+        # One time for every row the transaction writes (encoding it is not free on SQLite).
+        self.now = utcnow()
+        self._stamp = db.time(self.now)
 
     async def insert(self, values: dict[str, Any]) -> None:
-        await self.conn.execute(INSERT_SESSION, values)
+        db = self.db
+        encoded = {
+            **values,
+            "id": db.uuid(values["id"]),
+            "api_key_id": db.uuid(values["api_key_id"]),
+            "created_at": db.time(values["created_at"]),
+            "updated_at": db.time(values["updated_at"]),
+            "expires_at": db.time(values["expires_at"]),
+            "metadata": db.json(values["metadata"]),
+            "environment": db.json(values["environment"]),
+        }
+        await self.tx.execute(INSERT_SESSION, *(encoded[c] for c in SESSION_COLUMNS))
 
-    async def created(self, session_id: uuid.UUID) -> Any:
-        result = await self.conn.execute(CREATED_SESSION, {"sid": session_id})
-        return result.first()
+    async def idempotent_session(
+        self, key_id: uuid.UUID, key: str
+    ) -> tuple[uuid.UUID, dt.datetime, str] | None:
+        """The session an earlier request with this idempotency key created."""
+        row = await self.tx.fetchrow(IDEMPOTENT_SESSION, self.db.uuid(key_id), key)
+        if row is None:
+            return None
+        sid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0])
+        return sid, self.db.read_time(row[1]), row[2]
 
-    async def idempotent_session(self, key_id: uuid.UUID, key: str) -> uuid.UUID | None:
-        result = await self.conn.execute(IDEMPOTENT_SESSION, {"kid": key_id, "key": key})
-        return result.scalar()
-
-    async def remember_idempotent(self, key_id: uuid.UUID, key: str, sid: uuid.UUID) -> None:
-        await self.conn.execute(
-            insert(_idempotency),
-            {"api_key_id": key_id, "key": key, "session_id": sid, "created_at": utcnow()},
+    async def remember_idempotent(self, key_id: uuid.UUID, key: str, sid: uuid.UUID) -> bool:
+        """Record the key; False when a concurrent request recorded it first."""
+        db = self.db
+        changed = await self.tx.execute(
+            REMEMBER_IDEMPOTENT, db.uuid(key_id), key, db.uuid(sid), self._stamp
         )
+        return changed == 1
 
-    async def write_target(self, session_id: uuid.UUID) -> Any:
-        """The little an ingestion needs to know about the session, in one indexed lookup."""
-        result = await self.conn.execute(WRITE_TARGET, {"sid": session_id})
-        return result.first()
+    async def write_target(self, session_id: uuid.UUID) -> WriteTarget | None:
+        row = await self.tx.fetchrow(WRITE_TARGET, self.db.uuid(session_id))
+        if row is None:
+            return None
+        key_id = row[0]
+        if key_id is not None and not isinstance(key_id, uuid.UUID):
+            key_id = uuid.UUID(key_id)
+        return WriteTarget(key_id, self.db.read_time(row[1]), row[2], row[3])
 
     async def claim_batch(self, session_id: uuid.UUID, batch_id: str, count: int) -> bool:
         """Record the batch id; False when this batch was stored before."""
-        result = await self.conn.execute(
-            _claim_statement(self.conn.dialect.name),
-            {"sid": session_id, "bid": batch_id, "n": count, "now": utcnow()},
+        db = self.db
+        changed = await self.tx.execute(
+            CLAIM_BATCH, db.uuid(session_id), batch_id, count, self._stamp
         )
-        return bool(result.rowcount)
+        return changed == 1
 
     async def store_rows(self, session_id: uuid.UUID, rows: Sequence[EncodedRow]) -> None:
-        now = utcnow()
-        await self.conn.execute(
-            STORE_ROWS,
-            [
-                {
-                    "session_id": session_id,
-                    "event_type": r.event_type,
-                    "timestamp": r.first_t,
-                    "event_count": r.count,
-                    "data": r.data,
-                    "created_at": now,
-                }
-                for r in rows
-            ],
-        )
+        sid, now = self.db.uuid(session_id), self._stamp
+        values = [(sid, r.event_type, r.first_t, r.count, r.data, now) for r in rows]
+        if len(values) == 1:
+            await self.tx.execute(STORE_ROWS, *values[0])
+        else:
+            await self.tx.executemany(STORE_ROWS, values)
 
     async def add_events(self, session_id: uuid.UUID, count: int) -> int:
-        result = await self.conn.execute(
-            ADD_EVENTS, {"sid": session_id, "n": count, "now": utcnow()}
-        )
-        return int(result.scalar_one())
+        db = self.db
+        row = await self.tx.fetchrow(ADD_EVENTS, db.uuid(session_id), count, self._stamp)
+        return int(row[0]) if row else 0
 
     async def event_count(self, session_id: uuid.UUID) -> int:
-        result = await self.conn.execute(
-            select(_sessions.c.event_count).where(_sessions.c.id == session_id)
-        )
-        return int(result.scalar() or 0)
+        row = await self.tx.fetchrow(EVENT_COUNT, self.db.uuid(session_id))
+        return int(row[0]) if row else 0
 
 
 class SessionRepository:

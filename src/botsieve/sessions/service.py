@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.auth.schemas import Principal
 from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from botsieve.kit.metrics import EVENTS_INGESTED, SESSIONS_CREATED
+from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
 from botsieve.models import Session
 from botsieve.models.base import utcnow
@@ -54,8 +55,12 @@ def device_signature(environment: dict[str, Any]) -> str | None:
     return hashlib.sha256(orjson.dumps(present, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
 
 
+class _LostIdempotencyRace(Exception):
+    """A concurrent request with the same idempotency key committed its session first."""
+
+
 async def create_session(
-    conn: AsyncConnection,
+    db: RawDatabase,
     settings: Settings,
     counters: CounterBuffer,
     principal: Principal,
@@ -63,36 +68,55 @@ async def create_session(
     ip_hash: str | None,
     idempotency_key: str | None = None,
 ) -> SessionCreated:
-    repo = SessionWriter(conn)
-    if idempotency_key:
-        existing = await repo.idempotent_session(principal.key_id, idempotency_key)
-        created = await repo.created(existing) if existing is not None else None
-        if created is not None:
-            return _created(settings, created.id, created.expires_at, created.status)
-    now = utcnow()
-    session_id = uuid.uuid4()
-    expires_at = now + dt.timedelta(hours=settings.session_ttl_hours)
-    await repo.insert(
-        {
-            "id": session_id,
-            "created_at": now,
-            "updated_at": now,
-            "expires_at": expires_at,
-            "status": "active",
-            "platform": body.platform,
-            "survey_id": body.survey_id,
-            "respondent_id": body.respondent_id,
-            "api_key_id": principal.key_id,
-            "metadata": body.metadata,
-            "environment": body.environment,
-            "ip_hash": ip_hash,
-            "device_signature": device_signature(body.environment),
-            "event_count": 0,
-            "is_completed": False,
-        }
-    )
-    if idempotency_key:
-        await repo.remember_idempotent(principal.key_id, idempotency_key, session_id)
+    args = (db, settings, counters, principal, body, ip_hash, idempotency_key)
+    try:
+        return await _create_session(*args)
+    except _LostIdempotencyRace:
+        # Ours was rolled back; the winner's session is the answer to both requests.
+        return await _create_session(*args)
+
+
+async def _create_session(
+    db: RawDatabase,
+    settings: Settings,
+    counters: CounterBuffer,
+    principal: Principal,
+    body: SessionCreate,
+    ip_hash: str | None,
+    idempotency_key: str | None,
+) -> SessionCreated:
+    async with db.transaction() as tx:
+        repo = SessionWriter(db, tx)
+        if idempotency_key:
+            existing = await repo.idempotent_session(principal.key_id, idempotency_key)
+            if existing is not None:
+                return _created(settings, *existing)
+        now = repo.now
+        session_id = uuid.uuid4()
+        expires_at = now + dt.timedelta(hours=settings.session_ttl_hours)
+        await repo.insert(
+            {
+                "id": session_id,
+                "created_at": now,
+                "updated_at": now,
+                "expires_at": expires_at,
+                "status": "active",
+                "platform": body.platform,
+                "survey_id": body.survey_id,
+                "respondent_id": body.respondent_id,
+                "api_key_id": principal.key_id,
+                "metadata": body.metadata,
+                "environment": body.environment,
+                "ip_hash": ip_hash,
+                "device_signature": device_signature(body.environment),
+                "event_count": 0,
+                "is_completed": False,
+            }
+        )
+        if idempotency_key and not await repo.remember_idempotent(
+            principal.key_id, idempotency_key, session_id
+        ):
+            raise _LostIdempotencyRace
     counters.record(now, body.survey_id, body.platform, sessions=1)
     SESSIONS_CREATED.labels(body.platform).inc()
     return _created(settings, session_id, expires_at, "active")
@@ -128,7 +152,7 @@ def check_event_order(events: Sequence[Any]) -> None:
 
 
 async def ingest_events(
-    conn: AsyncConnection,
+    db: RawDatabase,
     settings: Settings,
     counters: CounterBuffer,
     principal: Principal,
@@ -136,27 +160,27 @@ async def ingest_events(
     token: str | None,
     batch: EventBatchIn,
 ) -> EventsAccepted:
-    repo = SessionWriter(conn)
-    target = await repo.write_target(session_id)
-    if target is None:
-        raise NotFound(f"No session {session_id}.")
-    key_id, expires_at, survey_id, platform, _created_at = target
-    if not principal.is_secret:
-        if not token_matches(settings.secret, session_id, token):
-            raise Forbidden("Missing or wrong session token (X-Session-Token).")
-        if key_id != principal.key_id:
-            raise Forbidden("This key did not create the session.")
-    if expires_at < utcnow():
-        raise Conflict("The session has expired; start a new one.")
     check_event_order(batch.events)
-    count = len(batch.events)
-    if not await repo.claim_batch(session_id, batch.batch_id, count):
-        total = await repo.event_count(session_id)
-        return EventsAccepted(accepted=0, duplicate=True, event_count=total)
     rows = codec.encode_batch(batch.events)
-    await repo.store_rows(session_id, rows)
-    total = await repo.add_events(session_id, count)
-    counters.record(utcnow(), survey_id, platform, events=count)
+    count = len(batch.events)
+    async with db.transaction() as tx:
+        repo = SessionWriter(db, tx)
+        target = await repo.write_target(session_id)
+        if target is None:
+            raise NotFound(f"No session {session_id}.")
+        if not principal.is_secret:
+            if not token_matches(settings.secret, session_id, token):
+                raise Forbidden("Missing or wrong session token (X-Session-Token).")
+            if target.api_key_id != principal.key_id:
+                raise Forbidden("This key did not create the session.")
+        if target.expires_at < repo.now:
+            raise Conflict("The session has expired; start a new one.")
+        if not await repo.claim_batch(session_id, batch.batch_id, count):
+            total = await repo.event_count(session_id)
+            return EventsAccepted(accepted=0, duplicate=True, event_count=total)
+        await repo.store_rows(session_id, rows)
+        total = await repo.add_events(session_id, count)
+    counters.record(repo.now, target.survey_id, target.platform, events=count)
     for row in rows:
         EVENTS_INGESTED.labels(row.event_type).inc(row.count)
     return EventsAccepted(accepted=count, duplicate=False, event_count=total)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import uuid
 
 
 def session_token(secret: bytes, session_id: uuid.UUID) -> str:
-    digest = hmac.new(secret, b"session-write:" + session_id.bytes, hashlib.sha256).digest()
+    digest = hmac.digest(secret, b"session-write:" + session_id.bytes, "sha256")
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 

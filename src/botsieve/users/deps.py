@@ -64,7 +64,7 @@ async def identify(
     """The actor behind a request or socket: a secret key, else the login cookie."""
     presented = _bearer(conn)
     if presented is not None:
-        principal = await authenticate(conn, state, db, presented)  # type: ignore[arg-type]
+        principal = await authenticate(conn, state, presented)
         if not principal.is_secret:
             raise Forbidden("The dashboard API needs a secret key or a login.")
         return Actor(role="admin", key=principal)

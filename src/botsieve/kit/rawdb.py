@@ -1,0 +1,251 @@
+"""The database driver itself, for the few fixed statements on the ingestion hot path.
+
+Session creation and event ingestion are the requests a survey sends by the thousand. Through
+SQLAlchemy each of their statements cost about 50 µs of Python before the database saw it, more
+than SQLite takes to run it, and the pool churned connections under load (see docs/service.md,
+"Performance"). These statements therefore run straight on the driver: ``sqlite3`` on the event
+loop's own thread, ``asyncpg`` from a pool of its own. Everything else stays on SQLAlchemy.
+
+Statements are written once, with ``$1``-style parameters, for both databases. What differs is
+how values are stored (SQLite keeps ids as hex text and times as naive UTC text, the way the
+SQLAlchemy models store them there); each database object encodes its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import re
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Protocol
+
+import orjson
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from botsieve.kit.db import SQLITE_PRAGMAS
+
+_PARAM = re.compile(r"\$(\d+)")
+# The format SQLAlchemy's SQLite DATETIME writes, so both layers read each other's rows.
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class RawTransaction(Protocol):
+    async def fetchrow(self, sql: str, *args: Any) -> Sequence[Any] | None: ...
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        """Run one statement; the number of rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+class RawDatabase(Protocol):
+    name: str
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[RawTransaction]: ...
+
+    def uuid(self, value: uuid.UUID | None) -> Any: ...
+
+    def time(self, value: dt.datetime) -> Any: ...
+
+    def read_time(self, value: Any) -> dt.datetime: ...
+
+    def json(self, value: Any) -> Any: ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteTransaction:
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def fetchrow(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = self._conn.execute(_qmark(sql), args).fetchone()
+        return row
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return self._conn.execute(_qmark(sql), args).rowcount
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(_qmark(sql), rows)
+
+
+_QMARK: dict[str, str] = {}
+
+
+def _qmark(sql: str) -> str:
+    """``$1`` parameters as SQLite's numbered ``?1``, converted once per statement."""
+    converted = _QMARK.get(sql)
+    if converted is None:
+        converted = _QMARK[sql] = _PARAM.sub(r"?\1", sql)
+    return converted
+
+
+class SqliteDatabase:
+    """One connection, used only from the event loop's thread, committing in groups.
+
+    One connection is enough: a request's transaction runs start to end without giving the loop
+    up (every call in it is synchronous), so two never overlap. Each is a savepoint inside a
+    transaction shared with the requests handled in the same turn of the event loop, and that
+    transaction commits once, on the next turn, before any of them is acknowledged. A commit
+    writes every page the transaction changed; requests arriving together touch the same index
+    pages, so one commit for all of them writes each page once instead of once per request.
+
+    While a group is open this connection holds SQLite's write lock. Statements on the
+    SQLAlchemy engine commit the group first (``yield_to``), so they never wait on it.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        for pragma in SQLITE_PRAGMAS:
+            self._conn.execute(pragma)
+        self._group: asyncio.Future[None] | None = None
+        self._in_request = False
+
+    def yield_to(self, engine: AsyncEngine) -> None:
+        """Commit the open group before each statement ``engine`` runs on its own connections."""
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before_other_statement)
+
+    def _before_other_statement(self, *_: Any) -> None:
+        if not self._in_request:
+            self._commit_group()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[RawTransaction]:
+        if self._in_request:
+            raise RuntimeError("a hot-path SQLite transaction gave up the event loop mid-way")
+        group = self._join_group()
+        conn = self._conn
+        conn.execute("SAVEPOINT request")
+        self._in_request = True
+        try:
+            yield SqliteTransaction(conn)
+        except BaseException:
+            conn.execute("ROLLBACK TO request")
+            conn.execute("RELEASE request")
+            raise
+        else:
+            conn.execute("RELEASE request")
+        finally:
+            self._in_request = False
+        # Shielded: a client that hangs up must not cancel the others' commit.
+        await asyncio.shield(group)
+
+    def _join_group(self) -> asyncio.Future[None]:
+        if self._group is None:
+            # IMMEDIATE takes the write lock now, so no statement fails half-way for want of it.
+            self._conn.execute("BEGIN IMMEDIATE")
+            loop = asyncio.get_running_loop()
+            self._group = loop.create_future()
+            loop.call_soon(self._commit_group)
+        return self._group
+
+    def _commit_group(self) -> None:
+        if self._in_request:
+            # A request gave up the loop mid-way (a bug, refused to the next one): its
+            # savepoint is still open, so the group commits once it has ended.
+            asyncio.get_running_loop().call_soon(self._commit_group)
+            return
+        group, self._group = self._group, None
+        if group is None:
+            return
+        try:
+            self._conn.execute("COMMIT")
+        except Exception as exc:
+            # Nothing of the group is acknowledged: every request in it gets the error.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            group.set_exception(exc)
+        else:
+            group.set_result(None)
+
+    def uuid(self, value: uuid.UUID | None) -> Any:
+        return None if value is None else value.hex
+
+    def time(self, value: dt.datetime) -> Any:
+        return value.astimezone(dt.UTC).strftime(_SQLITE_TIME)
+
+    def read_time(self, value: Any) -> dt.datetime:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+    def json(self, value: Any) -> Any:
+        return orjson.dumps(value).decode()
+
+    async def close(self) -> None:
+        self._commit_group()
+        self._conn.close()
+
+
+class PostgresTransaction:
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def fetchrow(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = await self._conn.fetchrow(sql, *args)
+        return row
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        status: str = await self._conn.execute(sql, *args)
+        # asyncpg answers with the command tag, e.g. "INSERT 0 1" or "UPDATE 3".
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+
+class PostgresDatabase:
+    name = "postgresql"
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, sqlalchemy_url: str, max_size: int) -> PostgresDatabase:
+        import asyncpg
+
+        url = make_url(sqlalchemy_url).set(drivername="postgresql")
+        dsn = url.render_as_string(hide_password=False)
+        return cls(await asyncpg.create_pool(dsn, min_size=1, max_size=max_size))
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[RawTransaction]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield PostgresTransaction(conn)
+
+    def uuid(self, value: uuid.UUID | None) -> Any:
+        return value
+
+    def time(self, value: dt.datetime) -> Any:
+        return value
+
+    def read_time(self, value: Any) -> dt.datetime:
+        moment: dt.datetime = value
+        return moment.astimezone(dt.UTC)
+
+    def json(self, value: Any) -> Any:
+        # asyncpg sends json and jsonb parameters as text.
+        return orjson.dumps(value).decode()
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def open_raw_database(engine: AsyncEngine, *, max_size: int = 16) -> RawDatabase:
+    """The driver-level twin of ``engine``, on the same database."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        sqlite = SqliteDatabase(url.database or ":memory:")
+        sqlite.yield_to(engine)
+        return sqlite
+    return await PostgresDatabase.connect(url.render_as_string(hide_password=False), max_size)
