@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from botsieve.kit.db import create_engine
-from botsieve.kit.rawdb import SqliteDatabase, open_raw_database
+from botsieve.kit.rawdb import EngineSqliteDatabase, SqliteDatabase, open_raw_database
 
 DDL = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"
 
@@ -119,7 +119,19 @@ async def test_engine_statements_commit_the_open_group_instead_of_waiting(
 
 async def test_the_twin_of_the_test_database_stores_and_rolls_back(database_url: str) -> None:
     """On whichever database the suite runs (SQLite or PostgreSQL)."""
-    engine = create_engine(database_url)
+    await _stores_and_rolls_back(database_url)
+
+
+async def test_an_aiosqlite_engine_gets_a_twin_on_its_own_connections(sqlite_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{sqlite_path}"
+    db = await open_raw_database(create_engine(url))
+    assert isinstance(db, EngineSqliteDatabase)
+    await db.close()
+    await _stores_and_rolls_back(url)
+
+
+async def _stores_and_rolls_back(url: str) -> None:
+    engine = create_engine(url)
     db = await open_raw_database(engine)
     table = f"raw_{uuid.uuid4().hex[:8]}"
     async with engine.begin() as conn:

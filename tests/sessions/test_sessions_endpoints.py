@@ -76,6 +76,15 @@ async def test_oversized_environment_is_rejected(client, admin):
     assert "environment" in response.json()["error"]["message"]
 
 
+async def test_session_ids_are_time_ordered_uuid7(client, admin):
+    first = uuid.UUID((await new_session(client, admin))["session_id"])
+    await asyncio.sleep(0.003)
+    second = uuid.UUID((await new_session(client, admin))["session_id"])
+    assert first.version == second.version == 7
+    assert first.variant == uuid.RFC_4122
+    assert first < second
+
+
 async def test_idempotency_key_returns_the_same_session(client, admin):
     headers = {**admin, "Idempotency-Key": "create-123"}
     first = await client.post(URL, json=SESSION_BODY, headers=headers)

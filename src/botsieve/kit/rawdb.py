@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from botsieve.kit.db import SQLITE_PRAGMAS
 
@@ -48,6 +48,10 @@ class RawDatabase(Protocol):
     name: str
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[RawTransaction]: ...
+
+    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        """Run one statement in a transaction of its own; its first row."""
+        ...
 
     def uuid(self, value: uuid.UUID | None) -> Any: ...
 
@@ -88,7 +92,25 @@ def _qmark(sql: str) -> str:
     return converted
 
 
-class SqliteDatabase:
+class SqliteValues:
+    """Values as the SQLAlchemy models store them in SQLite: ids as hex, times as naive UTC."""
+
+    name = "sqlite"
+
+    def uuid(self, value: uuid.UUID | None) -> Any:
+        return None if value is None else value.hex
+
+    def time(self, value: dt.datetime) -> Any:
+        return value.astimezone(dt.UTC).strftime(_SQLITE_TIME)
+
+    def read_time(self, value: Any) -> dt.datetime:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+    def json(self, value: Any) -> Any:
+        return orjson.dumps(value).decode()
+
+
+class SqliteDatabase(SqliteValues):
     """One connection, used only from the event loop's thread, committing in groups.
 
     One connection is enough: a request's transaction runs start to end without giving the loop
@@ -101,8 +123,6 @@ class SqliteDatabase:
     While a group is open this connection holds SQLite's write lock. Statements on the
     SQLAlchemy engine commit the group first (``yield_to``), so they never wait on it.
     """
-
-    name = "sqlite"
 
     def __init__(self, path: str) -> None:
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -140,6 +160,10 @@ class SqliteDatabase:
         # Shielded: a client that hangs up must not cancel the others' commit.
         await asyncio.shield(group)
 
+    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        async with self.transaction() as tx:
+            return await tx.fetchrow(sql, *args)
+
     def _join_group(self) -> asyncio.Future[None]:
         if self._group is None:
             # IMMEDIATE takes the write lock now, so no statement fails half-way for want of it.
@@ -168,21 +192,52 @@ class SqliteDatabase:
         else:
             group.set_result(None)
 
-    def uuid(self, value: uuid.UUID | None) -> Any:
-        return None if value is None else value.hex
-
-    def time(self, value: dt.datetime) -> Any:
-        return value.astimezone(dt.UTC).strftime(_SQLITE_TIME)
-
-    def read_time(self, value: Any) -> dt.datetime:
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-
-    def json(self, value: Any) -> Any:
-        return orjson.dumps(value).decode()
-
     async def close(self) -> None:
         self._commit_group()
         self._conn.close()
+
+
+class EngineTransaction:
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def fetchrow(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        result = await self._conn.exec_driver_sql(_qmark(sql), args)
+        row: Sequence[Any] | None = result.first() if result.returns_rows else None
+        return row
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        result = await self._conn.exec_driver_sql(_qmark(sql), args)
+        return int(result.rowcount)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.exec_driver_sql(_qmark(sql), list(rows))
+
+
+class EngineSqliteDatabase(SqliteValues):
+    """The same statements through the SQLAlchemy engine's own connections.
+
+    For SQLite drivers other than the inline one (``aiosqlite``): those run statements in a
+    thread and hold SQLite's write lock across turns of the event loop, so a connection of our
+    own on the loop's thread could wait for them there, and they for the loop.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[RawTransaction]:
+        async with self._engine.begin() as conn:
+            yield EngineTransaction(conn)
+
+    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        async with self.transaction() as tx:
+            return await tx.fetchrow(sql, *args)
+
+    async def close(self) -> None:
+        return None
 
 
 class PostgresTransaction:
@@ -223,6 +278,11 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn, conn.transaction():
             yield PostgresTransaction(conn)
 
+    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        # No BEGIN and COMMIT round trips: a single statement is its own transaction.
+        row: Sequence[Any] | None = await self._pool.fetchrow(sql, *args)
+        return row
+
     def uuid(self, value: uuid.UUID | None) -> Any:
         return value
 
@@ -244,8 +304,10 @@ class PostgresDatabase:
 async def open_raw_database(engine: AsyncEngine, *, max_size: int = 16) -> RawDatabase:
     """The driver-level twin of ``engine``, on the same database."""
     url = engine.url
-    if url.get_backend_name() == "sqlite":
+    if url.get_backend_name() == "postgresql":
+        return await PostgresDatabase.connect(url.render_as_string(hide_password=False), max_size)
+    if url.get_driver_name() == "inline":
         sqlite = SqliteDatabase(url.database or ":memory:")
         sqlite.yield_to(engine)
         return sqlite
-    return await PostgresDatabase.connect(url.render_as_string(hide_password=False), max_size)
+    return EngineSqliteDatabase(engine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
@@ -63,6 +64,35 @@ ADD_EVENTS = (
     "RETURNING event_count"
 )
 EVENT_COUNT = "SELECT event_count FROM sessions WHERE id = $1"
+# PostgreSQL takes a whole batch in one statement (one round trip, atomic on its own): the
+# claim, the rows and the count happen only when the session exists, is open and the caller
+# may write into it ($5: the key that must own it, NULL for secret keys; $10: token valid).
+PG_STORE_BATCH = """
+WITH target AS (
+    SELECT id, api_key_id, expires_at, survey_id, platform, event_count
+    FROM sessions WHERE id = $1
+), claim AS (
+    INSERT INTO event_batches (session_id, batch_id, event_count, received_at)
+    SELECT id, $2, $3, $4 FROM target
+    WHERE $10 AND expires_at >= $4 AND ($5::uuid IS NULL OR api_key_id = $5::uuid)
+    ON CONFLICT DO NOTHING
+    RETURNING session_id
+), stored AS (
+    INSERT INTO behavior_data
+        (session_id, event_type, "timestamp", event_count, data, created_at)
+    SELECT claim.session_id, r.event_type, r.first_t, r.n, r.data, $4
+    FROM claim,
+        unnest($6::text[], $7::float8[], $8::int4[], $9::bytea[])
+            AS r(event_type, first_t, n, data)
+), bumped AS (
+    UPDATE sessions SET event_count = event_count + $3, updated_at = $4
+    WHERE id IN (SELECT session_id FROM claim)
+    RETURNING event_count
+)
+SELECT api_key_id, expires_at, survey_id, platform,
+    (SELECT event_count FROM bumped), event_count
+FROM target
+"""
 _rows = cast(Table, BehaviorData.__table__)
 EVENT_ROWS = (
     select(_rows.c.event_type, _rows.c.event_count, _rows.c.data)
@@ -85,6 +115,95 @@ class WriteTarget:
         self.platform = platform
 
 
+def _session_row(db: RawDatabase, values: dict[str, Any]) -> list[Any]:
+    encoded = {
+        **values,
+        "id": db.uuid(values["id"]),
+        "api_key_id": db.uuid(values["api_key_id"]),
+        "created_at": db.time(values["created_at"]),
+        "updated_at": db.time(values["updated_at"]),
+        "expires_at": db.time(values["expires_at"]),
+        "metadata": db.json(values["metadata"]),
+        "environment": db.json(values["environment"]),
+    }
+    return [encoded[c] for c in SESSION_COLUMNS]
+
+
+async def insert_session(db: RawDatabase, values: dict[str, Any]) -> None:
+    """One session in a transaction of its own (one round trip on PostgreSQL)."""
+    await db.fetchrow_alone(INSERT_SESSION, *_session_row(db, values))
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    target: WriteTarget | None  # None: there is no such session
+    stored: bool  # False: refused, or a retry of a batch already stored
+    event_count: int
+    now: dt.datetime
+
+
+async def store_batch(
+    db: RawDatabase,
+    session_id: uuid.UUID,
+    batch_id: str,
+    rows: Sequence[EncodedRow],
+    *,
+    owner: uuid.UUID | None,
+    token_ok: bool,
+) -> BatchOutcome:
+    """Store a batch if the session takes it: exists, is open, and ``owner`` (when given)
+    created it. Nothing is written otherwise; the outcome says what was found."""
+    count = sum(r.count for r in rows)
+    if db.name == "postgresql":
+        return await _store_batch_in_one_statement(
+            db, session_id, batch_id, rows, count, owner, token_ok
+        )
+    async with db.transaction() as tx:
+        writer = SessionWriter(db, tx)
+        target = await writer.write_target(session_id)
+        allowed = (
+            target is not None
+            and token_ok
+            and (owner is None or target.api_key_id == owner)
+            and target.expires_at >= writer.now
+        )
+        if not allowed or not await writer.claim_batch(session_id, batch_id, count):
+            total = await writer.event_count(session_id)
+            return BatchOutcome(target, False, total, writer.now)
+        await writer.store_rows(session_id, rows)
+        return BatchOutcome(target, True, await writer.add_events(session_id, count), writer.now)
+
+
+async def _store_batch_in_one_statement(
+    db: RawDatabase,
+    session_id: uuid.UUID,
+    batch_id: str,
+    rows: Sequence[EncodedRow],
+    count: int,
+    owner: uuid.UUID | None,
+    token_ok: bool,
+) -> BatchOutcome:
+    now = utcnow()
+    row = await db.fetchrow_alone(
+        PG_STORE_BATCH,
+        session_id,
+        batch_id,
+        count,
+        now,
+        owner,
+        [r.event_type for r in rows],
+        [r.first_t for r in rows],
+        [r.count for r in rows],
+        [r.data for r in rows],
+        token_ok,
+    )
+    if row is None:
+        return BatchOutcome(None, False, 0, now)
+    target = WriteTarget(row[0], db.read_time(row[1]), row[2], row[3])
+    stored = row[4] is not None
+    return BatchOutcome(target, stored, int(row[4] if stored else row[5]), now)
+
+
 class SessionWriter:
     """The writes of session creation and ingestion, inside one driver-level transaction."""
 
@@ -96,18 +215,7 @@ class SessionWriter:
         self._stamp = db.time(self.now)
 
     async def insert(self, values: dict[str, Any]) -> None:
-        db = self.db
-        encoded = {
-            **values,
-            "id": db.uuid(values["id"]),
-            "api_key_id": db.uuid(values["api_key_id"]),
-            "created_at": db.time(values["created_at"]),
-            "updated_at": db.time(values["updated_at"]),
-            "expires_at": db.time(values["expires_at"]),
-            "metadata": db.json(values["metadata"]),
-            "environment": db.json(values["environment"]),
-        }
-        await self.tx.execute(INSERT_SESSION, *(encoded[c] for c in SESSION_COLUMNS))
+        await self.tx.execute(INSERT_SESSION, *_session_row(self.db, values))
 
     async def idempotent_session(
         self, key_id: uuid.UUID, key: str

@@ -18,10 +18,15 @@ from botsieve.kit.metrics import EVENTS_INGESTED, SESSIONS_CREATED
 from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
 from botsieve.models import Session
-from botsieve.models.base import utcnow
+from botsieve.models.base import time_ordered_id, utcnow
 from botsieve.sessions import codec
 from botsieve.sessions.event_schema import MAX_BACKWARDS_MS
-from botsieve.sessions.repository import SessionRepository, SessionWriter
+from botsieve.sessions.repository import (
+    SessionRepository,
+    SessionWriter,
+    insert_session,
+    store_batch,
+)
 from botsieve.sessions.schemas import (
     EventBatchIn,
     EventsAccepted,
@@ -76,6 +81,29 @@ async def create_session(
         return await _create_session(*args)
 
 
+def _new_session(
+    settings: Settings, principal: Principal, body: SessionCreate, ip_hash: str | None
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "id": time_ordered_id(),
+        "created_at": now,
+        "updated_at": now,
+        "expires_at": now + dt.timedelta(hours=settings.session_ttl_hours),
+        "status": "active",
+        "platform": body.platform,
+        "survey_id": body.survey_id,
+        "respondent_id": body.respondent_id,
+        "api_key_id": principal.key_id,
+        "metadata": body.metadata,
+        "environment": body.environment,
+        "ip_hash": ip_hash,
+        "device_signature": device_signature(body.environment),
+        "event_count": 0,
+        "is_completed": False,
+    }
+
+
 async def _create_session(
     db: RawDatabase,
     settings: Settings,
@@ -85,41 +113,21 @@ async def _create_session(
     ip_hash: str | None,
     idempotency_key: str | None,
 ) -> SessionCreated:
-    async with db.transaction() as tx:
-        repo = SessionWriter(db, tx)
-        if idempotency_key:
+    values = _new_session(settings, principal, body, ip_hash)
+    if idempotency_key is None:
+        await insert_session(db, values)
+    else:
+        async with db.transaction() as tx:
+            repo = SessionWriter(db, tx)
             existing = await repo.idempotent_session(principal.key_id, idempotency_key)
             if existing is not None:
                 return _created(settings, *existing)
-        now = repo.now
-        session_id = uuid.uuid4()
-        expires_at = now + dt.timedelta(hours=settings.session_ttl_hours)
-        await repo.insert(
-            {
-                "id": session_id,
-                "created_at": now,
-                "updated_at": now,
-                "expires_at": expires_at,
-                "status": "active",
-                "platform": body.platform,
-                "survey_id": body.survey_id,
-                "respondent_id": body.respondent_id,
-                "api_key_id": principal.key_id,
-                "metadata": body.metadata,
-                "environment": body.environment,
-                "ip_hash": ip_hash,
-                "device_signature": device_signature(body.environment),
-                "event_count": 0,
-                "is_completed": False,
-            }
-        )
-        if idempotency_key and not await repo.remember_idempotent(
-            principal.key_id, idempotency_key, session_id
-        ):
-            raise _LostIdempotencyRace
-    counters.record(now, body.survey_id, body.platform, sessions=1)
+            await repo.insert(values)
+            if not await repo.remember_idempotent(principal.key_id, idempotency_key, values["id"]):
+                raise _LostIdempotencyRace
+    counters.record(values["created_at"], body.survey_id, body.platform, sessions=1)
     SESSIONS_CREATED.labels(body.platform).inc()
-    return _created(settings, session_id, expires_at, "active")
+    return _created(settings, values["id"], values["expires_at"], "active")
 
 
 def _created(
@@ -162,28 +170,31 @@ async def ingest_events(
 ) -> EventsAccepted:
     check_event_order(batch.events)
     rows = codec.encode_batch(batch.events)
+    token_ok = principal.is_secret or token_matches(settings.secret, session_id, token)
+    outcome = await store_batch(
+        db,
+        session_id,
+        batch.batch_id,
+        rows,
+        owner=None if principal.is_secret else principal.key_id,
+        token_ok=token_ok,
+    )
+    target = outcome.target
+    if target is None:
+        raise NotFound(f"No session {session_id}.")
+    if not token_ok:
+        raise Forbidden("Missing or wrong session token (X-Session-Token).")
+    if not principal.is_secret and target.api_key_id != principal.key_id:
+        raise Forbidden("This key did not create the session.")
+    if target.expires_at < outcome.now:
+        raise Conflict("The session has expired; start a new one.")
+    if not outcome.stored:
+        return EventsAccepted(accepted=0, duplicate=True, event_count=outcome.event_count)
     count = len(batch.events)
-    async with db.transaction() as tx:
-        repo = SessionWriter(db, tx)
-        target = await repo.write_target(session_id)
-        if target is None:
-            raise NotFound(f"No session {session_id}.")
-        if not principal.is_secret:
-            if not token_matches(settings.secret, session_id, token):
-                raise Forbidden("Missing or wrong session token (X-Session-Token).")
-            if target.api_key_id != principal.key_id:
-                raise Forbidden("This key did not create the session.")
-        if target.expires_at < repo.now:
-            raise Conflict("The session has expired; start a new one.")
-        if not await repo.claim_batch(session_id, batch.batch_id, count):
-            total = await repo.event_count(session_id)
-            return EventsAccepted(accepted=0, duplicate=True, event_count=total)
-        await repo.store_rows(session_id, rows)
-        total = await repo.add_events(session_id, count)
-    counters.record(repo.now, target.survey_id, target.platform, events=count)
+    counters.record(outcome.now, target.survey_id, target.platform, events=count)
     for row in rows:
         EVENTS_INGESTED.labels(row.event_type).inc(row.count)
-    return EventsAccepted(accepted=count, duplicate=False, event_count=total)
+    return EventsAccepted(accepted=count, duplicate=False, event_count=outcome.event_count)
 
 
 async def get_session(db: AsyncSession, session_id: uuid.UUID) -> Session:
