@@ -95,6 +95,22 @@ async def test_idempotency_key_returns_the_same_session(client, admin):
     assert other.json()["session_id"] != first.json()["session_id"]
 
 
+async def test_an_idempotency_key_reused_for_another_body_is_refused(client, admin):
+    headers = {**admin, "Idempotency-Key": "create-456"}
+    first = await client.post(URL, json=SESSION_BODY, headers=headers)
+    assert first.status_code == 201
+    other = await client.post(
+        URL, json={**SESSION_BODY, "respondent_id": "R_other"}, headers=headers
+    )
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    # Key order and defaults spelled out do not make a body different.
+    same = {"platform": SESSION_BODY.get("platform", "web"), **dict(reversed(SESSION_BODY.items()))}
+    again = await client.post(URL, json=same, headers=headers)
+    assert again.status_code == 201
+    assert again.json()["session_id"] == first.json()["session_id"]
+
+
 async def test_concurrent_requests_with_one_idempotency_key_make_one_session(client, admin):
     headers = {**admin, "Idempotency-Key": "create-concurrent"}
     responses = await asyncio.gather(

@@ -78,6 +78,11 @@ class ValidationFailed(BotsieveError):
     code = "validation_failed"
 
 
+class IdempotencyKeyReused(BotsieveError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
 class RateLimited(BotsieveError):
     status_code = 429
     code = "rate_limited"

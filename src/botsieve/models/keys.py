@@ -37,4 +37,7 @@ class IdempotencyRecord(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("sessions.id", ondelete="CASCADE")
     )
+    # SHA-256 of the request's body: the same key with another body is refused, not answered
+    # with a session made for something else. Empty for records made before it was kept.
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -57,7 +57,11 @@ def _header(name: str, description: str) -> dict[str, Any]:
 CREATE_DOC: dict[str, Any] = {
     "security": _BEARER,
     "parameters": [
-        _header("Idempotency-Key", "A retried request with the same key gets the same session.")
+        _header(
+            "Idempotency-Key",
+            "A retried request with the same key gets the same session; the same key with "
+            "another body is refused (422).",
+        )
     ],
     "requestBody": _json_body("SessionCreate", ("application/json",), "The session to start."),
 }

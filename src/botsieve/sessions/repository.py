@@ -43,12 +43,12 @@ INSERT_SESSION = (
     f"VALUES ({', '.join(f'${i + 1}' for i in range(len(SESSION_COLUMNS)))})"
 )
 IDEMPOTENT_SESSION = (
-    "SELECT s.id, s.expires_at, s.status FROM idempotency_keys i "
+    "SELECT s.id, s.expires_at, s.status, i.request_hash FROM idempotency_keys i "
     "JOIN sessions s ON s.id = i.session_id WHERE i.api_key_id = $1 AND i.key = $2"
 )
 REMEMBER_IDEMPOTENT = (
-    "INSERT INTO idempotency_keys (api_key_id, key, session_id, created_at) "
-    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
+    "INSERT INTO idempotency_keys (api_key_id, key, session_id, request_hash, created_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
 )
 WRITE_TARGET = "SELECT api_key_id, expires_at, survey_id, platform FROM sessions WHERE id = $1"
 CLAIM_BATCH = (
@@ -135,6 +135,14 @@ async def insert_session(db: RawDatabase, values: dict[str, Any]) -> None:
 
 
 @dataclass(frozen=True)
+class IdempotentSession:
+    session_id: uuid.UUID
+    expires_at: dt.datetime
+    status: str
+    request_hash: str | None
+
+
+@dataclass(frozen=True)
 class BatchOutcome:
     target: WriteTarget | None  # None: there is no such session
     stored: bool  # False: refused, or a retry of a batch already stored
@@ -217,21 +225,21 @@ class SessionWriter:
     async def insert(self, values: dict[str, Any]) -> None:
         await self.tx.execute(INSERT_SESSION, *_session_row(self.db, values))
 
-    async def idempotent_session(
-        self, key_id: uuid.UUID, key: str
-    ) -> tuple[uuid.UUID, dt.datetime, str] | None:
+    async def idempotent_session(self, key_id: uuid.UUID, key: str) -> IdempotentSession | None:
         """The session an earlier request with this idempotency key created."""
         row = await self.tx.fetchrow(IDEMPOTENT_SESSION, self.db.uuid(key_id), key)
         if row is None:
             return None
         sid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0])
-        return sid, self.db.read_time(row[1]), row[2]
+        return IdempotentSession(sid, self.db.read_time(row[1]), row[2], row[3])
 
-    async def remember_idempotent(self, key_id: uuid.UUID, key: str, sid: uuid.UUID) -> bool:
+    async def remember_idempotent(
+        self, key_id: uuid.UUID, key: str, sid: uuid.UUID, request_hash: str
+    ) -> bool:
         """Record the key; False when a concurrent request recorded it first."""
         db = self.db
         changed = await self.tx.execute(
-            REMEMBER_IDEMPOTENT, db.uuid(key_id), key, db.uuid(sid), self._stamp
+            REMEMBER_IDEMPOTENT, db.uuid(key_id), key, db.uuid(sid), request_hash, self._stamp
         )
         return changed == 1
 

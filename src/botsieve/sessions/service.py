@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.auth.schemas import Principal
 from botsieve.dashboard.rollups import CounterBuffer
-from botsieve.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from botsieve.kit.errors import (
+    Conflict,
+    Forbidden,
+    IdempotencyKeyReused,
+    NotFound,
+    ValidationFailed,
+)
 from botsieve.kit.metrics import EVENTS_INGESTED, SESSIONS_CREATED
 from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
@@ -81,6 +87,12 @@ async def create_session(
         return await _create_session(*args)
 
 
+def request_fingerprint(body: SessionCreate) -> str:
+    """The body as it was understood (defaults filled in, keys sorted), hashed."""
+    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def _new_session(
     settings: Settings, principal: Principal, body: SessionCreate, ip_hash: str | None
 ) -> dict[str, Any]:
@@ -117,13 +129,21 @@ async def _create_session(
     if idempotency_key is None:
         await insert_session(db, values)
     else:
+        fingerprint = request_fingerprint(body)
         async with db.transaction() as tx:
             repo = SessionWriter(db, tx)
             existing = await repo.idempotent_session(principal.key_id, idempotency_key)
             if existing is not None:
-                return _created(settings, *existing)
+                if existing.request_hash not in (None, fingerprint):
+                    raise IdempotencyKeyReused(
+                        "This Idempotency-Key was used with a different request body; "
+                        "use a new key for a new session."
+                    )
+                return _created(settings, existing.session_id, existing.expires_at, existing.status)
             await repo.insert(values)
-            if not await repo.remember_idempotent(principal.key_id, idempotency_key, values["id"]):
+            if not await repo.remember_idempotent(
+                principal.key_id, idempotency_key, values["id"], fingerprint
+            ):
                 raise _LostIdempotencyRace
     counters.record(values["created_at"], body.survey_id, body.platform, sessions=1)
     SESSIONS_CREATED.labels(body.platform).inc()
