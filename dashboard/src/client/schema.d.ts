@@ -1534,8 +1534,11 @@ export interface components {
              * @enum {string}
              */
             platform: "qualtrics" | "decipher" | "web" | "other";
-            /** Respondent Id */
-            respondent_id?: string | null;
+            /**
+             * Respondent Id
+             * @default null
+             */
+            respondent_id: string | null;
             /** Survey Id */
             survey_id: string;
         };
@@ -2220,11 +2223,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "idempotency-key"?: string | null;
+                /** @description A retried request with the same key gets the same session; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
         };
+        /** @description The session to start. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SessionCreate"];
@@ -2238,15 +2243,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionCreated"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2348,7 +2344,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "x-session-token"?: string | null;
+                /** @description The token the session was created with. */
+                "X-Session-Token"?: string;
             };
             path: {
                 session_id: string;
@@ -2536,7 +2533,26 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -2558,7 +2574,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -2589,7 +2609,18 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description hex HMAC-SHA512(sharedKey, MSG) */
+                    HMAC?: string;
+                    /** @description JSON: Status, SurveyID, ResponseID, … */
+                    MSG: string;
+                    /** @description brand.surveyengine.completedResponse.SV_… */
+                    Topic: string;
+                };
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
