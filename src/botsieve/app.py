@@ -167,6 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSON,
         lifespan=lifespan,
         docs_url="/docs",
+        # Metrics are Prometheus (kit/metrics.py). FastAPI's OpenTelemetry hooks would check
+        # for configured providers on every request: off.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     app.include_router(health_router)
