@@ -145,15 +145,21 @@ def test_the_request_id_the_client_sends_is_the_one_the_service_reports(client: 
     assert caught.value.response.headers["x-request-id"] == sent
 
 
-def test_a_repeated_idempotency_key_wins_over_a_different_body(
+def test_a_repeated_idempotency_key_gives_back_the_first_session(
     client: Client, survey_id: str
 ) -> None:
-    """The service does not compare the bodies: the first session comes back as it was."""
     first = client.create_session(survey_id, respondent_id="R_1", idempotency_key=survey_id)
-    again = client.create_session("SV_other", respondent_id="R_2", idempotency_key=survey_id)
+    again = client.create_session(survey_id, respondent_id="R_1", idempotency_key=survey_id)
     assert again.session_id == first.session_id
-    status = client.session_status(again)
-    assert (status.survey_id, status.respondent_id) == (survey_id, "R_1")
+
+
+def test_an_idempotency_key_reused_for_another_body_is_refused(
+    client: Client, survey_id: str
+) -> None:
+    client.create_session(survey_id, respondent_id="R_1", idempotency_key=survey_id)
+    with pytest.raises(UnprocessableEntityError) as caught:
+        client.create_session("SV_other", respondent_id="R_2", idempotency_key=survey_id)
+    assert caught.value.code == "idempotency_key_reused"
 
 
 def test_a_malformed_session_id_is_refused_by_the_service(client: Client) -> None:
