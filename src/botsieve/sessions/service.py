@@ -28,6 +28,7 @@ from botsieve.models.base import time_ordered_id, utcnow
 from botsieve.sessions import codec
 from botsieve.sessions.event_schema import MAX_BACKWARDS_MS
 from botsieve.sessions.repository import (
+    IdempotentSession,
     SessionRepository,
     SessionWriter,
     insert_session,
@@ -79,12 +80,47 @@ async def create_session(
     ip_hash: str | None,
     idempotency_key: str | None = None,
 ) -> SessionCreated:
-    args = (db, settings, counters, principal, body, ip_hash, idempotency_key)
+    values = _new_session(settings, principal, body, ip_hash)
+    if idempotency_key is None:
+        await insert_session(db, values)
+    else:
+        earlier = await _insert_once(db, principal.key_id, idempotency_key, body, values)
+        if earlier is not None:
+            return _created(settings, earlier.session_id, earlier.expires_at, earlier.status)
+    counters.record(values["created_at"], body.survey_id, body.platform, sessions=1)
+    SESSIONS_CREATED.labels(body.platform).inc()
+    return _created(settings, values["id"], values["expires_at"], "active")
+
+
+async def _insert_once(
+    db: RawDatabase, key_id: uuid.UUID, key: str, body: SessionCreate, values: dict[str, Any]
+) -> IdempotentSession | None:
+    """Insert the session unless this key made one before; that one, if it did."""
+    fingerprint = request_fingerprint(body)
     try:
-        return await _create_session(*args)
+        return await _insert_unless_known(db, key_id, key, fingerprint, values)
     except _LostIdempotencyRace:
-        # Ours was rolled back; the winner's session is the answer to both requests.
-        return await _create_session(*args)
+        # Ours was rolled back; a second pass finds the winner's session.
+        return await _insert_unless_known(db, key_id, key, fingerprint, values)
+
+
+async def _insert_unless_known(
+    db: RawDatabase, key_id: uuid.UUID, key: str, fingerprint: str, values: dict[str, Any]
+) -> IdempotentSession | None:
+    async with db.transaction() as tx:
+        repo = SessionWriter(db, tx)
+        earlier = await repo.idempotent_session(key_id, key)
+        if earlier is not None:
+            if earlier.request_hash not in (None, fingerprint):
+                raise IdempotencyKeyReused(
+                    "This Idempotency-Key was used with a different request body; "
+                    "use a new key for a new session."
+                )
+            return earlier
+        await repo.insert(values)
+        if not await repo.remember_idempotent(key_id, key, values["id"], fingerprint):
+            raise _LostIdempotencyRace
+    return None
 
 
 def request_fingerprint(body: SessionCreate) -> str:
@@ -114,40 +150,6 @@ def _new_session(
         "event_count": 0,
         "is_completed": False,
     }
-
-
-async def _create_session(
-    db: RawDatabase,
-    settings: Settings,
-    counters: CounterBuffer,
-    principal: Principal,
-    body: SessionCreate,
-    ip_hash: str | None,
-    idempotency_key: str | None,
-) -> SessionCreated:
-    values = _new_session(settings, principal, body, ip_hash)
-    if idempotency_key is None:
-        await insert_session(db, values)
-    else:
-        fingerprint = request_fingerprint(body)
-        async with db.transaction() as tx:
-            repo = SessionWriter(db, tx)
-            existing = await repo.idempotent_session(principal.key_id, idempotency_key)
-            if existing is not None:
-                if existing.request_hash not in (None, fingerprint):
-                    raise IdempotencyKeyReused(
-                        "This Idempotency-Key was used with a different request body; "
-                        "use a new key for a new session."
-                    )
-                return _created(settings, existing.session_id, existing.expires_at, existing.status)
-            await repo.insert(values)
-            if not await repo.remember_idempotent(
-                principal.key_id, idempotency_key, values["id"], fingerprint
-            ):
-                raise _LostIdempotencyRace
-    counters.record(values["created_at"], body.survey_id, body.platform, sessions=1)
-    SESSIONS_CREATED.labels(body.platform).inc()
-    return _created(settings, values["id"], values["expires_at"], "active")
 
 
 def _created(
