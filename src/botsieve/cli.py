@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -43,6 +44,8 @@ def serve(
             os.environ[f"BOTSIEVE_{name}"] = str(value)
     settings = get_settings()
     migrate()
+    if settings.workers > 1:
+        _share_metrics_across_workers(settings.data_dir)
     uvicorn.run(
         "botsieve.app:create_app",
         factory=True,
@@ -54,6 +57,19 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _share_metrics_across_workers(data_dir: Path) -> None:
+    """Prometheus' multiprocess mode, so that /metrics counts every worker, not the one asked.
+
+    Each worker writes its samples to files in one folder and /metrics adds them up. The workers
+    start as fresh interpreters and read the variable when they import prometheus_client. The
+    folder is emptied first: files left by an earlier run would be counted again.
+    """
+    folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(data_dir / "metrics")))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
 
 
 @keys_app.command("create")
