@@ -52,8 +52,8 @@ def _header(name: str, description: str) -> dict[str, Any]:
     }
 
 
-# The two hot endpoints read their own requests (see _lean), so their body, headers and key
-# are declared to OpenAPI here; app.py adds the body schemas to the components.
+# The two hot endpoints read their own requests (the note above create_session says why), so
+# their body, headers and key are declared to OpenAPI here; app.py adds the body schemas.
 CREATE_DOC: dict[str, Any] = {
     "security": _BEARER,
     "parameters": [
@@ -109,6 +109,11 @@ def _batch_from(doc: dict[str, Any]) -> EventBatchIn:
     return batch
 
 
+_IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(
+    Annotated[StorableText, StringConstraints(min_length=1, max_length=128)]
+)
+
+
 def _idempotency_key(request: Request) -> str | None:
     key = request.headers.get("idempotency-key")
     if key is None:
@@ -124,12 +129,7 @@ def _idempotency_key(request: Request) -> str | None:
         ) from None
 
 
-_IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(
-    Annotated[StorableText, StringConstraints(min_length=1, max_length=128)]
-)
-
-
-def _accepted(model: BaseModel, status_code: int) -> Response:
+def _rendered(model: BaseModel, status_code: int) -> Response:
     return Response(model.model_dump_json(), status_code, media_type="application/json")
 
 
@@ -161,7 +161,7 @@ async def create_session(request: Request) -> Response:
             "event_count": 0,
         },
     )
-    return _accepted(created, 201)
+    return _rendered(created, 201)
 
 
 @router.post(
@@ -190,7 +190,7 @@ async def post_events(request: Request, session_id: uuid.UUID) -> Response:
             "session_updated",
             {"session_id": str(session_id), "event_count": accepted.event_count},
         )
-    return _accepted(accepted, 202)
+    return _rendered(accepted, 202)
 
 
 @router.get("/sessions/{session_id}/status", response_model=SessionStatus)
