@@ -17,6 +17,14 @@ from botsieve.kit.state import AppState
 bearer = HTTPBearer(auto_error=False, description="An API key: bs_pk_... or bs_sk_...")
 
 
+def bearer_key(conn: HTTPConnection) -> str | None:
+    """The key in ``Authorization: Bearer <key>``, if one was sent."""
+    authorization = conn.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
+
+
 async def authenticate(
     request: HTTPConnection, state: AppState, presented: str | None
 ) -> Principal:

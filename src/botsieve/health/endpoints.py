@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import text
 
 from botsieve import __version__
-from botsieve.auth.deps import authenticate
+from botsieve.auth.deps import authenticate, bearer_key
 from botsieve.kit.deps import StateDep
 from botsieve.kit.errors import Forbidden
 from botsieve.kit.metrics import render_metrics
@@ -49,8 +49,7 @@ async def _may_scrape(request: Request, state: StateDep) -> None:
     """Metrics are open in development; elsewhere a scrape token or a secret key is needed."""
     if state.settings.env == "development":
         return
-    header = request.headers.get("authorization", "")
-    presented = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    presented = bearer_key(request)
     token = state.settings.metrics_token
     if (
         token is not None
@@ -58,7 +57,7 @@ async def _may_scrape(request: Request, state: StateDep) -> None:
         and hmac.compare_digest(presented.encode(), token.get_secret_value().encode())
     ):
         return
-    principal = await authenticate(request, state, presented or None)
+    principal = await authenticate(request, state, presented)
     if not principal.is_secret:
         raise Forbidden("Metrics need the scrape token or a secret key.")
 

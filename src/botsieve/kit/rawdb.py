@@ -21,10 +21,11 @@ import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
+from uuid import UUID
 
 import orjson
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from botsieve.kit.db import SQLITE_PRAGMAS
@@ -56,6 +57,8 @@ class RawDatabase(Protocol):
     def uuid(self, value: uuid.UUID | None) -> Any: ...
 
     def time(self, value: dt.datetime) -> Any: ...
+
+    def read_uuid(self, value: Any) -> UUID: ...
 
     def read_time(self, value: Any) -> dt.datetime: ...
 
@@ -102,6 +105,9 @@ class SqliteValues:
 
     def time(self, value: dt.datetime) -> Any:
         return value.astimezone(dt.UTC).strftime(_SQLITE_TIME)
+
+    def read_uuid(self, value: Any) -> UUID:
+        return UUID(value)
 
     def read_time(self, value: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
@@ -266,11 +272,10 @@ class PostgresDatabase:
         self._pool = pool
 
     @classmethod
-    async def connect(cls, sqlalchemy_url: str, max_size: int) -> PostgresDatabase:
+    async def connect(cls, sqlalchemy_url: URL, max_size: int) -> PostgresDatabase:
         import asyncpg
 
-        url = make_url(sqlalchemy_url).set(drivername="postgresql")
-        dsn = url.render_as_string(hide_password=False)
+        dsn = sqlalchemy_url.set(drivername="postgresql").render_as_string(hide_password=False)
         return cls(await asyncpg.create_pool(dsn, min_size=1, max_size=max_size))
 
     @contextlib.asynccontextmanager
@@ -289,6 +294,10 @@ class PostgresDatabase:
     def time(self, value: dt.datetime) -> Any:
         return value
 
+    def read_uuid(self, value: Any) -> UUID:
+        uid: UUID = value
+        return uid
+
     def read_time(self, value: Any) -> dt.datetime:
         moment: dt.datetime = value
         return moment.astimezone(dt.UTC)
@@ -305,7 +314,7 @@ async def open_raw_database(engine: AsyncEngine, *, max_size: int = 16) -> RawDa
     """The driver-level twin of ``engine``, on the same database."""
     url = engine.url
     if url.get_backend_name() == "postgresql":
-        return await PostgresDatabase.connect(url.render_as_string(hide_password=False), max_size)
+        return await PostgresDatabase.connect(url, max_size)
     if url.get_driver_name() == "inline":
         sqlite = SqliteDatabase(url.database or ":memory:")
         sqlite.yield_to(engine)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
-from botsieve.auth.deps import SecretKey, authenticate
+from botsieve.auth.deps import SecretKey, authenticate, bearer_key
 from botsieve.kit.body import parse_json_object, read_body
 from botsieve.kit.clientip import client_ip, hash_ip
 from botsieve.kit.deps import DbDep, StateDep
@@ -80,13 +80,6 @@ BODY_SCHEMAS: dict[str, TypeAdapter[Any]] = {
 }
 
 
-def _bearer_key(request: Request) -> str | None:
-    authorization = request.headers.get("authorization", "")
-    if authorization[:7].lower() == "bearer ":
-        return authorization[7:].strip() or None
-    return None
-
-
 def _validated(adapter: TypeAdapter[Any], doc: dict[str, Any], what: str) -> Any:
     try:
         return adapter.validate_python(doc)
@@ -143,7 +136,7 @@ async def create_session(request: Request) -> Response:
     """Start a session. The reply's token lets the browser write this session's events."""
     state: AppState = request.app.state.botsieve
     settings = state.settings
-    principal = await authenticate(request, state, _bearer_key(request))
+    principal = await authenticate(request, state, bearer_key(request))
     idempotency_key = _idempotency_key(request)
     doc = parse_json_object(request, await read_body(request, settings.max_body_bytes))
     body: SessionCreate = _validated(_session_create, doc, "session")
@@ -179,7 +172,7 @@ async def post_events(request: Request, session_id: uuid.UUID) -> Response:
     state: AppState = request.app.state.botsieve
     settings = state.settings
     doc = parse_json_object(request, await read_body(request, settings.max_body_bytes))
-    principal = await authenticate(request, state, _bearer_key(request) or doc.get("key"))
+    principal = await authenticate(request, state, bearer_key(request) or doc.get("key"))
     batch = _batch_from(doc)
     token = request.headers.get("x-session-token") or batch.token
     accepted = await service.ingest_events(

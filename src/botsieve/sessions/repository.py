@@ -50,7 +50,9 @@ REMEMBER_IDEMPOTENT = (
     "INSERT INTO idempotency_keys (api_key_id, key, session_id, request_hash, created_at) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
 )
-WRITE_TARGET = "SELECT api_key_id, expires_at, survey_id, platform FROM sessions WHERE id = $1"
+WRITE_TARGET = (
+    "SELECT api_key_id, expires_at, survey_id, platform, event_count FROM sessions WHERE id = $1"
+)
 CLAIM_BATCH = (
     "INSERT INTO event_batches (session_id, batch_id, event_count, received_at) "
     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
@@ -63,7 +65,6 @@ ADD_EVENTS = (
     "UPDATE sessions SET event_count = event_count + $2, updated_at = $3 WHERE id = $1 "
     "RETURNING event_count"
 )
-EVENT_COUNT = "SELECT event_count FROM sessions WHERE id = $1"
 # PostgreSQL takes a whole batch in one statement (one round trip, atomic on its own): the
 # claim, the rows and the count happen only when the session exists, is open and the caller
 # may write into it ($5: the key that must own it, NULL for secret keys; $10: token valid).
@@ -89,8 +90,8 @@ WITH target AS (
     WHERE id IN (SELECT session_id FROM claim)
     RETURNING event_count
 )
-SELECT api_key_id, expires_at, survey_id, platform,
-    (SELECT event_count FROM bumped), event_count
+SELECT api_key_id, expires_at, survey_id, platform, event_count,
+    (SELECT event_count FROM bumped)
 FROM target
 """
 _rows = cast(Table, BehaviorData.__table__)
@@ -101,18 +102,21 @@ EVENT_ROWS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
 class WriteTarget:
     """The little an ingestion needs to know about the session it writes into."""
 
-    __slots__ = ("api_key_id", "expires_at", "platform", "survey_id")
+    api_key_id: uuid.UUID | None
+    expires_at: dt.datetime
+    survey_id: str
+    platform: str
+    event_count: int
 
-    def __init__(
-        self, api_key_id: Any, expires_at: dt.datetime, survey_id: str, platform: str
-    ) -> None:
-        self.api_key_id = api_key_id
-        self.expires_at = expires_at
-        self.survey_id = survey_id
-        self.platform = platform
+
+def _write_target(db: RawDatabase, row: Sequence[Any]) -> WriteTarget:
+    """From a row of WRITE_TARGET's columns (PG_STORE_BATCH selects them too, in that order)."""
+    key_id = None if row[0] is None else db.read_uuid(row[0])
+    return WriteTarget(key_id, db.read_time(row[1]), row[2], row[3], int(row[4]))
 
 
 def _session_row(db: RawDatabase, values: dict[str, Any]) -> list[Any]:
@@ -169,15 +173,14 @@ async def store_batch(
     async with db.transaction() as tx:
         writer = SessionWriter(db, tx)
         target = await writer.write_target(session_id)
-        allowed = (
-            target is not None
-            and token_ok
+        if target is None or not (
+            token_ok
             and (owner is None or target.api_key_id == owner)
             and target.expires_at >= writer.now
-        )
-        if not allowed or not await writer.claim_batch(session_id, batch_id, count):
-            total = await writer.event_count(session_id)
-            return BatchOutcome(target, False, total, writer.now)
+        ):
+            return BatchOutcome(target, False, 0, writer.now)
+        if not await writer.claim_batch(session_id, batch_id, count):
+            return BatchOutcome(target, False, target.event_count, writer.now)
         await writer.store_rows(session_id, rows)
         return BatchOutcome(target, True, await writer.add_events(session_id, count), writer.now)
 
@@ -207,9 +210,9 @@ async def _store_batch_in_one_statement(
     )
     if row is None:
         return BatchOutcome(None, False, 0, now)
-    target = WriteTarget(row[0], db.read_time(row[1]), row[2], row[3])
-    stored = row[4] is not None
-    return BatchOutcome(target, stored, int(row[4] if stored else row[5]), now)
+    target = _write_target(db, row)
+    stored = row[5] is not None
+    return BatchOutcome(target, stored, int(row[5]) if stored else target.event_count, now)
 
 
 class SessionWriter:
@@ -230,8 +233,8 @@ class SessionWriter:
         row = await self.tx.fetchrow(IDEMPOTENT_SESSION, self.db.uuid(key_id), key)
         if row is None:
             return None
-        sid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0])
-        return IdempotentSession(sid, self.db.read_time(row[1]), row[2], row[3])
+        db = self.db
+        return IdempotentSession(db.read_uuid(row[0]), db.read_time(row[1]), row[2], row[3])
 
     async def remember_idempotent(
         self, key_id: uuid.UUID, key: str, sid: uuid.UUID, request_hash: str
@@ -247,10 +250,7 @@ class SessionWriter:
         row = await self.tx.fetchrow(WRITE_TARGET, self.db.uuid(session_id))
         if row is None:
             return None
-        key_id = row[0]
-        if key_id is not None and not isinstance(key_id, uuid.UUID):
-            key_id = uuid.UUID(key_id)
-        return WriteTarget(key_id, self.db.read_time(row[1]), row[2], row[3])
+        return _write_target(self.db, row)
 
     async def claim_batch(self, session_id: uuid.UUID, batch_id: str, count: int) -> bool:
         """Record the batch id; False when this batch was stored before."""
@@ -271,10 +271,6 @@ class SessionWriter:
     async def add_events(self, session_id: uuid.UUID, count: int) -> int:
         db = self.db
         row = await self.tx.fetchrow(ADD_EVENTS, db.uuid(session_id), count, self._stamp)
-        return int(row[0]) if row else 0
-
-    async def event_count(self, session_id: uuid.UUID) -> int:
-        row = await self.tx.fetchrow(EVENT_COUNT, self.db.uuid(session_id))
         return int(row[0]) if row else 0
 
 

@@ -16,7 +16,7 @@ from fastapi.security import APIKeyCookie
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from botsieve.auth.deps import BearerCredentials, authenticate
+from botsieve.auth.deps import BearerCredentials, authenticate, bearer_key
 from botsieve.auth.schemas import Principal
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import Forbidden, Unauthorized
@@ -51,18 +51,11 @@ class Actor:
         return ROLE_ORDER.index(self.role) >= ROLE_ORDER.index(role)
 
 
-def _bearer(conn: HTTPConnection) -> str | None:
-    authorization = conn.headers.get("authorization", "")
-    if authorization[:7].lower() == "bearer ":
-        return authorization[7:].strip() or None
-    return None
-
-
 async def identify(
     conn: HTTPConnection, state: AppState, db: AsyncSession, *, changes: bool
 ) -> Actor:
     """The actor behind a request or socket: a secret key, else the login cookie."""
-    presented = _bearer(conn)
+    presented = bearer_key(conn)
     if presented is not None:
         principal = await authenticate(conn, state, presented)
         if not principal.is_secret:
