@@ -45,7 +45,11 @@ def test_result_has_every_field_the_service_stores() -> None:
         "event_count",
         "processing_time_ms",
         "quality_flags",
+        "verdict",
+        "missing_evidence",
+        "lines_of_evidence",
     }
+    assert r.verdict in ("bot", "human", "insufficient_evidence")
     assert set(d["method_scores"]) == {
         "environment",
         "provenance",
@@ -116,6 +120,30 @@ def test_careless_signals_are_flags_not_probability() -> None:
     assert a.bot_probability == b.bot_probability
 
 
+def test_a_page_left_for_good_is_no_absence() -> None:
+    """Each survey page is hidden as it unloads; the next page's first move says the
+    respondent is back, so none of that is time away."""
+    s = hand_session(1)
+    mm = s.events["mousemove"]["t"]
+    hidden_at = np.quantile(mm, [0.25, 0.5, 0.75]).round()
+    vis = {
+        "t": hidden_at,
+        "state": np.ones(3, dtype=np.int64),
+        "trusted": np.ones(3, bool),
+    }
+    r = analyze(dataclasses.replace(s, events={**s.events, "visibilitychange": vis}), MODEL)
+    assert "long_absence" not in r.quality_flags
+    left = [x for x in r.method_scores["tempo"].reasons if x.code == "left_page"]
+    assert left and left[0].value == 3
+
+
+def test_a_field_losing_focus_is_not_leaving_the_page() -> None:
+    s = hand_session(1)
+    blur = {"t": np.array([3000.0, 6000.0]), "trusted": np.ones(2, bool)}
+    r = analyze(dataclasses.replace(s, events={**s.events, "blur": blur}), MODEL)
+    assert "left_page" not in {x.code for x in r.method_scores["tempo"].reasons}
+
+
 def test_no_events_at_all_is_a_quality_flag() -> None:
     r = analyze(SessionInput(events={}), MODEL)
     assert "no_interaction" in r.quality_flags
@@ -153,8 +181,9 @@ def test_a_phone_session_is_not_judged_by_desktop_habits() -> None:
             b.add("input", press[-1] + 5, input_type=1, delta=12)
     r = analyze(b.build(), MODEL)
     assert np.isnan(r.features.get("key_hold_median", np.nan))
-    assert r.features["prov_text_without_keys"] == 0.0
     assert not r.is_bot, r.analysis_summary
+    # Touches and an on-screen keyboard leave the mouse and keystroke detectors nothing.
+    assert r.verdict == "insufficient_evidence" and r.missing_evidence
 
 
 def test_reasons_name_the_features_that_counted() -> None:

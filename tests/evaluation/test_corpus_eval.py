@@ -1,4 +1,6 @@
-"""The evaluation on the real corpus must not fall below its recorded figures.
+"""The evaluation on the real corpus must not fall below its recorded figures, and the
+person-side floors hold: no human source over 1% flagged (left out of training or not), no
+benign habit flipping a person.
 
 Runs the evaluation exactly as recorded in ``bench/results/eval-baseline.json`` (the full,
 deterministic configuration: under a minute of CPU on two cores) and compares the figures; to
@@ -49,6 +51,9 @@ def baseline() -> dict[str, Any]:
     return json.loads(BASELINE.read_text())["figures"]
 
 
+PEOPLE_FLAGGED_FLOOR = 0.01
+
+
 def _sections(figures: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
     out = [("all", f, v) for f, v in figures["families"].items()]
     out.append(("all", "overall", figures["overall"]))
@@ -90,9 +95,28 @@ def test_people_never_trained_on_stay_unflagged(
     assert got["advanced_bot"] >= was["advanced_bot"] - RATE_MARGIN
 
 
-def test_product_floors_hold(result: dict[str, Any]) -> None:
-    assert result["overall"]["humans_flagged_at_threshold"] <= 0.01
-    for family, floor in FLOORS.items():
-        assert result["families"][family]["caught_at_1pct"] >= floor, family
-    for family, figs in result["left_out"].items():
-        assert figs["caught_at_1pct"] >= 0.80, family
+def test_people_of_every_source_stay_unflagged(result: dict[str, Any]) -> None:
+    """Each human source, scored by models that saw other people of it, and by a model that
+    never saw any of its people."""
+    over = {
+        src: (v["flagged_in_training"], v["flagged_left_out"])
+        for src, v in result["sources"].items()
+        if src != "worst"
+        and max(v["flagged_in_training"], v["flagged_left_out"]) > PEOPLE_FLAGGED_FLOOR
+    }
+    assert over == {}
+    assert result["overall"]["humans_flagged_at_threshold"] <= PEOPLE_FLAGGED_FLOOR
+
+
+def test_no_benign_habit_flips_a_person(result: dict[str, Any]) -> None:
+    flipped = {
+        k: v["flipped"]
+        for k, v in result["robustness"].items()
+        if isinstance(v, dict) and v["flipped"]
+    }
+    assert flipped == {}
+
+
+def test_proof_catches_every_replay(result: dict[str, Any]) -> None:
+    assert result["families"]["replay_farm"]["caught_at_threshold"] == 1.0
+    assert result["left_out"]["replay_farm"]["caught_at_threshold"] == 1.0

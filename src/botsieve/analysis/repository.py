@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.models import DetectionResult, Session
@@ -31,7 +31,11 @@ class AnalysisRepository:
         return rows[0] if rows else None
 
     async def set_verdict(
-        self, session: Session, result: DetectionResult, signature: bytes | None
+        self,
+        session: Session,
+        result: DetectionResult,
+        signature: bytes | None,
+        strokes: bytes | None = None,
     ) -> None:
         await self.db.execute(
             update(Session)
@@ -42,22 +46,32 @@ class AnalysisRepository:
                 risk_level=result.risk_level,
                 analyzed_at=result.created_at,
                 trajectory_signature=signature,
+                stroke_signatures=strokes,
             )
         )
 
-    async def recent_signatures(self, session: Session, limit: int) -> list[bytes]:
-        """Path signatures of the survey's latest other sessions (for replay detection)."""
-        rows = await self.db.scalars(
-            select(Session.trajectory_signature)
+    async def recent_signatures(
+        self, session: Session, limit: int
+    ) -> list[tuple[bytes | None, bytes | None]]:
+        """(path signature, stroke signatures) of the survey's latest other analysed sessions
+        (for replay and stroke-library detection)."""
+        rows = await self.db.execute(
+            select(Session.trajectory_signature, Session.stroke_signatures)
             .where(
                 Session.survey_id == session.survey_id,
                 Session.id != session.id,
-                Session.trajectory_signature.is_not(None),
+                or_(
+                    Session.trajectory_signature.is_not(None),
+                    Session.stroke_signatures.is_not(None),
+                ),
             )
             .order_by(Session.created_at.desc())
             .limit(limit)
         )
-        return [bytes(r) for r in rows if r is not None]
+        return [
+            (None if path is None else bytes(path), None if strokes is None else bytes(strokes))
+            for path, strokes in rows
+        ]
 
     async def sessions_sharing(self, session: Session) -> tuple[int, int]:
         """Other sessions of the survey with this session's device signature and IP hash."""

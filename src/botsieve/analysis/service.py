@@ -20,13 +20,28 @@ from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 from botsieve.sessions.service import get_session
 
-# How many of the survey's latest sessions a path is compared with, to find replays.
-REPLAY_LOOKBACK = 300
+# How many of the survey's latest sessions a path and its strokes are compared with, to find
+# replays and reused stroke libraries.
+REPLAY_LOOKBACK = 1000
 
 
 def _signature_bytes(session: engine.SessionInput) -> bytes | None:
     signature = engine.session_signature(session)
     return np.asarray(signature, dtype=np.float32).tobytes() if signature else None
+
+
+def _stroke_bytes(session: engine.SessionInput) -> bytes | None:
+    rows = engine.session_strokes(session)
+    return rows.astype(np.float16).tobytes() if rows.size else None
+
+
+def _strokes(blobs: list[bytes]) -> np.ndarray:
+    row_bytes = engine.STROKE_DIM * 2
+    usable = [b for b in blobs if b and len(b) % row_bytes == 0]
+    if not usable:
+        return np.zeros((0, engine.STROKE_DIM), dtype=np.float32)
+    joined = np.frombuffer(b"".join(usable), dtype=np.float16)
+    return joined.reshape(-1, engine.STROKE_DIM).astype(np.float32)
 
 
 def _signatures(blobs: list[bytes]) -> np.ndarray:
@@ -46,6 +61,8 @@ async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInp
     repo = AnalysisRepository(db)
     same_device, same_ip = await repo.sessions_sharing(session)
     recent = await repo.recent_signatures(session, REPLAY_LOOKBACK)
+    paths = [p for p, _ in recent if p is not None]
+    strokes = [s for _, s in recent if s is not None]
     return engine.SessionInput(
         events=decoded.events,
         environment=session.environment or {},
@@ -53,7 +70,8 @@ async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInp
         context=engine.CrossSessionContext(
             same_device_sessions=same_device,
             same_ip_sessions=same_ip,
-            trajectory_signatures=_signatures(recent),
+            trajectory_signatures=_signatures(paths),
+            stroke_signatures=_strokes(strokes),
         ),
     )
 
@@ -63,6 +81,9 @@ def to_out(session_id: uuid.UUID, row: DetectionResult) -> AnalysisOut:
         {
             "session_id": session_id,
             "is_bot": row.is_bot,
+            "verdict": row.verdict or ("bot" if row.is_bot else "human"),
+            "missing_evidence": row.missing_evidence or [],
+            "lines_of_evidence": row.lines_of_evidence or 0,
             "bot_probability": row.bot_probability,
             "confidence_score": row.confidence_score,
             "risk_level": row.risk_level,
@@ -98,6 +119,9 @@ async def analyze_session(
         quality_flags=list(result.quality_flags),
         features={k: float(v) for k, v in result.features.items()},
         model_version=result.model_version,
+        verdict=result.verdict,
+        missing_evidence=list(result.missing_evidence),
+        lines_of_evidence=result.lines_of_evidence,
         created_at=utcnow(),
     )
     repo = AnalysisRepository(db)
@@ -107,7 +131,9 @@ async def analyze_session(
         else None
     )
     await repo.add(row)
-    await repo.set_verdict(session, row, _signature_bytes(engine_input))
+    await repo.set_verdict(
+        session, row, _signature_bytes(engine_input), _stroke_bytes(engine_input)
+    )
     changes = verdict_increments(before, (row.is_bot, row.risk_level))
     if changes:
         counters.record(session.created_at, session.survey_id, session.platform, **changes)
@@ -129,6 +155,7 @@ def announcement(result: AnalysisOut) -> dict[str, Any]:
     return {
         "session_id": str(result.session_id),
         "is_bot": result.is_bot,
+        "verdict": result.verdict,
         "bot_probability": result.bot_probability,
         "risk_level": result.risk_level,
         "model_version": result.model_version,

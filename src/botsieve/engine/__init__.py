@@ -4,10 +4,13 @@ Pure: numpy and the standard library only, no I/O, nothing from the rest of bots
 The service loads the trained model artefact and passes it in.
 """
 
+import numpy as np
+
 from botsieve.engine.analyze import analyze, extract_features
 from botsieve.engine.detectors import REGISTRY
 from botsieve.engine.model import Model, load_model
 from botsieve.engine.signature import SIGNATURE_DIM, signature_distance, trajectory_signature
+from botsieve.engine.strokes import STROKE_DIM, stroke_signatures
 from botsieve.engine.types import (
     AnalysisResult,
     CrossSessionContext,
@@ -19,6 +22,7 @@ from botsieve.engine.types import (
 __all__ = [
     "REGISTRY",
     "SIGNATURE_DIM",
+    "STROKE_DIM",
     "AnalysisResult",
     "CrossSessionContext",
     "MethodScore",
@@ -29,7 +33,9 @@ __all__ = [
     "extract_features",
     "load_model",
     "session_signature",
+    "session_strokes",
     "signature_distance",
+    "stroke_signatures",
     "trajectory_signature",
 ]
 
@@ -40,3 +46,12 @@ def session_signature(session: SessionInput) -> list[float]:
     if "x" not in cols:
         return []
     return [float(v) for v in trajectory_signature(cols["x"], cols["y"])]
+
+
+def session_strokes(session: SessionInput) -> np.ndarray:
+    """The session's stroke signatures, shape ``(m, STROKE_DIM)`` float32 (``m`` may be 0)."""
+    cols = session.events.get("mousemove", {})
+    if "x" not in cols:
+        return np.zeros((0, STROKE_DIM), dtype=np.float32)
+    clicks = session.events.get("click", {}).get("t", np.zeros(0))
+    return stroke_signatures(cols["t"], cols["x"], cols["y"], clicks)

@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from botsieve.engine import fusion
 from botsieve.engine.detectors import REGISTRY, Evidence
 from botsieve.engine.model import PRIOR_LOGIT, Model, load_model, sigmoid
 from botsieve.engine.summary import quality_flags, risk_level, summarise
@@ -21,6 +22,10 @@ PROOF_PROBABILITY = 0.995
 REASON_LOGIT = 0.7
 MAX_MODEL_REASONS = 3
 _DEFAULT_MODEL = Model({})
+CLOCK_REASON = Reason(
+    "coarse_clock",
+    "The browser blurs its clock, so typing rhythm and pointer timing are not measured.",
+)
 
 __all__ = ["Model", "analyze", "extract_features", "load_model"]
 
@@ -35,26 +40,85 @@ def extract_features(session: SessionInput) -> tuple[dict[str, Evidence], dict[s
     return evidence, flat
 
 
+# Features read from event timing; below a clock this coarse (ms) they are not measured.
+COARSE_CLOCK_MS = 4.0
+TIMING_FEATURES = frozenset(
+    {
+        "mouse_speed_cv",
+        "mouse_accel_flip_share",
+        "mouse_jerk_ratio",
+        "mouse_peak_position",
+        "mouse_speed_peaks_per_s",
+        "mouse_pause_share",
+        "mouse_fitts_r",
+        "mouse_dt_spread",
+        "prov_fast_move_share",
+    }
+)
+DETECTOR_NAMES = tuple(d.name for d in REGISTRY)
+
+
+def timer_resolution(environment: dict[str, object]) -> float:
+    """The collector's measured clock step in ms (``nan`` when not reported)."""
+    value = environment.get("timerResolution")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return math.nan
+    return float(value) if math.isfinite(value) and value >= 0 else math.nan
+
+
+def blur_timing(
+    evidence: dict[str, Evidence], flat: dict[str, float], environment: dict[str, object]
+) -> bool:
+    """With a coarse clock, timing features and the keyboard's rhythm are not measured (set to
+    ``nan`` in ``flat``); returns whether the clock was coarse."""
+    if not timer_resolution(environment) >= COARSE_CLOCK_MS:
+        return False
+    keys = next(d for d in REGISTRY if d.name == "keystroke").feature_names
+    for name in (*TIMING_FEATURES, *keys):
+        if name in flat:
+            flat[name] = math.nan
+    evidence["keystroke"] = Evidence(features=dict.fromkeys(keys, math.nan), observed=False)
+    return True
+
+
+def fused(
+    evidence: dict[str, Evidence], contrib: np.ndarray, model: Model
+) -> tuple[float, np.ndarray, bool]:
+    """(final log-odds, log-odds per line of evidence in ``fusion.LINES``, proof) for one
+    session."""
+    owner = {n: d.name for d in REGISTRY for n in d.feature_names}
+    feature_line = [fusion.line_of(n, owner[n]) for n in model.features]
+    rules = np.array([[evidence[d.name].rule_logit for d in REGISTRY]])
+    per_line = fusion.line_logits(contrib[None, :], feature_line, rules, DETECTOR_NAMES)
+    proof = any(ev.proof for ev in evidence.values())
+    shared = np.array([sum(ev.shared_logit for ev in evidence.values())])
+    base = model.base_logit if model.features else PRIOR_LOGIT
+    z = fusion.fuse(base, per_line, shared, np.array([proof]), model.threshold)
+    return float(z[0]), per_line[0], proof
+
+
 def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult:
     started = time.perf_counter()
     model = model or _DEFAULT_MODEL
     evidence, flat = extract_features(session)
+    coarse = blur_timing(evidence, flat, session.environment)
 
     raw = np.array([flat.get(n, math.nan) for n in model.features], dtype=np.float64)
     contrib = model.contributions(raw) if raw.size else np.zeros(0)
     base = model.base_logit if model.features else PRIOR_LOGIT
     by_feature = dict(zip(model.features, contrib, strict=True))
-    rules = sum(ev.rule_logit for ev in evidence.values())
+    z, per_line, has_proof = fused(evidence, contrib, model)
     proof = [r for ev in evidence.values() for r in ev.proof]
-    probability = sigmoid(base + float(contrib.sum()) + rules)
+    probability = sigmoid(z)
     if proof:
         probability = max(probability, PROOF_PROBABILITY)
+    lines = int(fusion.lines_of_evidence(per_line[None, :])[0])
 
-    detector_logit: dict[str, float] = {}
-    for d in REGISTRY:
-        ev = evidence[d.name]
-        learned = sum(float(by_feature.get(n, 0.0)) for n in d.feature_names)
-        detector_logit[d.name] = learned + ev.rule_logit
+    detector_logit = {
+        d.name: float(sum(by_feature.get(n, 0.0) for n in d.feature_names)) + ev.rule_logit
+        for d in REGISTRY
+        for ev in (evidence[d.name],)
+    }
     total = sum(abs(v) for v in detector_logit.values()) or 1.0
     scores: dict[str, MethodScore] = {}
     index = {name: j for j, name in enumerate(model.features)}
@@ -80,21 +144,35 @@ def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult
         said = {r.text for r in learned_reasons}
         reasons = tuple(ev.proof) + tuple(learned_reasons)
         reasons += tuple(r for r in ev.reasons if r.text not in said and r not in ev.proof)
+        if d.name == "keystroke" and coarse:
+            reasons += (CLOCK_REASON,)
         score = PROOF_PROBABILITY if ev.proof else sigmoid(base + detector_logit[d.name])
         weight = 1.0 if ev.proof else abs(detector_logit[d.name]) / total
         scores[d.name] = MethodScore(round(score, 4), round(weight, 4), reasons)
 
-    is_bot = probability >= model.threshold
+    is_bot = probability >= model.threshold or has_proof
+    missing = fusion.missing_evidence({n: ev.observed for n, ev in evidence.items()}, coarse)
+    verdict = fusion.verdict(is_bot, has_proof, missing)
     tempo = evidence["tempo"].extra
     return AnalysisResult(
         is_bot=is_bot,
+        verdict=verdict,
+        missing_evidence=missing if verdict == "insufficient_evidence" else (),
+        lines_of_evidence=lines,
         bot_probability=probability,
         confidence_score=abs(probability - model.threshold)
         / max(model.threshold, 1.0 - model.threshold),
         risk_level=risk_level(probability, model.risk_edges),
         method_scores=scores,
         analysis_summary=summarise(
-            probability, is_bot, scores, {d.name: d.title for d in REGISTRY}, bool(proof)
+            probability,
+            verdict,
+            scores,
+            {d.name: d.title for d in REGISTRY},
+            bool(proof),
+            threshold=model.threshold,
+            leaning=frozenset(n for n, v in detector_logit.items() if v >= fusion.LINE_LOGIT),
+            one_line=lines < fusion.MIN_LINES and probability >= model.threshold / 2,
         ),
         model_version=model.version,
         event_count=session.event_count,

@@ -89,10 +89,10 @@ class Model:
         c = self.coef_
         own = d[..., :k] * c[:k] + d[..., k : 2 * k] * c[k : 2 * k]
         shared = d[..., k : 2 * k] * c[2 * k]
-        # No single feature may decide: each is held to ``feature_cap`` either way, so a
-        # verdict needs several independent lines of evidence (or proof).
-        capped = np.clip(own + shared, -self.feature_cap_, self.feature_cap_)
-        return self.cal_a_ * capped
+        # No single feature may decide: each is held to ``feature_cap`` calibrated log-odds
+        # either way (after calibration, so the cap is what the verdict sees), and a verdict
+        # needs several features from two detectors (``fusion``) or proof.
+        return np.clip(self.cal_a_ * (own + shared), -self.feature_cap_, self.feature_cap_)
 
     @property
     def base_logit(self) -> float:

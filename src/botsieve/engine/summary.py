@@ -32,32 +32,52 @@ def quality_flags(
         flags.append("no_interaction")
     if page_count >= 3 and math.isfinite(median_page_s) and median_page_s < SPEEDING_S_PER_PAGE:
         flags.append("speeding")
-    vis_t = column(session, "visibilitychange", "t")
-    state = column(session, "visibilitychange", "state").astype(np.int64)
-    if vis_t.size:
-        hidden = state == VISIBILITY_STATES.index("hidden")
-        # Time from each "hidden" to the following change (or the last event seen).
-        ends = np.r_[vis_t[1:], vis_t[-1]]
-        away = float((ends - vis_t)[hidden].sum())
-        span = max(float(vis_t[-1] - vis_t[0]), 1.0)
-        if away > 60_000 or away / span > 0.5:
-            flags.append("long_absence")
+    away, span = time_away(session)
+    if away > 60_000 or (span > 0 and away / span > 0.5):
+        flags.append("long_absence")
     pasted = column(session, "paste", "t").size
     if pasted:
         flags.append("pasted_text")
     return tuple(flags)
 
 
+def time_away(session: SessionInput) -> tuple[float, float]:
+    """(ms the page was hidden, ms the session spans). A hidden page ends at the next
+    visibility change or the next thing the respondent did, whichever comes first: a survey
+    page that unloads is hidden for good, and the next page's first move says they are back."""
+    vis_t = column(session, "visibilitychange", "t")
+    if vis_t.size == 0:
+        return 0.0, 0.0
+    state = column(session, "visibilitychange", "state").astype(np.int64)
+    acts = [column(session, k, "t") for k in _INTERACTION_TYPES]
+    act_t = np.sort(np.concatenate(acts)) if acts else np.zeros(0)
+    hidden_at = vis_t[state == VISIBILITY_STATES.index("hidden")]
+    next_change = vis_t[np.minimum(np.searchsorted(vis_t, hidden_at, side="right"), vis_t.size - 1)]
+    next_change = np.where(next_change > hidden_at, next_change, np.inf)
+    idx = np.searchsorted(act_t, hidden_at, side="right")
+    next_act = np.where(idx < act_t.size, act_t[np.minimum(idx, act_t.size - 1)], np.inf)
+    ends = np.minimum(next_change, next_act)
+    away = float(np.where(np.isfinite(ends), ends - hidden_at, 0.0).sum())
+    every = np.r_[vis_t, act_t]
+    return away, float(every.max() - every.min())
+
+
 def summarise(
     probability: float,
-    is_bot: bool,
+    verdict: str,
     scores: dict[str, MethodScore],
     titles: dict[str, str],
     proof: bool,
+    *,
+    threshold: float = 0.5,
+    leaning: frozenset[str] = frozenset(),
+    one_line: bool = False,
 ) -> str:
-    """One or two sentences: the verdict, then the strongest evidence by name."""
+    """One or two sentences: the verdict, then the strongest evidence by name (``leaning``
+    names the detectors that leaned bot-ward)."""
+    is_bot = verdict == "bot"
     ranked = sorted(
-        ((m.weight, name) for name, m in scores.items() if m.reasons and m.score >= 0.5),
+        ((m.weight, name) for name, m in scores.items() if m.reasons and name in leaning),
         reverse=True,
     )
     top = [name for _, name in ranked[:2]]
@@ -66,6 +86,15 @@ def summarise(
         head = f"Automation proven (bot probability {pct})."
     elif is_bot:
         head = f"Likely a bot (bot probability {pct})."
+    elif verdict == "insufficient_evidence":
+        head = "Not enough evidence to judge: too little movement and typing was recorded."
+    elif one_line:
+        head = (
+            f"Only one kind of evidence leans bot-ward (bot probability {pct}); "
+            "a bot verdict needs two."
+        )
+    elif probability >= threshold / 2:
+        head = f"Leans bot-ward, below the bot threshold (bot probability {pct})."
     else:
         head = f"Behaves like a person (bot probability {pct})."
     if not top:

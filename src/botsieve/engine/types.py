@@ -22,12 +22,16 @@ class CrossSessionContext:
     ``same_device_sessions``: other sessions of the survey with the same device signature;
     ``same_ip_sessions``: other sessions with the same IP hash;
     ``trajectory_signatures``: compact signatures of recent sessions' mouse paths, compared with
-    this session's to find replays (shape ``(k, d)``, float64; may be empty).
+    this session's to find replays (shape ``(k, d)``, float64; may be empty);
+    ``stroke_signatures``: their single strokes, to find a stroke library reused.
     """
 
     same_device_sessions: int = 0
     same_ip_sessions: int = 0
     trajectory_signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # Stroke signatures of recent sessions' bent strokes, all sessions' rows stacked
+    # (``engine.strokes``; shape ``(m, STROKE_DIM)``, may be empty).
+    stroke_signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,18 @@ class AnalysisResult:
     processing_time_ms: float
     quality_flags: tuple[str, ...] = ()
     features: dict[str, float] = field(default_factory=dict)
+    # "bot", "human" or "insufficient_evidence" (then ``missing_evidence`` says what is missing).
+    verdict: str = "human"
+    missing_evidence: tuple[str, ...] = ()
+    # How many detectors each added at least a unit of log-odds (a bot verdict needs two).
+    lines_of_evidence: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "is_bot": self.is_bot,
+            "verdict": self.verdict,
+            "missing_evidence": list(self.missing_evidence),
+            "lines_of_evidence": self.lines_of_evidence,
             "bot_probability": self.bot_probability,
             "confidence_score": self.confidence_score,
             "risk_level": self.risk_level,

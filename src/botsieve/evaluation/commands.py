@@ -10,7 +10,8 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from botsieve.evaluation import dataset, evaluate, report
+from botsieve.engine import load_model
+from botsieve.evaluation import dataset, evaluate, redteam, report
 from botsieve.evaluation.corpus import default_corpus_dir
 from botsieve.evaluation.fit import single_threaded_blas, train_model
 
@@ -32,22 +33,34 @@ def _config(small: bool, seed: int) -> dataset.Config:
     )
 
 
-def _training_set(corpus: Path | None, cfg: dataset.Config) -> tuple[Any, np.ndarray, np.ndarray]:
+def _training_set(
+    corpus: Path | None, cfg: dataset.Config
+) -> tuple[Any, np.ndarray, np.ndarray, list[dataset.Labelled]]:
     root = corpus or default_corpus_dir()
     if not root.is_dir():
         raise typer.BadParameter(f"no corpus at {root}")
     items, fold = dataset.build(root, cfg)
     ts, family = dataset.features(items, fold)
-    return ts, family, dataset.sources(items)
+    return ts, family, dataset.sources(items), items
 
 
 def run_eval(
-    corpus: Path | None = None, small: bool = False, seed: int = 7, leave_out: bool = True
+    corpus: Path | None = None,
+    small: bool = False,
+    seed: int = 7,
+    leave_out: bool = True,
+    red_team_queries: int = 0,
 ) -> dict[str, Any]:
-    """The evaluation's figures (what ``botsieve eval`` prints), without writing anything."""
-    ts, family, source = _training_set(corpus, _config(small, seed))
+    """The evaluation's figures (what ``botsieve eval`` prints), without writing anything.
+    With ``red_team_queries``, a feature-aware attacker also searches the model trained on
+    everything (the one ``botsieve train`` ships) with that many queries."""
+    ts, family, source, items = _training_set(corpus, _config(small, seed))
     with single_threaded_blas():
-        return evaluate.evaluate(ts, family, leave_out=leave_out, source=source)
+        result = evaluate.evaluate(ts, family, leave_out=leave_out, source=source, items=items)
+        if red_team_queries:
+            shipped = load_model(train_model(ts))
+            result["red_team"] = redteam.search(shipped, budget=red_team_queries, seed=seed)
+    return result
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +74,7 @@ def register(app: typer.Typer) -> None:
         """Train the fusion model on the corpus and the bot zoo; write model.json."""
         started = time.perf_counter()
         cfg = _config(small, seed)
-        ts, family, _ = _training_set(corpus, cfg)
+        ts, family, _, _ = _training_set(corpus, cfg)
         trained = ~np.isin(family, dataset.STRESS_FAMILIES)
         ts, family = ts.subset(trained), family[trained]
         with single_threaded_blas():
@@ -96,12 +109,22 @@ def register(app: typer.Typer) -> None:
         record: Annotated[
             Path | None, typer.Option(help="Also write the figures here as the recorded baseline.")
         ] = None,
+        red_team_queries: Annotated[
+            int, typer.Option(help="Queries the red team may make (0: no red team).")
+        ] = 1000,
     ) -> None:
-        """Measure detection per bot family; print the table and write the report."""
+        """Measure detection per bot family and per human source, each left out of training;
+        the benign-habit suite and the red team; print the table and write the report."""
         started = time.perf_counter()
-        result = run_eval(corpus, small=small, seed=seed, leave_out=leave_out)
+        result = run_eval(
+            corpus, small=small, seed=seed, leave_out=leave_out, red_team_queries=red_team_queries
+        )
         typer.echo(report.table(result))
-        command = f"botsieve eval --seed {seed}" + (" --small" if small else "")
+        command = (
+            f"botsieve eval --seed {seed}"
+            + (" --small" if small else "")
+            + (f" --red-team-queries {red_team_queries}" if red_team_queries != 1000 else "")
+        )
         page = report.write(result, out, command)
         if record is not None:
             record.parent.mkdir(parents=True, exist_ok=True)

@@ -151,6 +151,46 @@ def read_aalto(root: Path, limit: int | None = None) -> dict[str, list[Typing]]:
     return people
 
 
+# Balabit marks an off-screen coordinate with this value.
+_OFF_SCREEN = 65535.0
+_BALABIT_STATES = {"Move": 0, "Drag": 1, "Pressed": 2, "Released": 3}
+
+
+def read_balabit(root: Path) -> list[MouseTrace]:
+    """Remote-desktop sessions: times are seconds since the session's start (the client's
+    clock), coordinates screen px. Scroll rows and off-screen points are dropped; a trace is
+    one recorded session."""
+    traces: list[MouseTrace] = []
+    for user_dir in sorted((root / "balabit").glob("user*"), key=lambda p: p.name):
+        for path in sorted(user_dir.glob("session_*.csv.gz")):
+            with gzip.open(path, "rt", newline="") as fh:
+                rows = [
+                    r
+                    for r in list(csv.reader(fh))[1:]
+                    if len(r) >= 6 and r[3] in _BALABIT_STATES and r[2] != "Scroll"
+                ]
+            data = np.array([(float(r[1]), float(r[4]), float(r[5])) for r in rows])
+            if data.size == 0:
+                continue
+            keep = (data[:, 1] < _OFF_SCREEN) & (data[:, 2] < _OFF_SCREEN)
+            rows = [r for r, k in zip(rows, keep, strict=True) if k]
+            data = data[keep]
+            if len(rows) < 50:
+                continue
+            order = np.argsort(data[:, 0], kind="stable")
+            traces.append(
+                MouseTrace(
+                    person=f"balabit-{user_dir.name}",
+                    t=data[order, 0] * 1000.0,
+                    x=data[order, 1],
+                    y=data[order, 2],
+                    button=np.array([_BUTTONS.get(r[2], 0) for r in rows])[order],
+                    state=np.array([_BALABIT_STATES[r[3]] for r in rows])[order],
+                )
+            )
+    return traces
+
+
 _PAIR = re.compile(r"\[(-?\d+),(-?\d+)\]")
 _ACTION = re.compile(r"\[([mcs])\((-?\d+),(-?\d+)\)\]")
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from botsieve.evaluation import openworld
 from botsieve.evaluation.dataset import HUMAN_FAMILY, STRESS_FAMILIES
-from botsieve.evaluation.fit import TrainingSet, probabilities, train_model
+from botsieve.evaluation.fit import TrainingSet, score, train_model
 from botsieve.evaluation.metrics import caught_at_fpr, roc_auc
 
 
@@ -24,6 +25,8 @@ class Scores:
     probability: np.ndarray
     flagged: np.ndarray
     thresholds: list[float] = field(default_factory=list)
+    # The model that scored each fold, by fold number.
+    specs: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def cross_validate(ts: TrainingSet, train_mask: np.ndarray | None = None) -> Scores:
@@ -33,14 +36,16 @@ def cross_validate(ts: TrainingSet, train_mask: np.ndarray | None = None) -> Sco
     prob = np.full(n, np.nan)
     flagged = np.zeros(n, dtype=bool)
     thresholds = []
+    specs: dict[int, dict[str, Any]] = {}
     for k in np.unique(ts.fold):
         test = ts.fold == k
         spec = train_model(ts.subset(~test & allowed))
-        p = probabilities(spec, ts.scored[test], ts.rule_logit[test], ts.proof[test])
+        p = score(spec, ts, test)
         prob[test] = p
         flagged[test] = p >= spec["threshold"]
         thresholds.append(float(spec["threshold"]))
-    return Scores(prob, flagged, thresholds)
+        specs[int(k)] = spec
+    return Scores(prob, flagged, thresholds, specs)
 
 
 def _figures(
@@ -74,13 +79,17 @@ def unseen_people(ts: TrainingSet, family: np.ndarray, source: np.ndarray) -> di
         *((f, family == f) for f in ("advanced_bot", "moderate_bot")),
     ):
         if mask.any():
-            p = probabilities(spec, ts.scored[mask], ts.rule_logit[mask], ts.proof[mask])
+            p = score(spec, ts, mask)
             out[name] = float((p >= spec["threshold"]).mean())
     return out
 
 
 def evaluate(
-    ts: TrainingSet, family: np.ndarray, leave_out: bool = True, source: np.ndarray | None = None
+    ts: TrainingSet,
+    family: np.ndarray,
+    leave_out: bool = True,
+    source: np.ndarray | None = None,
+    items: list[Any] | None = None,
 ) -> dict[str, Any]:
     human = family == HUMAN_FAMILY
     stress = np.isin(family, STRESS_FAMILIES)
@@ -124,6 +133,9 @@ def evaluate(
             for s in np.unique(source[human])
         }
         result["unseen_people"] = unseen_people(ts, family, source)
+        result["sources"] = openworld.by_source(ts, family, source, main.probability, main.flagged)
+    if items is not None:
+        result["robustness"] = openworld.robustness(items, ts, family, main.specs, main.flagged)
     if leave_out:
         held: dict[str, dict[str, float]] = {}
         for f in families:

@@ -17,15 +17,21 @@ from typing import Any
 
 import numpy as np
 
-from botsieve.engine.detectors import feature_sides
+from botsieve.engine import fusion
+from botsieve.engine.analyze import PROOF_PROBABILITY
+from botsieve.engine.detectors import REGISTRY, feature_sides
 from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
 L2 = 10.0
 TARGET_FPR = 0.003
+# People of a source the model never saw: at most this share flagged (each source left out of
+# the fit in turn while the threshold is chosen).
+UNSEEN_SOURCE_FPR = 0.01
 HUMAN_MARGIN = 0.5
-FEATURE_CAP = 2.5
+FEATURE_CAP = 2.0
 MIN_THRESHOLD = 0.5
-PROOF_PROBABILITY = 0.995
+# Below the probability proof lifts a session to, so proof always flags.
+MAX_THRESHOLD = 0.99
 
 
 @contextmanager
@@ -57,8 +63,20 @@ class TrainingSet:
     proof: np.ndarray
     # Rows to score when measuring (real typing); training always reads ``X``.
     X_eval: np.ndarray | None = None
+    # Per detector (registry order) ``(n, d)``: the hand-set rules' log-odds; ``None`` puts
+    # all of ``rule_logit`` on no detector in particular.
+    rules: np.ndarray | None = None
+    # Shared-device and shared-address log-odds ``(n,)`` (they only corroborate).
+    shared: np.ndarray | None = None
+    # Sessions too thin to judge (neither mouse nor keyboard measured) ``(n,)``.
+    thin: np.ndarray | None = None
+    # Where each session's behaviour comes from (a human source, or ``zoo``) ``(n,)``.
+    group: np.ndarray | None = None
 
     def subset(self, mask: np.ndarray) -> TrainingSet:
+        def part(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[mask]
+
         return TrainingSet(
             self.names,
             self.X[mask],
@@ -67,7 +85,11 @@ class TrainingSet:
             self.fold[mask],
             self.rule_logit[mask],
             self.proof[mask],
-            None if self.X_eval is None else self.X_eval[mask],
+            part(self.X_eval),
+            part(self.rules),
+            part(self.shared),
+            part(self.thin),
+            part(self.group),
         )
 
     @property
@@ -167,13 +189,70 @@ def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
 
 
 def probabilities(
-    spec: dict[str, Any], X: np.ndarray, rule_logit: np.ndarray, proof: np.ndarray
+    spec: dict[str, Any],
+    X: np.ndarray,
+    rule_logit: np.ndarray,
+    proof: np.ndarray,
+    rules: np.ndarray | None = None,
+    shared: np.ndarray | None = None,
+    threshold: float | None = -1.0,
 ) -> np.ndarray:
-    """What ``analyze`` would say for each row: model, plus rules, plus proof."""
+    """What ``analyze`` would say for each row: model, rules, the two-lines rule (when the
+    rules per detector are known), shared-device evidence, and proof. ``threshold`` -1 takes
+    the spec's; None scores one-line sessions 0 (while choosing a threshold)."""
     model = Model(spec)
-    z = model.logit(X) + rule_logit
+    if rules is None:
+        z = model.logit(X) + rule_logit
+    else:
+        contrib = model.contributions(X)
+        per_line = fusion.line_logits(contrib, feature_lines(model.features), rules, DETECTORS)
+        z = fusion.fuse(
+            model.base_logit,
+            per_line,
+            np.zeros(len(X)) if shared is None else shared,
+            proof,
+            float(spec.get("threshold", MIN_THRESHOLD)) if threshold == -1.0 else threshold,
+        )
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
     return np.where(proof, np.maximum(p, PROOF_PROBABILITY), p)
+
+
+def score(spec: dict[str, Any], ts: TrainingSet, mask: np.ndarray | None = None) -> np.ndarray:
+    """``probabilities`` for the rows of ``ts`` that are scored (``mask``: a subset)."""
+    sub = ts if mask is None else ts.subset(mask)
+    return probabilities(spec, sub.scored, sub.rule_logit, sub.proof, sub.rules, sub.shared)
+
+
+DETECTORS = tuple(d.name for d in REGISTRY)
+
+
+def feature_lines(names: tuple[str, ...]) -> list[int]:
+    """Each feature's line of evidence, as an index into ``fusion.LINES``."""
+    owner = {n: d.name for d in REGISTRY for n in d.feature_names}
+    return [fusion.line_of(n, owner[n]) for n in names]
+
+
+def _unseen_source_cut(ts: TrainingSet, l2: float, a: float, b: float) -> float:
+    """The cut that flags at most ``UNSEEN_SOURCE_FPR`` of each human source's people when that
+    source is left out of the fit: people of a kind the model never saw are what the service
+    meets, so the threshold is set for them, not only for new people of known kinds."""
+    if ts.group is None:
+        return 0.0
+    human = ts.y == 0
+    sources = np.unique(ts.group[human])
+    if sources.size < 2:
+        return 0.0
+    cuts = []
+    for src in sources.tolist():
+        held = human & (ts.group == src)
+        spec = _spec(ts.subset(~held), l2)
+        spec["calibration"] = {"a": a, "b": b}
+        sub = ts.subset(held)
+        p = probabilities(
+            spec, sub.X, sub.rule_logit, sub.proof, sub.rules, sub.shared, threshold=None
+        )
+        cuts.append(float(np.quantile(p, 1.0 - UNSEEN_SOURCE_FPR)))
+    return max(cuts)
 
 
 def train_model(ts: TrainingSet, l2: float = L2, inner_folds: int = 4) -> dict[str, Any]:
@@ -183,18 +262,28 @@ def train_model(ts: TrainingSet, l2: float = L2, inner_folds: int = 4) -> dict[s
     fold_group = dict(zip(folds.tolist(), groups.tolist(), strict=True))
     inner = np.array([fold_group[f] for f in ts.fold.tolist()])
     raw_oof = np.zeros(len(ts.y))
+    inner_specs = []
     for g in np.unique(inner):
         test = inner == g
         spec = _spec(ts.subset(~test), l2)
         raw_oof[test] = Model(spec).logit(ts.X[test])
+        inner_specs.append((test, spec))
     a, b = fit_platt(raw_oof, ts.y.astype(float), ts.weight)
     spec = _spec(ts, l2)
     spec["calibration"] = {"a": a, "b": b}
     human = ts.y == 0
-    p_oof = 1.0 / (1.0 + np.exp(-np.clip(a * raw_oof + b + ts.rule_logit, -40, 40)))
-    p_oof = np.where(ts.proof, np.maximum(p_oof, PROOF_PROBABILITY), p_oof)
+    # The threshold is chosen on what could be flagged at all: inner out-of-fold scores,
+    # calibrated, with one-line sessions out of reach (the two-lines rule holds them back).
+    p_oof = np.zeros(len(ts.y))
+    for test, inner_spec in inner_specs:
+        inner_spec["calibration"] = {"a": a, "b": b}
+        sub = ts.subset(test)
+        p_oof[test] = probabilities(
+            inner_spec, sub.X, sub.rule_logit, sub.proof, sub.rules, sub.shared, threshold=None
+        )
     cut = float(np.quantile(p_oof[human], 1.0 - TARGET_FPR)) if human.any() else MIN_THRESHOLD
-    threshold = float(min(max(cut + 1e-6, MIN_THRESHOLD), 0.99))
+    cut = max(cut, _unseen_source_cut(ts, l2, a, b))
+    threshold = float(min(max(cut + 1e-6, MIN_THRESHOLD), MAX_THRESHOLD))
     spec["threshold"] = threshold
     spec["risk_edges"] = list(default_risk_edges(threshold))
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]

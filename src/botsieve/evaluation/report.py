@@ -61,11 +61,46 @@ def table(result: dict[str, Any]) -> str:
             f"{unseen.get('advanced_bot', 0):.1%}, moderate_bot caught "
             f"{unseen.get('moderate_bot', 0):.1%} at the threshold"
         )
+    lines += open_world_lines(result)
     lines.append(
         f"people: {result['humans']} sessions; shipped thresholds per fold: "
         + ", ".join(f"{t:.3f}" for t in result["thresholds"])
     )
     return "\n".join(lines)
+
+
+def open_world_lines(result: dict[str, Any]) -> list[str]:
+    """Per human source (in training / left out, abstained, ECE), the worst, and the
+    robustness suite's flips."""
+    lines = []
+    sources = result.get("sources", {})
+    for src, v in sources.items():
+        if src == "worst":
+            continue
+        lines.append(
+            f"source {src}: {v['people']} people sessions, flagged {v['flagged_in_training']:.1%} "
+            f"(source in training), {v['flagged_left_out']:.1%} (source left out); "
+            f"abstained {v['abstained']:.1%}; ECE {v['ece']:.3f}"
+        )
+    if "worst" in sources:
+        w = sources["worst"]
+        lines.append(f"worst source: {w['source']}, {w['flagged']:.1%} of its people flagged")
+    rob = result.get("robustness", {})
+    if rob:
+        cases = ", ".join(
+            f"{k} {v['flipped']}/{v['people']}" for k, v in rob.items() if isinstance(v, dict)
+        )
+        lines.append(f"benign habits, people flipped to bot: {rob['flipped_total']} ({cases})")
+    red = result.get("red_team")
+    if red:
+        first = red["first_below_threshold_at"]
+        lines.append(
+            f"red team ({red['parameters']} knobs, {red['queries']} queries, no recorded motion): "
+            f"lowest bot probability {red['best_probability']:.2e}; "
+            f"{red['below_threshold']} sessions under the threshold {red['threshold']:.3f}"
+            + (f", the first at query {first}" if first else "")
+        )
+    return lines
 
 
 def write(result: dict[str, Any], out: Path, command: str) -> Path:

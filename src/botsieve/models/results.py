@@ -30,6 +30,10 @@ class DetectionResult(Base):
     quality_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
     model_version: Mapped[str] = mapped_column(String(64))
+    # "bot", "human" or "insufficient_evidence" (``missing_evidence`` then says what is missing).
+    verdict: Mapped[str] = mapped_column(String(24), default="human", server_default="human")
+    missing_evidence: Mapped[list[str] | None] = mapped_column(JSONType, nullable=True)
+    lines_of_evidence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_detection_results_session", "session_id", "id"),)

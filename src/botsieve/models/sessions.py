@@ -43,6 +43,9 @@ class Session(Base):
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     # Compact summary of the mouse path, compared across sessions to find replays.
     trajectory_signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The session's bent mouse strokes (``engine.strokes``), float16 rows, for finding a
+    # stroke library reused by a farm.
+    stroke_signatures: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # The latest verdict, kept on the session so lists filter without a join.
     is_bot: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     bot_probability: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -22,6 +22,9 @@ class Evidence:
     proof: tuple[Reason, ...] = ()
     # Log-odds added by hand-set rules that are strong but not proof (see docs/detection.md).
     rule_logit: float = 0.0
+    # Log-odds that only corroborate (shared devices and addresses): counted only when the
+    # behavioural detectors already lean bot-ward, and never a line of evidence on their own.
+    shared_logit: float = 0.0
     # False when the session had nothing for this detector to read (no mouse, no keys...).
     observed: bool = True
     extra: dict[str, float] = field(default_factory=dict)

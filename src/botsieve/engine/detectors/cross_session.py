@@ -19,12 +19,18 @@ import numpy as np
 from botsieve.engine.arrays import column
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.signature import signature_distance, trajectory_signature
+from botsieve.engine.strokes import reused_strokes, stroke_signatures
 from botsieve.engine.types import Reason, SessionInput
 
 REPLAY_PX = 12.0  # at or below, over a path of at least MIN_SPREAD_PX: proof of a replay
 MIN_SPREAD_PX = 100.0
 SIMILAR_PX = 25.0  # between the two: a graded rule
 REPLAY_LOGIT = 8.0
+# Strokes of this session found in others (a stroke library): at least this many, and this
+# share of its strokes, add ``REUSE_LOGIT``; twice both are proof.
+REUSED_STROKES = 3
+REUSED_SHARE = 0.2
+REUSE_LOGIT = 4.0
 
 
 class CrossSessionDetector:
@@ -35,6 +41,39 @@ class CrossSessionDetector:
     sides: Mapping[str, int] = MappingProxyType({})
 
     describe: Mapping[str, tuple[str, str]] = MappingProxyType({})
+
+    def _reuse(self, session: SessionInput, reasons: list[Reason], proof: list[Reason]) -> float:
+        others = np.asarray(session.context.stroke_signatures, dtype=np.float32)
+        if others.ndim != 2 or others.shape[0] == 0:
+            return 0.0
+        own = stroke_signatures(
+            column(session, "mousemove", "t"),
+            column(session, "mousemove", "x"),
+            column(session, "mousemove", "y"),
+            column(session, "click", "t"),
+        )
+        reused = reused_strokes(own, others)
+        share = reused / own.shape[0] if own.shape[0] else 0.0
+        if reused >= 2 * REUSED_STROKES and share >= 2 * REUSED_SHARE:
+            proof.append(
+                Reason(
+                    "reused_strokes",
+                    "Many mouse strokes are copies of strokes in other sessions "
+                    "(a farm's stroke library).",
+                    reused,
+                )
+            )
+            return 0.0
+        if reused >= REUSED_STROKES and share >= REUSED_SHARE:
+            reasons.append(
+                Reason(
+                    "reused_strokes",
+                    "Several mouse strokes are copies of strokes in other sessions.",
+                    reused,
+                )
+            )
+            return REUSE_LOGIT
+        return 0.0
 
     def extract(self, session: SessionInput) -> Evidence:
         ctx = session.context
@@ -79,21 +118,26 @@ class CrossSessionDetector:
                     round(distance, 2),
                 )
             )
+        shared = 0.0
+        rule += self._reuse(session, reasons, proof)
         if ctx.same_device_sessions >= 3:
-            rule += min(2.0, 0.5 * math.log2(ctx.same_device_sessions))
+            shared += min(2.0, 0.5 * math.log2(ctx.same_device_sessions))
             reasons.append(
                 Reason(
                     "same_device",
-                    "The same device signature answered this survey several times.",
+                    "The same device signature answered this survey several times "
+                    "(counted only beside behavioural evidence: labs and households share "
+                    "devices).",
                     ctx.same_device_sessions,
                 )
             )
         if ctx.same_ip_sessions >= 5:
-            rule += min(1.0, 0.25 * math.log2(ctx.same_ip_sessions))
+            shared += min(1.0, 0.25 * math.log2(ctx.same_ip_sessions))
             reasons.append(
                 Reason(
                     "same_ip",
-                    "Many sessions of this survey came from one address.",
+                    "Many sessions of this survey came from one address (counted only beside "
+                    "behavioural evidence).",
                     ctx.same_ip_sessions,
                 )
             )
@@ -102,5 +146,6 @@ class CrossSessionDetector:
             reasons=tuple(proof) + tuple(reasons),
             proof=tuple(proof),
             rule_logit=rule,
+            shared_logit=shared,
             observed=math.isfinite(distance),
         )

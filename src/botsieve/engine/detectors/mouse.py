@@ -26,6 +26,22 @@ STROKE_GAP_MS = 300.0
 FRAME_MS = 16.0
 MIN_MOVES = 20
 NAN = float("nan")
+# Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
+SPARSE_MS = 40.0
+# Features that need a dense stream: measured on sparse ones they describe the sampler, not the
+# hand (a remote desktop's 110 ms moves turn sharply and seem to pause between every point).
+SAMPLING_SENSITIVE = (
+    "mouse_turn_mean_abs",
+    "mouse_turn_flip_share",
+    "mouse_speed_cv",
+    "mouse_accel_flip_share",
+    "mouse_jerk_ratio",
+    "mouse_peak_position",
+    "mouse_speed_peaks_per_s",
+    "mouse_pause_share",
+    "mouse_tiny_step_share",
+    "mouse_dt_spread",
+)
 
 FEATURES = (
     "mouse_straightness",
@@ -176,7 +192,18 @@ def mouse_features(
         dur = duration[fit]
         if difficulty.std() > 0 and dur.std() > 0:
             out["mouse_fitts_r"] = float(np.corrcoef(difficulty, dur)[0, 1])
+    if sparse_stream(raw_dt):
+        for name in SAMPLING_SENSITIVE:
+            out[name] = NAN
     return out
+
+
+def sparse_stream(raw_dt: np.ndarray) -> bool:
+    """A stream whose moves come further apart than ``SPARSE_MS`` (a remote desktop, a
+    throttled or coalescing client): too coarse for the shape of speed and turning, whatever
+    moved the pointer. ``raw_dt`` in ms; events sharing a timestamp do not count."""
+    spaced = raw_dt[(raw_dt > 0) & (raw_dt <= STROKE_GAP_MS)]
+    return spaced.size >= 10 and float(np.median(spaced)) > SPARSE_MS
 
 
 # Plain-words reasons shown beside the score: (feature, test, limit, code, text). They explain;

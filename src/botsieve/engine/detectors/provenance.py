@@ -33,6 +33,24 @@ _PASTE_CODES = np.array(
 )
 # Hand-set log-odds per share of clicks that nothing could have caused (see docs/detection.md).
 ORPHAN_CLICK_LOGIT = 6.0
+# Rare events among few clicks: shares are shrunk towards people's rate with this many
+# pseudo-clicks, so one click on a radio's centre among five is not "20% at the centre".
+PSEUDO_CLICKS = 10.0
+CENTRE_RATE = 0.02
+# Pasted or keyless text is what people do too (a copied e-mail, dictation, autofill): it only
+# counts in context, and then weakly (measured on the robustness suite, docs/detection.md).
+PASTE_AFTER_RETURN_LOGIT = 1.0
+PASTE_CONTEXT_MS = 3000.0
+LONG_PASTE_CHARS = 40
+KEYLESS_SESSION_LOGIT = 1.5
+JUMP_WINDOW_MS = 1500.0
+JUMP_PX = 40.0
+# A pointer that jumps onto most of its targets is set by a script (or an accessibility tool:
+# it is one line of evidence, never a verdict on its own).
+JUMP_LOGIT = 3.0
+JUMP_SHARE = 0.75
+JUMP_CLICKS = 5
+REST_PX = 5.0
 _TYPING_KEYS = np.array(
     [KEY_CLASSES.index(k) for k in ("letter", "digit", "space", "enter", "other")], dtype=np.int64
 )
@@ -50,6 +68,79 @@ def _has_before(times: np.ndarray, before: np.ndarray, window_ms: float) -> np.n
     return ok & (times - last <= window_ms)
 
 
+def _jump_share(
+    click_t: np.ndarray,
+    click_x: np.ndarray,
+    click_y: np.ndarray,
+    move_t: np.ndarray,
+    move_x: np.ndarray,
+    move_y: np.ndarray,
+) -> float:
+    """Share of clicks the pointer reached by a jump: at most two moves in the
+    ``JUMP_WINDOW_MS`` before the click, and the pointer was ``JUMP_PX`` or more away before
+    them. A hand on a mouse or trackpad sends moves all the way; a script that sets the
+    pointer's position does not. ``nan`` with fewer than three clicks or no moves at all."""
+    if click_t.size < 3 or move_t.size == 0:
+        return float("nan")
+    lo = np.searchsorted(move_t, click_t - JUMP_WINDOW_MS, side="left")
+    hi = np.searchsorted(move_t, click_t, side="right")
+    jumped = np.zeros(click_t.size, dtype=bool)
+    for i in range(click_t.size):
+        n = hi[i] - lo[i]
+        if n == 0 or n > 2:
+            continue
+        if lo[i] > 0:
+            px, py = move_x[lo[i] - 1], move_y[lo[i] - 1]
+        elif i > 0:
+            px, py = click_x[i - 1], click_y[i - 1]
+        else:
+            continue
+        jumped[i] = bool(np.hypot(click_x[i] - px, click_y[i] - py) >= JUMP_PX)
+    return float(jumped.mean())
+
+
+def _clicks_where_pointer_rests(
+    click_t: np.ndarray,
+    click_x: np.ndarray,
+    click_y: np.ndarray,
+    move_t: np.ndarray,
+    move_x: np.ndarray,
+    move_y: np.ndarray,
+) -> np.ndarray:
+    """For each click, whether it came where the pointer last was (within ``REST_PX``): a
+    still hand explains it; a script clicking an element the pointer never reached does not."""
+    if click_t.size == 0 or move_t.size == 0 or click_x.size != click_t.size:
+        return np.zeros(click_t.size, dtype=bool)
+    idx = np.searchsorted(move_t, click_t, side="right") - 1
+    known = idx >= 0
+    last = np.clip(idx, 0, None)
+    near = np.hypot(click_x - move_x[last], click_y - move_y[last]) <= REST_PX
+    return known & near
+
+
+def _text_context_logit(
+    session: SessionInput, itype: np.ndarray, delta: np.ndarray, typed: float
+) -> float:
+    """Pasted or keyless text in a context that says something: a long paste right after the
+    respondent came back to the page (an answer fetched elsewhere), or every answer of a
+    session arriving without a single key press."""
+    if delta.size == 0:
+        return 0.0
+    input_t = column(session, "input", "t")
+    long_paste = np.isin(itype, _PASTE_CODES) & (delta >= LONG_PASTE_CHARS)
+    vis_t = column(session, "visibilitychange", "t")
+    vis_state = column(session, "visibilitychange", "state").astype(np.int64)
+    returned = vis_t[vis_state == 0]
+    logit = 0.0
+    if long_paste.any() and returned.size:
+        after = _has_before(input_t[long_paste], returned, PASTE_CONTEXT_MS)
+        logit += min(2.0, PASTE_AFTER_RETURN_LOGIT * float(after.sum()))
+    answers = int((np.isin(itype, _INSERT_CODES) & (delta >= 10)).sum())
+    if answers >= 2 and typed == 0 and not touch_only(session):
+        logit += KEYLESS_SESSION_LOGIT
+    return logit
+
+
 class ProvenanceDetector:
     name = "provenance"
     title = "Event provenance"
@@ -58,8 +149,7 @@ class ProvenanceDetector:
         "prov_click_no_move_share",
         "prov_click_center_share",
         "prov_click_no_press_share",
-        "prov_text_without_keys",
-        "prov_paste_share",
+        "prov_click_jump_share",
         "prov_fast_move_share",
         "prov_impossible_order_share",
     )
@@ -80,13 +170,9 @@ class ProvenanceDetector:
                 "Clicks came without a button press.",
                 "Every click had its button press.",
             ),
-            "prov_text_without_keys": (
-                "Text arrived without key presses.",
-                "Text came from key presses.",
-            ),
-            "prov_paste_share": (
-                "Answers were pasted in.",
-                "Nothing was pasted.",
+            "prov_click_jump_share": (
+                "The pointer jumped onto its targets, with no movement on the way.",
+                "The pointer travelled to its targets.",
             ),
             "prov_fast_move_share": (
                 "Pointer events come faster than a screen refreshes.",
@@ -121,11 +207,31 @@ class ProvenanceDetector:
         click_no_move = share(~led)
         # Keyboard users click with Enter or Space, so a key press also explains a click.
         keyed = _has_before(click_t, column(session, "keydown", "t"), 1000.0)
-        orphan = share(~(led | keyed))
+        # A person who holds still to read, then clicks, clicks where the pointer rests.
+        resting = _clicks_where_pointer_rests(
+            click_t,
+            column(session, "click", "x"),
+            column(session, "click", "y"),
+            move_t,
+            column(session, "mousemove", "x"),
+            column(session, "mousemove", "y"),
+        )
+        orphan = share(~(led | keyed | resting))
         rule = ORPHAN_CLICK_LOGIT * orphan if click_t.size >= 3 and orphan >= 0.5 else 0.0
         dx, dy = column(session, "click", "dx"), column(session, "click", "dy")
         known = np.isfinite(dx) & np.isfinite(dy) if dx.size else np.zeros(0, dtype=bool)
-        centre = share((np.abs(dx[known]) <= 0.5) & (np.abs(dy[known]) <= 0.5))
+        at_centre = (np.abs(dx[known]) <= 0.5) & (np.abs(dy[known]) <= 0.5)
+        centre = float(
+            (at_centre.sum() + PSEUDO_CLICKS * CENTRE_RATE) / (known.sum() + PSEUDO_CLICKS)
+        )
+        jumps = _jump_share(
+            click_t,
+            column(session, "click", "x"),
+            column(session, "click", "y"),
+            move_t,
+            column(session, "mousemove", "x"),
+            column(session, "mousemove", "y"),
+        )
         pressed = _has_before(click_t, down_t, 2000.0) | _has_before(click_t, touch_t, 1000.0)
         no_press = share(~pressed) if down_t.size or touch_t.size else 0.0
 
@@ -141,10 +247,14 @@ class ProvenanceDetector:
         text_without_keys = max(0.0, (inserted - typed) / inserted) if inserted > 0 else 0.0
         if touch_only(session):
             text_without_keys = 0.0
-        paste_share = pasted / inserted if inserted > 0 else 0.0
+        rule += _text_context_logit(session, itype, delta, typed)
+        if click_t.size >= JUMP_CLICKS and jumps >= JUMP_SHARE:
+            rule += JUMP_LOGIT * jumps
 
         dt = np.diff(move_t)
-        fast = share(dt < 3.0)
+        # Moves sharing one timestamp are a client delivering a batch (remote desktops do);
+        # moves 0-3 ms apart with their own times come faster than any display.
+        fast = share((dt > 0) & (dt < 3.0))
         mode_share = 0.0
         if dt.size >= 10:
             # Whole ms, so a finer collector clock cannot make people look gridded or not.
@@ -163,8 +273,7 @@ class ProvenanceDetector:
             "prov_click_no_move_share": click_no_move,
             "prov_click_center_share": centre,
             "prov_click_no_press_share": no_press,
-            "prov_text_without_keys": text_without_keys,
-            "prov_paste_share": paste_share,
+            "prov_click_jump_share": jumps,
             "prov_fast_move_share": fast,
             "prov_impossible_order_share": impossible_share,
         }
@@ -185,11 +294,27 @@ class ProvenanceDetector:
                     round(centre, 3),
                 )
             )
+        if pasted >= 1:
+            reasons.append(
+                Reason(
+                    "pasted_text",
+                    "Text was pasted (counted only right after returning to the page).",
+                    int(pasted),
+                )
+            )
+        if click_t.size >= 3 and jumps > 0.5:
+            reasons.append(
+                Reason(
+                    "pointer_jumps",
+                    "The pointer jumped onto its targets, with no movement on the way.",
+                    round(jumps, 3),
+                )
+            )
         if inserted >= 5 and text_without_keys > 0.5:
             reasons.append(
                 Reason(
                     "text_without_keys",
-                    "Text arrived without key presses.",
+                    "Text arrived without key presses (dictation and autofill do this too).",
                     round(text_without_keys, 3),
                 )
             )

@@ -117,14 +117,16 @@ class TempoDetector:
             reasons.append(
                 Reason("instant_start", "The first action came at once.", round(first, 3))
             )
-        blur = column(session, "blur", "t").size
+        # Only the page being hidden counts as leaving it: a field losing focus does not.
         state = column(session, "visibilitychange", "state").astype(np.int64)
-        if blur or state.size:
+        left = int((state == _HIDDEN).sum())
+        if left:
             reasons.append(
                 Reason(
-                    "focus_switches",
-                    "The respondent left the page (shown for context, not scored).",
-                    int(blur + (state == _HIDDEN).sum()),
+                    "left_page",
+                    "The page was hidden (another tab or window) this many times; shown for "
+                    "context, not scored.",
+                    left,
                 )
             )
         scrolls = column(session, "scroll", "t").size

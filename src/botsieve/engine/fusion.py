@@ -1,0 +1,137 @@
+"""From the detectors' evidence to a verdict, for one session or many at once.
+
+``analyze`` and the evaluation both call these array functions, so what the evaluation
+measures is exactly what the service says. Three rules sit on top of the model's log-odds:
+
+- **Two independent lines.** Without proof, a bot verdict needs at least ``MIN_LINES``
+  detectors each adding ``LINE_LOGIT`` or more. A session that only one detector speaks
+  against is held just under the threshold: an unusual hand, a pasted answer or an odd
+  browser is one habit, and one habit is no reason to exclude a person.
+- **Shared devices and addresses only corroborate.** Their log-odds count only when the
+  behavioural detectors already lean bot-ward: labs and households share both.
+- **Not enough evidence is an answer.** When neither the mouse nor the keyboard gave the
+  detectors enough to measure, and nothing proves automation, the verdict is
+  ``insufficient_evidence`` with what is missing, never "human".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+# The independent lines of evidence: the detectors, with the mouse's two kinds apart (where
+# the pointer goes, and how it moves in time).
+LINES = (
+    "environment",
+    "provenance",
+    "mouse_path",
+    "mouse_motion",
+    "keystroke",
+    "tempo",
+    "cross_session",
+)
+MOUSE_MOTION = frozenset(
+    {
+        "mouse_speed_cv",
+        "mouse_accel_flip_share",
+        "mouse_jerk_ratio",
+        "mouse_peak_position",
+        "mouse_speed_peaks_per_s",
+        "mouse_pause_share",
+        "mouse_fitts_r",
+        "mouse_dt_spread",
+    }
+)
+LINE_LOGIT = 1.0
+# No line's learned features may add or take away more than this together: however many of
+# them agree, one kind of evidence stays one kind (an unusual mouse, or a mouse the model never
+# saw, is many unusual mouse features at once). Hand-set rules, which name affirmative
+# evidence, come on top.
+LINE_CAP = 4.0
+MIN_LINES = 2
+# Shared devices and addresses count only beside at least this much behavioural log-odds.
+SHARED_GATE_LOGIT = 3.0
+# Held this far (in log-odds) under the threshold when only one line speaks.
+ONE_LINE_MARGIN = 0.05
+BEHAVIOURAL = ("provenance", "mouse_path", "mouse_motion", "keystroke", "tempo")
+VERDICTS = ("bot", "human", "insufficient_evidence")
+# What the mouse and the keyboard need before their detectors measure anything.
+MISSING_MOUSE = "mouse: fewer than 20 pointer moves to measure"
+MISSING_KEYS = "keyboard: fewer than 10 key presses to measure"
+MISSING_CLOCK = "timing: the browser's clock is too coarse to measure rhythm"
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1 - p))
+
+
+def line_of(feature: str, detector: str) -> int:
+    """The line of evidence a feature of ``detector`` belongs to, as an index into ``LINES``."""
+    if detector == "mouse":
+        return LINES.index("mouse_motion" if feature in MOUSE_MOTION else "mouse_path")
+    return LINES.index(detector)
+
+
+def line_logits(
+    contributions: np.ndarray,
+    feature_line: Sequence[int],
+    rules: np.ndarray,
+    detectors: Sequence[str],
+) -> np.ndarray:
+    """Log-odds each line adds, shape ``(n, len(LINES))``: its learned features'
+    contributions ``(n, k)`` (feature ``j`` belongs to line ``feature_line[j]``), together held
+    to ``LINE_CAP``, plus the rules ``(n, d)`` of ``detectors`` (a mouse rule counts on the path
+    line)."""
+    learned = np.zeros((contributions.shape[0], len(LINES)))
+    for j, line in enumerate(feature_line):
+        learned[:, line] += contributions[:, j]
+    out = np.clip(learned, -LINE_CAP, LINE_CAP)
+    for i, name in enumerate(detectors):
+        out[:, line_of("", name)] += rules[:, i]
+    return out
+
+
+def lines_of_evidence(per_line: np.ndarray) -> np.ndarray:
+    """How many lines each add at least ``LINE_LOGIT``, shape ``(n,)``."""
+    return (per_line >= LINE_LOGIT).sum(axis=1)
+
+
+BEHAVIOURAL_MASK = np.array([name in BEHAVIOURAL for name in LINES])
+
+
+def fuse(
+    base: float,
+    per_line: np.ndarray,
+    shared: np.ndarray,
+    proof: np.ndarray,
+    threshold: float | None,
+) -> np.ndarray:
+    """Final log-odds per session, shape ``(n,)``. With ``threshold`` None (while a threshold
+    is being chosen) one-line sessions get ``-inf``: no threshold could flag them.
+
+    ``per_line`` ``(n, len(LINES))`` from ``line_logits``; ``shared`` ``(n,)`` the
+    shared-device and shared-address log-odds; ``proof`` ``(n,)`` bool.
+    """
+    behaviour = per_line[:, BEHAVIOURAL_MASK].sum(axis=1)
+    z = base + per_line.sum(axis=1) + np.where(behaviour >= SHARED_GATE_LOGIT, shared, 0.0)
+    one_line = (lines_of_evidence(per_line) < MIN_LINES) & ~proof
+    ceiling = -math.inf if threshold is None else logit(threshold) - ONE_LINE_MARGIN
+    return np.where(one_line, np.minimum(z, ceiling), z)
+
+
+def missing_evidence(measured: Mapping[str, bool], coarse_clock: bool) -> tuple[str, ...]:
+    """What is missing for a behavioural verdict; empty when the mouse or the keyboard was
+    measured. ``measured`` maps detector name to whether it measured anything; with a coarse
+    clock the keyboard's rhythm cannot be measured at all."""
+    if measured.get("mouse") or (measured.get("keystroke") and not coarse_clock):
+        return ()
+    return (MISSING_MOUSE, MISSING_CLOCK if coarse_clock else MISSING_KEYS)
+
+
+def verdict(is_bot: bool, proof: bool, missing: Sequence[str]) -> str:
+    if is_bot or proof:
+        return "bot"
+    return "insufficient_evidence" if missing else "human"

@@ -1,0 +1,83 @@
+"""The verdict rules on top of the model: two independent lines, corroborating shared devices,
+and "not enough evidence" as an answer of its own."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from botsieve.engine import fusion
+from botsieve.engine.analyze import analyze
+from botsieve.engine.types import SessionInput
+
+LINES = len(fusion.LINES)
+PATH, MOTION, KEYS = (fusion.LINES.index(n) for n in ("mouse_path", "mouse_motion", "keystroke"))
+
+
+def _lines(**logits: float) -> np.ndarray:
+    row = np.zeros((1, LINES))
+    for name, value in logits.items():
+        row[0, fusion.LINES.index(name)] = value
+    return row
+
+
+def test_one_line_alone_is_held_under_the_threshold() -> None:
+    z = fusion.fuse(-5.0, _lines(provenance=20.0), np.zeros(1), np.array([False]), 0.9)
+    assert 1 / (1 + math.exp(-z[0])) < 0.9
+
+
+def test_two_lines_can_reach_a_bot_verdict() -> None:
+    z = fusion.fuse(
+        -5.0, _lines(provenance=8.0, keystroke=8.0), np.zeros(1), np.array([False]), 0.9
+    )
+    assert 1 / (1 + math.exp(-z[0])) >= 0.9
+
+
+def test_proof_is_not_held_back() -> None:
+    z = fusion.fuse(-5.0, _lines(environment=20.0), np.zeros(1), np.array([True]), 0.9)
+    assert z[0] == pytest.approx(15.0)
+
+
+def test_shared_devices_count_only_beside_behavioural_evidence() -> None:
+    alone = fusion.fuse(-5.0, _lines(), np.array([2.0]), np.array([False]), 0.9)
+    beside = fusion.fuse(
+        -5.0, _lines(mouse_path=2.0, keystroke=2.0), np.array([2.0]), np.array([False]), 0.9
+    )
+    assert alone[0] == pytest.approx(-5.0)
+    assert beside[0] == pytest.approx(1.0)
+
+
+def test_one_line_sessions_are_out_of_reach_while_a_threshold_is_chosen() -> None:
+    z = fusion.fuse(-5.0, _lines(tempo=30.0), np.zeros(1), np.array([False]), None)
+    assert z[0] == -math.inf
+
+
+def test_the_mouse_counts_as_two_lines_where_and_how() -> None:
+    assert fusion.line_of("mouse_straightness", "mouse") == PATH
+    assert fusion.line_of("mouse_jerk_ratio", "mouse") == MOTION
+    assert fusion.line_of("key_hold_median", "keystroke") == KEYS
+
+
+def test_an_empty_session_is_not_enough_evidence_never_human() -> None:
+    result = analyze(SessionInput(events={}))
+    assert result.verdict == "insufficient_evidence"
+    assert not result.is_bot
+    assert fusion.MISSING_MOUSE in result.missing_evidence
+    assert "Not enough evidence" in result.analysis_summary
+
+
+def test_one_mousemove_is_not_enough_evidence() -> None:
+    one = {"t": np.array([5.0]), "x": np.array([10.0]), "y": np.array([10.0])}
+    result = analyze(SessionInput(events={"mousemove": one}))
+    assert result.verdict == "insufficient_evidence"
+
+
+def test_a_coarse_clock_leaves_the_keyboard_unmeasured() -> None:
+    assert fusion.missing_evidence({"keystroke": True}, coarse_clock=True) == (
+        fusion.MISSING_MOUSE,
+        fusion.MISSING_CLOCK,
+    )
+    assert fusion.missing_evidence({"keystroke": True}, coarse_clock=False) == ()
+    assert fusion.missing_evidence({"mouse": True}, coarse_clock=True) == ()
