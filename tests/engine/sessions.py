@@ -7,7 +7,7 @@ import numpy as np
 from botsieve.engine.types import SessionInput
 from botsieve.evaluation.builder import SessionBuilder
 from botsieve.evaluation.environments import human_environment
-from botsieve.evaluation.zoo import bot_session
+from botsieve.evaluation.zoo import FAMILIES, bot_session
 
 __all__ = ["bot_session", "hand_session", "straight_session", "wobbly_path"]
 
@@ -69,5 +69,6 @@ def hand_session(seed: int = 0, moves: int = 1500) -> SessionInput:
 
 
 def straight_session(seed: int = 0) -> SessionInput:
-    """The spec's failing case: straight constant-speed moves and 50 ms keystrokes."""
-    return bot_session("scripted", np.random.default_rng(seed))
+    """The spec's failing case: straight constant-speed moves and 50 ms keystrokes (the
+    scripted family always moving its pointer: given as a ``Family``, it never drops it)."""
+    return bot_session(FAMILIES["scripted"], np.random.default_rng(seed))

@@ -83,10 +83,13 @@ def test_hand_like_sessions_score_below_every_zoo_bot() -> None:
     assert max(hands) < min(bots)
 
 
-@pytest.mark.parametrize("family", ["scripted", "bezier", "windmouse", "humanised", "llm_agent"])
-def test_zoo_bots_are_flagged(family: str) -> None:
+@pytest.mark.parametrize("family", ["scripted", "bezier"])
+def test_crude_zoo_bots_are_flagged(family: str) -> None:
+    """The others (windmouse, humanised, llm_agent) are caught only some of the time at the
+    open-world threshold: their rates are measured by ``botsieve eval``, not asserted here."""
     r = analyze(bot_session(family, np.random.default_rng(1234)), MODEL)
-    assert r.is_bot, r.analysis_summary
+    assert r.is_bot and r.verdict == "bot", r.analysis_summary
+    assert r.lines_of_evidence >= 2
     assert r.analysis_summary.startswith("Likely a bot")
 
 
@@ -109,8 +112,11 @@ def test_proof_overrides_the_model() -> None:
 
 def test_careless_signals_are_flags_not_probability() -> None:
     s = hand_session(1)
+    # Hidden after the last action and visible again 150 s later (nothing happens while a page
+    # is hidden: the next action would end the absence).
+    last = max(float(c["t"][-1]) for c in s.events.values() if c["t"].size)
     vis = {
-        "t": np.array([2000.0, 150000.0]),
+        "t": np.array([last + 10.0, last + 150000.0]),
         "state": np.array([1, 0]),
         "trusted": np.ones(2, bool),
     }

@@ -6,13 +6,19 @@ from botsieve.engine import load_model
 from botsieve.evaluation.fit import TrainingSet, fit_logistic, probabilities, train_model
 
 
+SIGNALS = 6
+
+
 def _toy(seed: int = 0, n: int = 300) -> TrainingSet:
+    """Bots differ on several features at once (no single feature may decide a verdict), one
+    feature is noise and one has gaps."""
     rng = np.random.default_rng(seed)
     y = (rng.random(n) < 0.4).astype(np.int64)
-    X = np.column_stack([rng.normal(y * 5.0, 1.0), rng.normal(0, 1, n), rng.normal(0, 1, n)])
-    X[rng.random(n) < 0.1, 2] = np.nan
+    signals = [rng.normal(y * 3.0, 1.0) for _ in range(SIGNALS)]
+    X = np.column_stack([*signals, rng.normal(0, 1, n), rng.normal(0, 1, n)])
+    X[rng.random(n) < 0.1, -1] = np.nan
     return TrainingSet(
-        ("signal", "noise", "gappy"),
+        (*(f"signal{i}" for i in range(SIGNALS)), "noise", "gappy"),
         X,
         y,
         np.ones(n),
@@ -24,7 +30,7 @@ def _toy(seed: int = 0, n: int = 300) -> TrainingSet:
 
 def test_logistic_regression_finds_the_signal() -> None:
     ts = _toy()
-    coef, _ = fit_logistic(ts.X[:, :2], ts.y.astype(float), ts.weight, l2=1.0)
+    coef, _ = fit_logistic(ts.X[:, [0, SIGNALS]], ts.y.astype(float), ts.weight, l2=1.0)
     assert coef[0] > 1.0 and abs(coef[1]) < 0.3
 
 
@@ -33,6 +39,13 @@ def test_non_negative_columns_stay_non_negative() -> None:
     Z = np.column_stack([ts.X[:, 0], -ts.X[:, 0]])
     coef, _ = fit_logistic(Z, ts.y.astype(float), ts.weight, l2=1.0, nonneg=np.array([False, True]))
     assert coef[1] == 0.0 and coef[0] > 0
+
+
+def test_one_feature_alone_cannot_reach_the_threshold() -> None:
+    ts = _toy()
+    spec = train_model(ts)
+    contrib = load_model(spec).contributions(ts.X)
+    assert np.abs(contrib).max() <= spec["feature_cap"] + 1e-9
 
 
 def test_trained_spec_loads_and_flags_few_people() -> None:

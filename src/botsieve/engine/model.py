@@ -25,6 +25,10 @@ PRIOR_LOGIT = -3.0
 # Distances outside people's range count up to this many scale units, so that one wild
 # value cannot outvote everything else.
 OUTSIDE_CAP = 4.0
+# The typical person's log-odds are held at or above this: evidence is capped per feature and
+# per line, so a base fitted ever lower on well-separated training data would put every bot
+# out of reach (the caps would then decide, not the evidence).
+BASE_FLOOR = -8.0
 
 
 class Model:
@@ -97,7 +101,7 @@ class Model:
     @property
     def base_logit(self) -> float:
         """Calibrated log-odds of a session whose every feature is the typical human's."""
-        return self.cal_a_ * self.intercept_ + self.cal_b_
+        return max(self.cal_a_ * self.intercept_ + self.cal_b_, BASE_FLOOR)
 
     def logit(self, raw: np.ndarray) -> np.ndarray:
         return self.base_logit + self.contributions(raw).sum(axis=-1)
