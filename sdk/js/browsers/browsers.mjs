@@ -92,9 +92,11 @@ export function missing(spec) {
   return existsSync(spec.binary) ? null : `${spec.binary} is not installed`;
 }
 
-const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+const exited = (child) =>
+  child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
 
 function killGroup(child, signal) {
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -132,7 +134,14 @@ export function open(spec, url, display) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  child.on('error', (error) => keep(`could not start ${command}: ${error.message}\n`));
   const gone = new Promise((resolve) => child.on('exit', resolve));
+  // Should the test process itself be ended (Ctrl-C, a crash), the browser goes with it.
+  const orphaned = () => {
+    killGroup(child, 'SIGKILL');
+    rmSync(home, { force: true, recursive: true });
+  };
+  process.once('exit', orphaned);
   let stopped = false;
   return {
     exited: () => exited(child),
@@ -140,7 +149,7 @@ export function open(spec, url, display) {
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (!exited(child)) {
+      if (child.pid !== undefined && !exited(child)) {
         killGroup(child, 'SIGTERM');
         const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
         await gone;
@@ -148,6 +157,7 @@ export function open(spec, url, display) {
       }
       // Content processes that outlived their parent are still in the group.
       killGroup(child, 'SIGKILL');
+      process.removeListener('exit', orphaned);
       rmSync(home, { force: true, recursive: true });
     },
   };

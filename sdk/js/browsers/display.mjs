@@ -18,8 +18,12 @@ export async function startDisplay({ width = 1920, height = 1080 } = {}) {
     log = (log + chunk).slice(-4000);
   });
   const stop = () => {
+    process.removeListener('exit', stop);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
+  process.once('exit', stop);
+  // Ended by a signal, Node skips 'exit' unless the signal is handled: end through exit().
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
   try {
     const number = await new Promise((resolve, reject) => {
       let out = '';

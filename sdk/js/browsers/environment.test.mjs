@@ -118,6 +118,7 @@ describe('the collector in real browsers without automation', { timeout: 600000 
         JSON.stringify({
           browser: spec.name,
           timerResolution: env.timerResolution,
+          timerResolutionMs: env._timings.timerResolution,
           webgl: env.webgl,
           environment,
           p: analysis.bot_probability,

@@ -121,6 +121,16 @@ describe('environment record', () => {
     await page.close();
   });
 
+  it('reports a clock that never moves as unsupported, not as a step of 0', async () => {
+    const { page } = await openPage(browser, pages);
+    const env = await page.evaluate(() => {
+      performance.now = () => 1000;
+      return window.T.collectEnvironment(2000);
+    });
+    assert.deepEqual(env.timerResolution, { error: 'unsupported' });
+    await page.close();
+  });
+
   it('names native functions a page script replaced, including Proxies', async () => {
     const { page } = await openPage(browser, pages);
     const patched = await page.evaluate(() => {
