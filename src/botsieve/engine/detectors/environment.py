@@ -295,8 +295,7 @@ class EnvironmentDetector:
         if software_gpu and (proof or any(w >= CORROBORATED_LOGIT for w, _ in soft)):
             flag(
                 "software_gpu",
-                "WebGL renders in software, as headless browsers do (counted only beside "
-                "other signs of automation: machines without a GPU do it too).",
+                "WebGL renders in software, beside other signs of automation.",
                 renderer[:80],
                 SOFTWARE_GPU_LOGIT,
             )
