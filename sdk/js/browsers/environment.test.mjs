@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startService } from '../e2e/service.mjs';
 import { BROWSERS, missing, open } from './browsers.mjs';
 import { startDisplay } from './display.mjs';
-import { startPages, surveyOf } from './page.mjs';
+import { PATCHED, startPages, surveyOf } from './page.mjs';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../tests/engine/detectors/fixtures');
 const RECORD = process.env.BOTSIEVE_RECORD_ENVIRONMENTS === '1';
@@ -130,7 +130,7 @@ describe('the collector in real browsers without automation', { timeout: 600000 
       assert.equal(analysis.is_bot, false);
 
       assert.equal(patched.environment.webdriver, false, 'the patch hides navigator.webdriver');
-      for (const name of ['navigator.webdriver', 'navigator.languages']) {
+      for (const name of PATCHED) {
         assert.ok(
           patched.environment.nativeFunctionsPatched.includes(name),
           `${name} in ${patched.environment.nativeFunctionsPatched}`,

@@ -10,8 +10,9 @@ const SCRIPT = resolve(import.meta.dirname, '../dist/botsieve.min.js');
 
 export const surveyOf = (browser, patched) => `browsers-${browser}${patched ? '-patched' : ''}`;
 
-// What stealth plugins do: a JS getter defined on the navigator itself, and a Proxy over the
-// prototype's native getter.
+// What stealth plugins do: a JS getter defined on the navigator itself; a Proxy over the
+// prototype's native getter; and a Proxy over WebGL's getParameter whose toString lies, in this
+// frame and in every frame the page opens, so that only the Proxy's own nature can give it away.
 const STEALTH = `
 Object.defineProperty(navigator, 'webdriver', { get: () => false, configurable: true });
 var proto = Object.getPrototypeOf(navigator);
@@ -19,7 +20,37 @@ var languages = Object.getOwnPropertyDescriptor(proto, 'languages').get;
 Object.defineProperty(proto, 'languages', {
   get: new Proxy(languages, { apply: function () { return ['en-US', 'en']; } }),
   configurable: true,
+});
+var gl = WebGLRenderingContext.prototype;
+var fake = new Proxy(gl.getParameter, {
+  apply: function (target, self, args) {
+    return args[0] === 37446 ? 'Intel Iris OpenGL Engine' : Reflect.apply(target, self, args);
+  },
+});
+gl.getParameter = fake;
+var lying = new Proxy(Function.prototype.toString, {
+  apply: function (target, self, args) {
+    return self === fake ? 'function getParameter() { [native code] }' : Reflect.apply(target, self, args);
+  },
+});
+Function.prototype.toString = lying;
+var frameWindow = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow').get;
+Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+  get: function () {
+    var realm = frameWindow.call(this);
+    if (realm) realm.Function.prototype.toString = lying;
+    return realm;
+  },
+  configurable: true,
 });`;
+
+/** What the collector must name on the patched page, in every browser. */
+export const PATCHED = [
+  'navigator.webdriver',
+  'navigator.languages',
+  'WebGLRenderingContext.getParameter',
+  'Function.prototype.toString',
+];
 
 function page({ endpoint, key, browser, patched }) {
   const options = JSON.stringify({

@@ -104,7 +104,8 @@ def test_touch_events_from_a_device_without_touch() -> None:
 
 # Records real browsers sent with no automation, made by the browser suite
 # (sdk/js/browsers, BOTSIEVE_RECORD_ENVIRONMENTS=1); "-patched" ones come from the same browser
-# after the page defined navigator.webdriver itself and put a Proxy over navigator.languages.
+# after the page defined navigator.webdriver itself, put a Proxy over navigator.languages, and
+# one over WebGL's getParameter with a toString that lies about it in every frame.
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_BROWSERS = ("chromium", "firefox", "firefox-rfp", "epiphany")
 
@@ -134,7 +135,12 @@ def test_real_browsers_without_automation_raise_nothing(browser: str) -> None:
 def test_a_pages_stealth_patches_are_found_in_every_real_browser(browser: str) -> None:
     env = _fixture(f"{browser}-patched")
     assert env["webdriver"] is False
-    assert {"navigator.webdriver", "navigator.languages"} <= set(env["nativeFunctionsPatched"])
+    assert {
+        "navigator.webdriver",
+        "navigator.languages",
+        "WebGLRenderingContext.getParameter",
+        "Function.prototype.toString",
+    } <= set(env["nativeFunctionsPatched"])
     ev = _evidence(env)
     assert "native_functions_patched" in {r.code for r in ev.reasons}
     assert ev.rule_logit >= 3.0
