@@ -5,6 +5,11 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
+# The collector's real-browser suite (sdk/js/browsers): Firefox, WebKit, a virtual display.
+command -v firefox-esr >/dev/null || need+=(firefox-esr)
+command -v epiphany-browser >/dev/null || need+=(epiphany-browser)
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v dbus-run-session >/dev/null || need+=(dbus-daemon)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every suite: lint and types, Python tests on SQLite and on PostgreSQL with Redis, then the
-# collector's and the dashboard's suites in Chromium. Exits non-zero on any failure.
+# collector's and the dashboard's suites in Chromium, and the collector in real browsers
+# (Chromium, Firefox, WebKit) with no automation. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -32,6 +33,10 @@ for suite in sdk/js dashboard; do
     (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
     if grep -q '"e2e"' "$suite/package.json"; then
       (cd "$suite" && BOTSIEVE_BIN="$root/$BIN/botsieve" npm run e2e)
+    fi
+    if grep -q '"browsers"' "$suite/package.json"; then
+      echo "== $suite in real browsers without automation (Xvfb)"
+      (cd "$suite" && BOTSIEVE_BIN="$root/$BIN/botsieve" npm run browsers)
     fi
   fi
 done

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
+
 from tests.conftest import SURVEY_ORIGIN
 from tests.factories import SESSION_BODY, new_session
 
@@ -74,6 +76,21 @@ async def test_oversized_environment_is_rejected(client, admin):
     response = await client.post(URL, json={**SESSION_BODY, "environment": env}, headers=admin)
     assert response.status_code == 422
     assert "environment" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("step", [0.1, 1, 16.67, 100, {"error": "unsupported"}])
+async def test_timer_resolution_is_a_step_in_ms_or_an_error(client, admin, step):
+    env = {"webdriver": False, "timerResolution": step}
+    response = await client.post(URL, json={**SESSION_BODY, "environment": env}, headers=admin)
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("step", [0, -1, True, "0.1", [1], {"ms": 1}])
+async def test_timer_resolution_that_is_no_step_is_rejected(client, admin, step):
+    env = {"timerResolution": step}
+    response = await client.post(URL, json={**SESSION_BODY, "environment": env}, headers=admin)
+    assert response.status_code == 422
+    assert "timerResolution" in response.json()["error"]["message"]
 
 
 async def test_session_ids_are_time_ordered_uuid7(client, admin):

@@ -103,15 +103,18 @@ export async function startService({ origins = [] } = {}) {
     throw new Error(`${error.message}\n${stderr}`);
   }
 
-  async function call(method, path) {
+  async function call(method, path, body) {
+    const headers = { Authorization: `Bearer ${secret}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(url + path, {
       method,
-      headers: { Authorization: `Bearer ${secret}` },
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const body = await response.json();
+    const answer = await response.json();
     if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
   }
 
   return {
@@ -123,5 +126,9 @@ export async function startService({ origins = [] } = {}) {
     analyze: (id) => call('POST', `/api/v1/detection/sessions/${id}/analyze`),
     status: (id) => call('GET', `/api/v1/detection/sessions/${id}/status`),
     readiness: (id) => call('GET', `/api/v1/detection/sessions/${id}/ready-for-analysis`),
+    create: (body) => call('POST', '/api/v1/detection/sessions', body),
+    sessions: (surveyId) =>
+      call('GET', `/api/v1/dashboard/sessions?survey_id=${encodeURIComponent(surveyId)}`),
+    details: (id) => call('GET', `/api/v1/dashboard/sessions/${id}/details`),
   };
 }

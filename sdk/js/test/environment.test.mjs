@@ -28,6 +28,7 @@ const KEYS = [
   'evalLength',
   'productSub',
   'vendor',
+  'timerResolution',
 ];
 
 let browser;
@@ -82,6 +83,51 @@ describe('environment record', () => {
     assert.deepEqual(env.nativeFunctionsPatched, [], 'nothing is patched in a plain page');
     assert.deepEqual(env.automationGlobals, []);
     assert.ok(env.userAgentData.brands.length > 0);
+    // Chromium's clock outside cross-origin isolation steps in 100 µs.
+    assert.equal(env.timerResolution, 0.1);
+    await page.close();
+  });
+
+  it('finds a JS getter defined on the navigator itself, as stealth tools hide webdriver', async () => {
+    const { page } = await openPage(browser, pages);
+    const env = await page.evaluate(() => {
+      Object.defineProperty(navigator, 'webdriver', { get: () => false, configurable: true });
+      Object.defineProperty(navigator, 'hardwareConcurrency', { value: 8 });
+      return window.T.collectEnvironment(2000);
+    });
+    assert.equal(env.webdriver, false, 'the patch works: webdriver reads false');
+    assert.deepEqual(env.nativeFunctionsPatched, [
+      'navigator.webdriver',
+      'navigator.hardwareConcurrency',
+    ]);
+    await page.close();
+  });
+
+  it('reads the clock as a page coarsened it, without holding the page', async () => {
+    const { page } = await openPage(browser, pages);
+    const result = await page.evaluate(async () => {
+      // What privacy.resistFingerprinting does to the clock: steps of one 60 Hz frame.
+      const real = performance.now.bind(performance);
+      const frame = 100 / 6;
+      performance.now = () => Math.floor(real() / frame) * frame;
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 0);
+      const step = await window.T.sources.timerResolution();
+      clearInterval(ticking);
+      return { step, ticks };
+    });
+    assert.equal(result.step, 16.67);
+    assert.ok(result.ticks > 3, `the page ran meanwhile: ${result.ticks} timer ticks`);
+    await page.close();
+  });
+
+  it('reports a clock that never moves as unsupported, not as a step of 0', async () => {
+    const { page } = await openPage(browser, pages);
+    const env = await page.evaluate(() => {
+      performance.now = () => 1000;
+      return window.T.collectEnvironment(2000);
+    });
+    assert.deepEqual(env.timerResolution, { error: 'unsupported' });
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -51,6 +52,20 @@ class SessionCreate(BaseModel):
     def _small_environment(cls, value: dict[str, Any]) -> dict[str, Any]:
         if storable_json_size(value) > MAX_ENVIRONMENT_BYTES:
             raise ValueError(f"environment is over {MAX_ENVIRONMENT_BYTES} bytes")
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _timer_resolution(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # The detectors read timing finer than this step as the clock's rounding: a value
+        # that is no step at all must not reach them. Like every signal, it may be an error.
+        step = value.get("timerResolution")
+        if step is None or (isinstance(step, dict) and isinstance(step.get("error"), str)):
+            return value
+        if isinstance(step, bool) or not isinstance(step, int | float):
+            raise ValueError("environment.timerResolution must be a number of milliseconds")
+        if not (math.isfinite(step) and step > 0):
+            raise ValueError("environment.timerResolution must be above 0 ms")
         return value
 
 

@@ -19,6 +19,7 @@ import { plugins } from './plugins';
 import { productSub } from './product-sub';
 import { screen } from './screen';
 import { type Source, SourceFailure } from './source';
+import { timerResolution } from './timer-resolution';
 import { timezone } from './timezone';
 import { touch } from './touch';
 import { userAgent } from './user-agent';
@@ -55,6 +56,7 @@ export const sources: Record<string, Source> = {
   evalLength,
   productSub,
   vendor,
+  timerResolution,
 };
 
 export interface SourceError {

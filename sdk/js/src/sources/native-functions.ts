@@ -3,7 +3,12 @@
  * clean `Function.prototype.toString` from a fresh frame shows a Proxy (it prints as
  * `function () { [native code] }`, without its target's name); or they accept a cyclic
  * prototype, which a real function refuses and a Proxy, whose cycle check stops at itself, does
- * not. Stealth plugins patch these to hide automation, and patch toString in every frame too.
+ * not; or the navigator has a property of its own over one of its prototype's, which no browser
+ * has and `Object.defineProperty(navigator, 'webdriver', …)` makes. Stealth plugins patch these
+ * to hide automation, and patch toString in every frame too.
+ *
+ * A getter's name is `get webdriver`, but engines print it differently: Chromium as
+ * `function get webdriver()`, Firefox and WebKit as `function webdriver()`. Both are native.
  */
 
 type Lookup = () => unknown;
@@ -54,6 +59,22 @@ const CHECKED: Record<string, Lookup> = {
 
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 
+/** Does `source` (from a clean toString) name `fn` the way a native function of that name does? */
+function namesItself(fn: { name: string }, source: string): boolean {
+  const bare = fn.name.replace(/^[gs]et /, '');
+  if (!bare) return true;
+  const head = source.slice(0, source.indexOf('('));
+  return head === `function ${bare}` || head === `function ${fn.name}`;
+}
+
+/** Navigator fields a page script defined on the navigator itself, over the prototype's. */
+function navigatorOverrides(): string[] {
+  const proto = Object.getPrototypeOf(navigator);
+  return Object.getOwnPropertyNames(navigator)
+    .filter((name) => proto && name in proto)
+    .map((name) => `navigator.${name}`);
+}
+
 /** True for a Proxy: setting a prototype that inherits from it is a cycle only for the real thing.
  * The prototype is put back at once, so a real function is never changed. */
 function acceptsCycle(fn: object): boolean {
@@ -96,12 +117,13 @@ export function nativeFunctionsPatched(): string[] {
       suspect = acceptsCycle(fn) || !NATIVE.test(Function.prototype.toString.call(fn));
       if (!suspect && clean) {
         const source = clean.call(fn);
-        suspect = !NATIVE.test(source) || (fn.name !== '' && !source.includes(fn.name));
+        suspect = !NATIVE.test(source) || !namesItself(fn, source);
       }
     } catch {
       suspect = true;
     }
     if (suspect) patched.push(name);
   }
+  for (const name of navigatorOverrides()) if (!patched.includes(name)) patched.push(name);
   return patched;
 }

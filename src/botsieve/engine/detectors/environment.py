@@ -5,11 +5,13 @@ Worker, user agent vs platform vs GPU vs screen, patched native functions, timez
 languages, touch claimed vs touch used). Every value in the record may be ``{"error": ...}``
 or missing; such values are skipped, never guessed. Nothing here is learned: synthetic
 training records cannot teach what real browsers look like, so the weights are hand-set
-log-odds (docs/detection.md lists them) and the strongest are proof.
+log-odds (docs/detection.md lists them) and the strongest are proof. Records that real
+browsers sent with no automation (``tests/engine/detectors/fixtures/``) must raise nothing.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -44,6 +46,12 @@ AUTOMATION_GLOBALS = (
 )
 HEADLESS_MARKERS = ("headlesschrome", "phantomjs", "slimerjs", "electron", "puppeteer")
 SOFTWARE_GPU = ("swiftshader", "llvmpipe", "mesa offscreen", "software rasterizer")
+# Real machines without a GPU (virtual machines, remote desktops, Linux without drivers) render
+# WebGL in software too, so it only adds to other evidence of automation, never alone.
+SOFTWARE_GPU_LOGIT = 1.5
+CORROBORATED_LOGIT = 2.0
+# The coarsest clock a browser is known to offer (resistFingerprinting: 16.67 or 100 ms).
+MAX_TIMER_RESOLUTION_MS = 1000.0
 EVAL_LENGTH = {"chrome": 33, "firefox": 37, "safari": 37}
 PRODUCT_SUB = {"chrome": "20030107", "safari": "20030107", "firefox": "20100101"}
 VENDOR = {"chrome": "Google Inc.", "safari": "Apple Computer, Inc.", "firefox": ""}
@@ -59,6 +67,17 @@ def value(env: dict[str, Any], *path: str) -> Any:
     if isinstance(node, dict) and "error" in node:
         return None
     return node
+
+
+def timer_resolution(env: dict[str, Any]) -> float | None:
+    """The step of the browser's clock in ms (``timerResolution``), or None when the record has
+    none or it is not a step a browser clock can have. Time differences finer than this are
+    the clock's rounding, not the person."""
+    step = value(env, "timerResolution")
+    if isinstance(step, bool) or not isinstance(step, int | float):
+        return None
+    step = float(step)
+    return step if math.isfinite(step) and 0 < step <= MAX_TIMER_RESOLUTION_MS else None
 
 
 def browser_family(user_agent: str) -> str | None:
@@ -170,13 +189,6 @@ class EnvironmentDetector:
         if isinstance(worker_gl, str) and renderer and worker_gl and worker_gl != renderer:
             flag("worker_webgl", "Page and Web Worker report different GPUs.", worker_gl[:80], 4.0)
 
-        if any(s in renderer.lower() for s in SOFTWARE_GPU):
-            flag(
-                "software_gpu",
-                "WebGL renders in software, as headless browsers do.",
-                renderer[:80],
-                3.0,
-            )
         patched = value(env, "nativeFunctionsPatched") or []
         if isinstance(patched, list) and patched:
             flag(
@@ -279,6 +291,15 @@ class EnvironmentDetector:
                 0.5,
             )
 
+        software_gpu = any(s in renderer.lower() for s in SOFTWARE_GPU)
+        if software_gpu and (proof or any(w >= CORROBORATED_LOGIT for w, _ in soft)):
+            flag(
+                "software_gpu",
+                "WebGL renders in software, beside other signs of automation.",
+                renderer[:80],
+                SOFTWARE_GPU_LOGIT,
+            )
+
         error_count = sum(1 for v in env.values() if isinstance(v, dict) and "error" in v)
         rule_logit = sum(w for w, _ in soft)
         reasons = tuple(r for _, r in soft)
@@ -292,7 +313,13 @@ class EnvironmentDetector:
             proof=tuple(proof),
             rule_logit=float(rule_logit),
             observed=bool(env),
+            extra=_clock(env),
         )
+
+
+def _clock(env: dict[str, Any]) -> dict[str, float]:
+    step = timer_resolution(env)
+    return {} if step is None else {"timer_resolution_ms": step}
 
 
 # Timezone regions whose people almost always list a language of that region.
