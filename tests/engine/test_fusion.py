@@ -3,6 +3,7 @@ and "not enough evidence" as an answer of its own."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -81,3 +82,16 @@ def test_a_coarse_clock_leaves_the_keyboard_unmeasured() -> None:
     )
     assert fusion.missing_evidence({"keystroke": True}, coarse_clock=False) == ()
     assert fusion.missing_evidence({"mouse": True}, coarse_clock=True) == ()
+
+
+def test_a_blurred_clock_leaves_timing_unmeasured_and_says_so() -> None:
+    from tests.engine.sessions import hand_session
+
+    s = hand_session(0)
+    coarse = dataclasses.replace(s, environment={**s.environment, "timerResolution": 16.67})
+    fine = dataclasses.replace(s, environment={**s.environment, "timerResolution": 0.1})
+    a, b = analyze(coarse), analyze(fine)
+    assert "mouse_jerk_ratio" not in a.features and "key_hold_median" not in a.features
+    assert "mouse_jerk_ratio" in b.features and "key_hold_median" in b.features
+    assert "coarse_clock" in {r.code for r in a.method_scores["keystroke"].reasons}
+    assert "mouse_straightness" in a.features

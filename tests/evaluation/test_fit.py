@@ -5,7 +5,6 @@ import numpy as np
 from botsieve.engine import load_model
 from botsieve.evaluation.fit import TrainingSet, fit_logistic, probabilities, train_model
 
-
 SIGNALS = 6
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 
 from botsieve.engine import fusion
 from botsieve.engine.detectors import REGISTRY, Evidence
+from botsieve.engine.detectors.environment import timer_resolution
 from botsieve.engine.model import PRIOR_LOGIT, Model, load_model, sigmoid
 from botsieve.engine.summary import quality_flags, risk_level, summarise
 from botsieve.engine.types import AnalysisResult, MethodScore, Reason, SessionInput
@@ -58,20 +60,13 @@ TIMING_FEATURES = frozenset(
 DETECTOR_NAMES = tuple(d.name for d in REGISTRY)
 
 
-def timer_resolution(environment: dict[str, object]) -> float:
-    """The collector's measured clock step in ms (``nan`` when not reported)."""
-    value = environment.get("timerResolution")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return math.nan
-    return float(value) if math.isfinite(value) and value >= 0 else math.nan
-
-
 def blur_timing(
-    evidence: dict[str, Evidence], flat: dict[str, float], environment: dict[str, object]
+    evidence: dict[str, Evidence], flat: dict[str, float], environment: dict[str, Any]
 ) -> bool:
     """With a coarse clock, timing features and the keyboard's rhythm are not measured (set to
     ``nan`` in ``flat``); returns whether the clock was coarse."""
-    if not timer_resolution(environment) >= COARSE_CLOCK_MS:
+    step = timer_resolution(environment)
+    if step is None or step < COARSE_CLOCK_MS:
         return False
     keys = next(d for d in REGISTRY if d.name == "keystroke").feature_names
     for name in (*TIMING_FEATURES, *keys):
