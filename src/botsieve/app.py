@@ -22,6 +22,7 @@ from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.decisions.endpoints import router as decisions_router
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
@@ -61,6 +62,7 @@ def _api_router() -> APIRouter:
     api.include_router(users_router)
     api.include_router(settings_router)
     api.include_router(keys_router)
+    api.include_router(decisions_router)
     api.include_router(realtime_router)
     return api
 

@@ -31,13 +31,15 @@ class AnalysisRepository:
         return rows[0] if rows else None
 
     async def set_verdict(
-        self, session: Session, result: DetectionResult, signature: bytes | None
+        self, session: Session, result: DetectionResult, decision: str, signature: bytes | None
     ) -> None:
         await self.db.execute(
             update(Session)
             .where(Session.id == session.id)
             .values(
-                is_bot=result.is_bot,
+                is_bot=decision == "exclude",
+                verdict=result.verdict,
+                decision=decision,
                 bot_probability=result.bot_probability,
                 risk_level=result.risk_level,
                 analyzed_at=result.created_at,

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from botsieve.decisions.rule import Decision
 
 
 class ReasonOut(BaseModel):
@@ -20,7 +22,20 @@ class MethodScoreOut(BaseModel):
 
 class AnalysisOut(BaseModel):
     session_id: uuid.UUID
-    is_bot: bool
+    is_bot: bool = Field(
+        description="The survey's decision rule excludes this session as a bot "
+        "(decision == 'exclude'); false when the engine had too little evidence."
+    )
+    decision: Decision = Field(
+        description="What the survey's decision rule makes of this result: exclude, review, "
+        "keep, or insufficient_evidence (never counted as a person)."
+    )
+    verdict: str = Field(
+        description="The engine's own verdict: bot, human or insufficient_evidence."
+    )
+    missing_evidence: list[str] = Field(
+        default_factory=list, description="What was missing when the engine abstained."
+    )
     bot_probability: float
     confidence_score: float
     risk_level: str

@@ -10,9 +10,12 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve import engine
+from botsieve.analysis import model_store
 from botsieve.analysis.repository import AnalysisRepository
 from botsieve.analysis.schemas import AnalysisOut
 from botsieve.dashboard.rollups import CounterBuffer, verdict_increments
+from botsieve.decisions import service as decisions
+from botsieve.decisions.rule import Rule, decide, engine_verdict
 from botsieve.kit.metrics import ANALYSES, ANALYSIS_LATENCY
 from botsieve.models import DetectionResult, Session
 from botsieve.models.base import utcnow
@@ -58,11 +61,17 @@ async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInp
     )
 
 
-def to_out(session_id: uuid.UUID, row: DetectionResult) -> AnalysisOut:
+def to_out(session_id: uuid.UUID, row: DetectionResult, rule: Rule) -> AnalysisOut:
+    """The stored result as the API says it: decided by the survey's rule in force now."""
+    verdict = row.verdict or ("bot" if row.is_bot else "human")
+    decision = decide(rule, row.bot_probability, verdict)
     return AnalysisOut.model_validate(
         {
             "session_id": session_id,
-            "is_bot": row.is_bot,
+            "is_bot": decision == "exclude",
+            "decision": decision,
+            "verdict": verdict,
+            "missing_evidence": row.missing_evidence or [],
             "bot_probability": row.bot_probability,
             "confidence_score": row.confidence_score,
             "risk_level": row.risk_level,
@@ -85,6 +94,9 @@ async def analyze_session(
     engine_input = await _engine_input(db, session)
     result = engine.analyze(engine_input, model)
     payload: dict[str, Any] = result.to_dict()
+    rule = await decisions.current_rule(db, session.survey_id, model.threshold)
+    verdict = engine_verdict(result)
+    decision = decide(rule, result.bot_probability, verdict)
     row = DetectionResult(
         session_id=session.id,
         is_bot=result.is_bot,
@@ -98,6 +110,8 @@ async def analyze_session(
         quality_flags=list(result.quality_flags),
         features={k: float(v) for k, v in result.features.items()},
         model_version=result.model_version,
+        verdict=verdict,
+        missing_evidence=[str(m) for m in getattr(result, "missing_evidence", None) or []],
         created_at=utcnow(),
     )
     repo = AnalysisRepository(db)
@@ -107,13 +121,13 @@ async def analyze_session(
         else None
     )
     await repo.add(row)
-    await repo.set_verdict(session, row, _signature_bytes(engine_input))
-    changes = verdict_increments(before, (row.is_bot, row.risk_level))
+    await repo.set_verdict(session, row, decision, _signature_bytes(engine_input))
+    changes = verdict_increments(before, (decision == "exclude", row.risk_level))
     if changes:
         counters.record(session.created_at, session.survey_id, session.platform, **changes)
-    ANALYSES.labels("bot" if row.is_bot else "human").inc()
+    ANALYSES.labels("bot" if decision == "exclude" else "human").inc()
     ANALYSIS_LATENCY.observe(time.perf_counter() - started)
-    return to_out(session.id, row)
+    return to_out(session.id, row, rule)
 
 
 async def complete_session(
@@ -129,6 +143,8 @@ def announcement(result: AnalysisOut) -> dict[str, Any]:
     return {
         "session_id": str(result.session_id),
         "is_bot": result.is_bot,
+        "decision": result.decision,
+        "verdict": result.verdict,
         "bot_probability": result.bot_probability,
         "risk_level": result.risk_level,
         "model_version": result.model_version,
@@ -136,10 +152,24 @@ def announcement(result: AnalysisOut) -> dict[str, Any]:
     }
 
 
-async def latest_result(db: AsyncSession, session_id: uuid.UUID) -> AnalysisOut | None:
+async def _rule_of(db: AsyncSession, session: Session, model_threshold: float | None) -> Rule:
+    threshold = model_store.shipped_threshold() if model_threshold is None else model_threshold
+    return await decisions.current_rule(db, session.survey_id, threshold)
+
+
+async def latest_result(
+    db: AsyncSession, session_id: uuid.UUID, model_threshold: float | None = None
+) -> AnalysisOut | None:
     row = await AnalysisRepository(db).latest(session_id)
-    return to_out(session_id, row) if row else None
+    if row is None:
+        return None
+    session = await get_session(db, session_id)
+    return to_out(session_id, row, await _rule_of(db, session, model_threshold))
 
 
-async def result_history(db: AsyncSession, session_id: uuid.UUID) -> list[AnalysisOut]:
-    return [to_out(session_id, r) for r in await AnalysisRepository(db).history(session_id)]
+async def result_history(
+    db: AsyncSession, session_id: uuid.UUID, model_threshold: float
+) -> list[AnalysisOut]:
+    session = await get_session(db, session_id)
+    rule = await _rule_of(db, session, model_threshold)
+    return [to_out(session_id, r, rule) for r in await AnalysisRepository(db).history(session_id)]

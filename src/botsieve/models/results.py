@@ -30,6 +30,9 @@ class DetectionResult(Base):
     quality_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
     model_version: Mapped[str] = mapped_column(String(64))
+    # The engine's verdict and, when it abstains, what evidence was missing.
+    verdict: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    missing_evidence: Mapped[list[str] | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_detection_results_session", "session_id", "id"),)
