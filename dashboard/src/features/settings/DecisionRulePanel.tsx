@@ -39,14 +39,20 @@ function useDebounced<T>(value: T, ms: number): T {
 /** What saving the draft would change: one line per kind of change. */
 function Preview({ survey, draft }: { survey: string; draft: Draft }) {
   const proposal = useDebounced({ ...body(draft), survey_id: survey || null }, 250);
-  const valid = !draft.band || draft.review_from < draft.threshold;
+  const inRange = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
+  const problem = !inRange(draft.threshold)
+    ? 'The threshold is a probability between 0 and 1.'
+    : draft.band && !(inRange(draft.review_from) && draft.review_from < draft.threshold)
+      ? 'The review band must start below the threshold.'
+      : null;
+  const valid = problem === null;
   const preview = useQuery({
     queryKey: ['decision-preview', proposal],
     queryFn: () => call(api.POST('/api/v1/decision-rules/preview', { body: proposal })),
     enabled: valid,
   });
-  if (!valid)
-    return <p className="text-sm text-red-700">The review band must start below the threshold.</p>;
+  if (problem) return <p className="text-sm text-red-700">{problem}</p>;
+  if (preview.isError) return <p className="text-sm text-red-700">{preview.error.message}</p>;
   if (!preview.data) return <Skeleton className="h-10" />;
   const p = preview.data;
   return (
