@@ -147,4 +147,22 @@ describe('researcher workflow', () => {
       .filter({ hasText: person.respondent_id ?? 'R_' })
       .waitFor();
   });
+
+  it('renders /docs and /redoc with every other origin unreachable', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const elsewhere = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(service.url)) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+    const docs = await context.newPage();
+    await docs.goto(`${service.url}/docs`);
+    await docs.locator('.opblock').first().waitFor();
+    await docs.goto(`${service.url}/redoc`);
+    await docs.getByText('/api/v1/decision-rules').first().waitFor();
+    assert.deepEqual(elsewhere, []);
+    await context.close();
+  });
 });
