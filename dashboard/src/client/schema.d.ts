@@ -84,6 +84,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review Queue
+         * @description Sessions the decision rule flags (excluded or in the review band), by review state.
+         */
+        get: operations["review_queue_api_v1_dashboard_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/review/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Reviews
+         * @description Confirm sessions as bots, dismiss them as people, or undo the review; recorded with
+         *     who and when, and applied to the sessions' decision at once.
+         */
+        post: operations["decide_reviews_api_v1_dashboard_review_decisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/review/history.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review History
+         * @description Every review decision (who, what, when), oldest first, as CSV.
+         */
+        get: operations["review_history_api_v1_dashboard_review_history_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/sessions": {
         parameters: {
             query?: never;
@@ -1610,6 +1671,81 @@ export interface components {
              */
             retention_days: number;
         };
+        /** ReviewIn */
+        ReviewIn: {
+            /** Note */
+            note?: string | null;
+            /** Session Ids */
+            session_ids: string[];
+            /**
+             * State
+             * @description confirmed_bot excludes the sessions, dismissed keeps them as people, pending undoes the review (the decision rule applies again).
+             * @enum {string}
+             */
+            state: "pending" | "confirmed_bot" | "dismissed";
+        };
+        /** ReviewItem */
+        ReviewItem: {
+            /** Bot Probability */
+            bot_probability: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision */
+            decision: string | null;
+            /** Respondent Id */
+            respondent_id: string | null;
+            /**
+             * Review State
+             * @enum {string}
+             */
+            review_state: "pending" | "confirmed_bot" | "dismissed";
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /** Risk Level */
+            risk_level: string | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /** Survey Id */
+            survey_id: string;
+            /** Verdict */
+            verdict: string | null;
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["ReviewItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Reviewed */
+        Reviewed: {
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decided By */
+            decided_by: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "confirmed_bot" | "dismissed";
+            /** Updated */
+            updated: number;
+        };
         /** RuleIn */
         RuleIn: {
             /**
@@ -2259,6 +2395,102 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Overview"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    review_queue_api_v1_dashboard_review_get: {
+        parameters: {
+            query?: {
+                state?: "pending" | "confirmed_bot" | "dismissed" | "all";
+                survey_id?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_reviews_api_v1_dashboard_review_decisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reviewed"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    review_history_api_v1_dashboard_review_history_csv_get: {
+        parameters: {
+            query?: {
+                survey_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -61,10 +61,13 @@ async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInp
     )
 
 
-def to_out(session_id: uuid.UUID, row: DetectionResult, rule: Rule) -> AnalysisOut:
-    """The stored result as the API says it: decided by the survey's rule in force now."""
+def to_out(
+    session_id: uuid.UUID, row: DetectionResult, rule: Rule, review: str | None = None
+) -> AnalysisOut:
+    """The stored result as the API says it: decided by the survey's rule in force now (and
+    the researcher's review, when there is one)."""
     verdict = row.verdict or ("bot" if row.is_bot else "human")
-    decision = decide(rule, row.bot_probability, verdict)
+    decision = decide(rule, row.bot_probability, verdict, review)
     return AnalysisOut.model_validate(
         {
             "session_id": session_id,
@@ -96,7 +99,7 @@ async def analyze_session(
     payload: dict[str, Any] = result.to_dict()
     rule = await decisions.current_rule(db, session.survey_id, model.threshold)
     verdict = engine_verdict(result)
-    decision = decide(rule, result.bot_probability, verdict)
+    decision = decide(rule, result.bot_probability, verdict, session.review_state)
     row = DetectionResult(
         session_id=session.id,
         is_bot=result.is_bot,
@@ -127,7 +130,7 @@ async def analyze_session(
         counters.record(session.created_at, session.survey_id, session.platform, **changes)
     ANALYSES.labels("bot" if decision == "exclude" else "human").inc()
     ANALYSIS_LATENCY.observe(time.perf_counter() - started)
-    return to_out(session.id, row, rule)
+    return to_out(session.id, row, rule, session.review_state)
 
 
 async def complete_session(
@@ -164,7 +167,8 @@ async def latest_result(
     if row is None:
         return None
     session = await get_session(db, session_id)
-    return to_out(session_id, row, await _rule_of(db, session, model_threshold))
+    rule = await _rule_of(db, session, model_threshold)
+    return to_out(session_id, row, rule, session.review_state)
 
 
 async def result_history(
@@ -172,4 +176,5 @@ async def result_history(
 ) -> list[AnalysisOut]:
     session = await get_session(db, session_id)
     rule = await _rule_of(db, session, model_threshold)
-    return [to_out(session_id, r, rule) for r in await AnalysisRepository(db).history(session_id)]
+    rows = await AnalysisRepository(db).history(session_id)
+    return [to_out(session_id, r, rule, session.review_state) for r in rows]

@@ -9,14 +9,15 @@ from sqlalchemy import ColumnElement, case, delete, func, literal, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.dashboard.rollups import hour_bucket
-from botsieve.decisions.rule import INSUFFICIENT, Rule
+from botsieve.decisions.rule import INSUFFICIENT, REVIEWED, Rule
 from botsieve.models import DecisionRule, Session
 from botsieve.models.decisions import INSTALL_RULE
 
 
 def decision_sql(rule: Rule) -> ColumnElement[str]:
-    """``rule.decide`` as SQL over a session's stored verdict and probability."""
+    """``rule.decide`` as SQL over a session's review, stored verdict and probability."""
     whens: list[tuple[Any, Any]] = [
+        *[(Session.review_state == state, literal(d)) for state, d in REVIEWED.items()],
         (Session.verdict == INSUFFICIENT, literal(INSUFFICIENT)),
         (Session.bot_probability >= rule.threshold, literal("exclude")),
     ]

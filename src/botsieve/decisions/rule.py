@@ -23,13 +23,22 @@ class Rule:
     review_from: float | None = None
 
 
-def decide(rule: Rule, probability: float, verdict: str | None) -> Decision:
+Review = Literal["confirmed_bot", "dismissed"]
+REVIEWED: dict[str, Decision] = {"confirmed_bot": "exclude", "dismissed": "keep"}
+
+
+def decide(
+    rule: Rule, probability: float, verdict: str | None, review: str | None = None
+) -> Decision:
     """The decision for one analysed session.
 
     ``verdict`` is the engine's (bot, human, insufficient_evidence; None from an engine that
     does not say). When the engine abstains the session is neither excluded nor kept as a
-    person: it has a state of its own, whatever the probability.
+    person: it has a state of its own, whatever the probability. A researcher's review
+    (confirmed bot, or dismissed as a person) overrides the rule.
     """
+    if review in REVIEWED:
+        return REVIEWED[review]
     if verdict == INSUFFICIENT:
         return INSUFFICIENT
     if probability >= rule.threshold:

@@ -1,7 +1,7 @@
 """Every table, imported here so that Alembic and the tests see the whole schema."""
 
 from botsieve.models.base import Base
-from botsieve.models.decisions import DecisionRule
+from botsieve.models.decisions import DecisionRule, ReviewEvent
 from botsieve.models.events import BehaviorData, EventBatch
 from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
 from botsieve.models.keys import ApiKey, IdempotencyRecord
@@ -22,6 +22,7 @@ __all__ = [
     "IdempotencyRecord",
     "Integration",
     "OutboxJob",
+    "ReviewEvent",
     "ScoredResponse",
     "Session",
     "User",

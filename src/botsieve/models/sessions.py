@@ -53,6 +53,9 @@ class Session(Base):
     # ``decision == "exclude"``. Rewritten in place when the rule changes.
     verdict: Mapped[str | None] = mapped_column(String(24), nullable=True)
     decision: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # A researcher's review of a flagged session: confirmed_bot or dismissed (None: not
+    # reviewed). It overrides the rule; its history is in review_events.
+    review_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # A researcher's label (human or bot), used as training data.
     label: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
