@@ -22,12 +22,15 @@ $(VENV)/.installed-dev: pyproject.toml sdk/python/pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Serve the product on embedded SQLite at http://127.0.0.1:8000
+PORT ?= 8000
+
+## Serve the product on embedded SQLite at http://127.0.0.1:$(PORT); restarts skip unchanged builds
 run: install
 	@scripts/build-frontends.sh
-	@$(BIN)/botsieve migrate >/dev/null
-	@scripts/print-dev-access.sh
-	$(BIN)/botsieve serve --host 127.0.0.1 --port 8000
+	@# serve migrates the database itself; the access notes follow once it answers.
+	@(for _ in $$(seq 600); do curl -sf http://127.0.0.1:$(PORT)/health >/dev/null && \
+	  PORT=$(PORT) scripts/print-dev-access.sh && break; sleep 0.2; done) &
+	$(BIN)/botsieve serve --host 127.0.0.1 --port $(PORT)
 
 ## Install what tests need, start throwaway PostgreSQL and Redis, run every suite, stop them
 test: install-dev

@@ -9,6 +9,8 @@ const service = process.env.BOTSIEVE_URL ?? 'http://127.0.0.1:8000';
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
+    // The Quick start snippet is read from the docs' one copy (docs/snippets).
+    fs: { allow: ['.', '../docs/snippets'] },
     proxy: {
       '/api': { target: service, ws: true, changeOrigin: false },
     },

@@ -2,17 +2,18 @@
 # Tells a newcomer how to reach what `make run` serves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+port=${PORT:-8000}
 key=$(.venv/bin/botsieve dev-key)
 users=$(.venv/bin/botsieve users list 2>/dev/null | wc -l)
 cat <<EOT
 
-  botsieve is starting at http://127.0.0.1:8000
-    Dashboard:    http://127.0.0.1:8000/
-    API docs:     http://127.0.0.1:8000/docs
-    Demo survey:  http://127.0.0.1:8000/demo
+  botsieve is running at http://127.0.0.1:$port
+    Dashboard:    http://127.0.0.1:$port/
+    API docs:     http://127.0.0.1:$port/docs
+    Demo survey:  http://127.0.0.1:$port/demo
   Development secret API key (kept in ${BOTSIEVE_DATA_DIR:-data}/dev_key):
     $key
-  Try:  curl -H "Authorization: Bearer $key" http://127.0.0.1:8000/api/v1/dashboard/overview
+  Try:  curl -H "Authorization: Bearer $key" http://127.0.0.1:$port/api/v1/dashboard/overview
 EOT
 if [ "$users" -eq 0 ]; then
   cat <<EOT

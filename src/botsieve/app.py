@@ -22,6 +22,7 @@ from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.decisions.endpoints import router as decisions_router
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
@@ -45,7 +46,7 @@ from botsieve.sessions.endpoints import LANES as SESSION_LANES
 from botsieve.sessions.endpoints import router as sessions_router
 from botsieve.settings_store.endpoints import keys_router, settings_router
 from botsieve.users.endpoints import auth_router, users_router
-from botsieve.webapp import spa
+from botsieve.webapp import apidocs, spa
 
 API_PREFIX = "/api/v1"
 
@@ -61,6 +62,7 @@ def _api_router() -> APIRouter:
     api.include_router(users_router)
     api.include_router(settings_router)
     api.include_router(keys_router)
+    api.include_router(decisions_router)
     api.include_router(realtime_router)
     return api
 
@@ -166,7 +168,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Tells people from bots in online surveys and web forms.",
         default_response_class=JSON,
         lifespan=lifespan,
-        docs_url="/docs",
+        # /docs and /redoc are botsieve.webapp.apidocs: their assets are served from here.
+        docs_url=None,
+        redoc_url=None,
         # Metrics are Prometheus (kit/metrics.py). FastAPI's OpenTelemetry hooks would check
         # for configured providers on every request: off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -176,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collector_router)
     app.include_router(_api_router())
     app.include_router(demo_router, prefix="/demo", include_in_schema=False)
+    apidocs.install(app)
     spa.install(app)
     app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)

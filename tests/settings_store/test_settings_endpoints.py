@@ -8,7 +8,7 @@ from tests.users.conftest import https_client, login, make_user
 
 async def test_defaults_until_something_is_saved(client, admin):
     body = (await client.get("/api/v1/settings", headers=admin)).json()
-    assert body["thresholds"] == {"bot_probability": 0.5, "alert_risk_levels": ["high", "critical"]}
+    assert body["thresholds"] == {"alert_risk_levels": ["high", "critical"]}
     assert body["retention"] == {"retention_days": 90.0}
     assert body["updated_at"] is None
 
@@ -19,11 +19,11 @@ async def test_a_saved_group_replaces_only_itself_and_names_who_saved_it(app):
         csrf = await login(web, "admin@example.org")
         saved = await web.put(
             "/api/v1/settings",
-            json={"thresholds": {"bot_probability": 0.7, "alert_risk_levels": ["critical"]}},
+            json={"thresholds": {"alert_risk_levels": ["critical"]}},
             headers=csrf,
         )
     body = saved.json()
-    assert body["thresholds"]["bot_probability"] == 0.7
+    assert body["thresholds"]["alert_risk_levels"] == ["critical"]
     assert body["retention"]["retention_days"] == 90.0
     assert body["updated_by"] == "admin@example.org"
 
@@ -38,7 +38,7 @@ async def test_settings_survive_a_restart(app, client, admin, settings):
 
 async def test_out_of_range_values_are_refused(client, admin):
     response = await client.put(
-        "/api/v1/settings", json={"thresholds": {"bot_probability": 2}}, headers=admin
+        "/api/v1/settings", json={"thresholds": {"alert_risk_levels": ["severe"]}}, headers=admin
     )
     assert response.status_code == 422
 

@@ -39,6 +39,21 @@ MATRIX: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/users", _new_user, "admin"),
     ("PATCH", f"/api/v1/users/{uuid.UUID(int=1)}", {"name": "x"}, "admin"),
     ("DELETE", f"/api/v1/users/{uuid.UUID(int=1)}", None, "admin"),
+    ("GET", "/api/v1/dashboard/review", None, "viewer"),
+    ("GET", "/api/v1/dashboard/review/history.csv", None, "viewer"),
+    (
+        "POST",
+        "/api/v1/dashboard/review/decisions",
+        {"session_ids": [SID], "state": "dismissed"},
+        "analyst",
+    ),
+    ("GET", "/api/v1/decision-rules", None, "viewer"),
+    ("GET", "/api/v1/decision-rules/effective", None, "viewer"),
+    ("POST", "/api/v1/decision-rules/preview", {"threshold": 0.5}, "viewer"),
+    ("PUT", "/api/v1/decision-rules/install", {"threshold": 0.9}, "admin"),
+    ("DELETE", "/api/v1/decision-rules/install", None, "admin"),
+    ("PUT", f"/api/v1/decision-rules/surveys/{uuid.UUID(int=1)}", {"threshold": 0.9}, "admin"),
+    ("DELETE", f"/api/v1/decision-rules/surveys/{uuid.UUID(int=1)}", None, "admin"),
     ("GET", "/api/v1/integrations", None, "viewer"),
     ("GET", "/api/v1/integrations/status", None, "viewer"),
     ("GET", "/api/v1/integrations/webhooks", None, "viewer"),
@@ -64,7 +79,7 @@ UNGUARDED = {
     ("POST", "/api/v1/integrations/decipher/score"),
     ("POST", "/api/v1/integrations/generic/events/{x}"),
 }
-GUARDED_TAGS = {"dashboard", "users", "settings", "integrations"}
+GUARDED_TAGS = {"dashboard", "users", "settings", "integrations", "decision rules"}
 ID_PARAMS = r"\{(key_id|user_id|integration_id|endpoint_id|hook)\}"
 
 
@@ -73,7 +88,7 @@ def test_the_matrix_names_every_dashboard_endpoint(app):
     routes = {
         (
             method.upper(),
-            re.sub(r"\{(key_id|user_id|integration_id|endpoint_id|hook)\}", "{x}", path),
+            re.sub(r"\{(key_id|user_id|integration_id|endpoint_id|hook|survey_id)\}", "{x}", path),
         )
         for path, operations in paths.items()
         for method, operation in operations.items()

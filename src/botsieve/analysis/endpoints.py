@@ -33,10 +33,12 @@ async def complete(session_id: uuid.UUID, _: SecretKey, state: StateDep, db: DbD
 
 
 @router.get("/sessions/{session_id}/result", response_model=AnalysisOut)
-async def latest_result(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> AnalysisOut:
+async def latest_result(
+    session_id: uuid.UUID, _: SecretKey, db: DbDep, state: StateDep
+) -> AnalysisOut:
     """The latest stored result, without running the engine again."""
     await get_session(db, session_id)
-    result = await service.latest_result(db, session_id)
+    result = await service.latest_result(db, session_id, state.model.threshold)
     if result is None:
         raise NotFound(f"Session {session_id} has not been analysed yet.")
     return result

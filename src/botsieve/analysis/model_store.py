@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -15,3 +16,9 @@ def load(path: Path | None = None) -> Any:
     path = path or ARTIFACT
     spec = json.loads(path.read_text()) if path.exists() else {}
     return engine.load_model(spec)
+
+
+@functools.cache
+def shipped_threshold() -> float:
+    """The shipped model's calibrated threshold, for callers without the app's model at hand."""
+    return float(load().threshold)

@@ -34,6 +34,7 @@ class AnalysisRepository:
         self,
         session: Session,
         result: DetectionResult,
+        decision: str,
         signature: bytes | None,
         strokes: bytes | None = None,
     ) -> None:
@@ -41,7 +42,9 @@ class AnalysisRepository:
             update(Session)
             .where(Session.id == session.id)
             .values(
-                is_bot=result.is_bot,
+                is_bot=decision == "exclude",
+                verdict=result.verdict,
+                decision=decision,
                 bot_probability=result.bot_probability,
                 risk_level=result.risk_level,
                 analyzed_at=result.created_at,

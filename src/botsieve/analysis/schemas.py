@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from botsieve.decisions.rule import Decision
 
 
 class ReasonOut(BaseModel):
@@ -21,14 +22,19 @@ class MethodScoreOut(BaseModel):
 
 class AnalysisOut(BaseModel):
     session_id: uuid.UUID
-    is_bot: bool
-    verdict: Literal["bot", "human", "insufficient_evidence"] = Field(
-        description="bot; human; or insufficient_evidence when too little behaviour was "
-        "recorded to judge (never read as human: see missing_evidence)."
+    is_bot: bool = Field(
+        description="The survey's decision rule excludes this session as a bot "
+        "(decision == 'exclude'); false when the engine had too little evidence."
+    )
+    decision: Decision = Field(
+        description="What the survey's decision rule makes of this result: exclude, review, "
+        "keep, or insufficient_evidence (never counted as a person)."
+    )
+    verdict: str = Field(
+        description="The engine's own verdict: bot, human or insufficient_evidence."
     )
     missing_evidence: list[str] = Field(
-        default_factory=list,
-        description="What was missing, when the verdict is insufficient_evidence.",
+        default_factory=list, description="What was missing when the engine abstained."
     )
     lines_of_evidence: int = Field(
         0,

@@ -10,9 +10,12 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve import engine
+from botsieve.analysis import model_store
 from botsieve.analysis.repository import AnalysisRepository
 from botsieve.analysis.schemas import AnalysisOut
 from botsieve.dashboard.rollups import CounterBuffer, verdict_increments
+from botsieve.decisions import service as decisions
+from botsieve.decisions.rule import Rule, decide, engine_verdict
 from botsieve.kit.metrics import ANALYSES, ANALYSIS_LATENCY
 from botsieve.models import DetectionResult, Session
 from botsieve.models.base import utcnow
@@ -76,12 +79,19 @@ async def _engine_input(db: AsyncSession, session: Session) -> engine.SessionInp
     )
 
 
-def to_out(session_id: uuid.UUID, row: DetectionResult) -> AnalysisOut:
+def to_out(
+    session_id: uuid.UUID, row: DetectionResult, rule: Rule, review: str | None = None
+) -> AnalysisOut:
+    """The stored result as the API says it: decided by the survey's rule in force now (and
+    the researcher's review, when there is one)."""
+    verdict = row.verdict or ("bot" if row.is_bot else "human")
+    decision = decide(rule, row.bot_probability, verdict, review)
     return AnalysisOut.model_validate(
         {
             "session_id": session_id,
-            "is_bot": row.is_bot,
-            "verdict": row.verdict or ("bot" if row.is_bot else "human"),
+            "is_bot": decision == "exclude",
+            "decision": decision,
+            "verdict": verdict,
             "missing_evidence": row.missing_evidence or [],
             "lines_of_evidence": row.lines_of_evidence or 0,
             "bot_probability": row.bot_probability,
@@ -106,6 +116,9 @@ async def analyze_session(
     engine_input = await _engine_input(db, session)
     result = engine.analyze(engine_input, model)
     payload: dict[str, Any] = result.to_dict()
+    rule = await decisions.current_rule(db, session.survey_id, model.threshold)
+    verdict = engine_verdict(result)
+    decision = decide(rule, result.bot_probability, verdict, session.review_state)
     row = DetectionResult(
         session_id=session.id,
         is_bot=result.is_bot,
@@ -119,7 +132,7 @@ async def analyze_session(
         quality_flags=list(result.quality_flags),
         features={k: float(v) for k, v in result.features.items()},
         model_version=result.model_version,
-        verdict=result.verdict,
+        verdict=verdict,
         missing_evidence=list(result.missing_evidence),
         lines_of_evidence=result.lines_of_evidence,
         created_at=utcnow(),
@@ -132,14 +145,14 @@ async def analyze_session(
     )
     await repo.add(row)
     await repo.set_verdict(
-        session, row, _signature_bytes(engine_input), _stroke_bytes(engine_input)
+        session, row, decision, _signature_bytes(engine_input), _stroke_bytes(engine_input)
     )
-    changes = verdict_increments(before, (row.is_bot, row.risk_level))
+    changes = verdict_increments(before, (decision == "exclude", row.risk_level))
     if changes:
         counters.record(session.created_at, session.survey_id, session.platform, **changes)
-    ANALYSES.labels("bot" if row.is_bot else "human").inc()
+    ANALYSES.labels("bot" if decision == "exclude" else "human").inc()
     ANALYSIS_LATENCY.observe(time.perf_counter() - started)
-    return to_out(session.id, row)
+    return to_out(session.id, row, rule, session.review_state)
 
 
 async def complete_session(
@@ -155,6 +168,7 @@ def announcement(result: AnalysisOut) -> dict[str, Any]:
     return {
         "session_id": str(result.session_id),
         "is_bot": result.is_bot,
+        "decision": result.decision,
         "verdict": result.verdict,
         "bot_probability": result.bot_probability,
         "risk_level": result.risk_level,
@@ -163,10 +177,26 @@ def announcement(result: AnalysisOut) -> dict[str, Any]:
     }
 
 
-async def latest_result(db: AsyncSession, session_id: uuid.UUID) -> AnalysisOut | None:
+async def _rule_of(db: AsyncSession, session: Session, model_threshold: float | None) -> Rule:
+    threshold = model_store.shipped_threshold() if model_threshold is None else model_threshold
+    return await decisions.current_rule(db, session.survey_id, threshold)
+
+
+async def latest_result(
+    db: AsyncSession, session_id: uuid.UUID, model_threshold: float | None = None
+) -> AnalysisOut | None:
     row = await AnalysisRepository(db).latest(session_id)
-    return to_out(session_id, row) if row else None
+    if row is None:
+        return None
+    session = await get_session(db, session_id)
+    rule = await _rule_of(db, session, model_threshold)
+    return to_out(session_id, row, rule, session.review_state)
 
 
-async def result_history(db: AsyncSession, session_id: uuid.UUID) -> list[AnalysisOut]:
-    return [to_out(session_id, r) for r in await AnalysisRepository(db).history(session_id)]
+async def result_history(
+    db: AsyncSession, session_id: uuid.UUID, model_threshold: float
+) -> list[AnalysisOut]:
+    session = await get_session(db, session_id)
+    rule = await _rule_of(db, session, model_threshold)
+    rows = await AnalysisRepository(db).history(session_id)
+    return [to_out(session_id, r, rule, session.review_state) for r in rows]

@@ -69,9 +69,11 @@ async def sessions(
 
 
 @router.get("/sessions/{session_id}/details", response_model=SessionDetails)
-async def session_details(session_id: uuid.UUID, _: Viewer, db: DbDep) -> SessionDetails:
-    """The session, a summary of its events, and every analysis of it."""
-    return await service.details(db, session_id)
+async def session_details(
+    session_id: uuid.UUID, _: Viewer, db: DbDep, state: StateDep
+) -> SessionDetails:
+    """The session, its decision and the rule behind it, its events, every analysis of it."""
+    return await service.details(db, session_id, state.model.threshold)
 
 
 @router.get("/sessions/{session_id}/events", response_model=SessionEvents)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.models import HourlyRollup, Session
 
+DECISION_OF_FILTER = {"bot": "exclude", "human": "keep"}
 COUNTERS = (
     "sessions",
     "events",
@@ -45,6 +46,17 @@ class DashboardRepository:
             query = query.where(HourlyRollup.platform == platform)
         return list(await self.db.execute(query.group_by(key)))
 
+    async def decisions_created(
+        self, since: dt.datetime, until: dt.datetime, survey_id: str | None, platform: str | None
+    ) -> dict[str, int]:
+        """Stored sessions created in the range, by decision."""
+        query: Select[Any] = select(Session.decision, func.count()).where(  # type: ignore[assignment]
+            Session.created_at >= since, Session.created_at < until
+        )
+        query = _scope(query, survey_id, platform).group_by(Session.decision)
+        rows = await self.db.execute(query)
+        return {str(row[0]): int(row[1]) for row in rows if row[0] is not None}
+
     async def latest_with_risk(
         self, risk: str, limit: int, survey_id: str | None, platform: str | None
     ) -> list[Session]:
@@ -64,9 +76,9 @@ class DashboardRepository:
             query = query.where(Session.created_at < filters["until"])
         verdict = filters.get("verdict")
         if verdict == "unanalyzed":
-            query = query.where(Session.is_bot.is_(None))
+            query = query.where(Session.bot_probability.is_(None))
         elif verdict:
-            query = query.where(Session.is_bot.is_(verdict == "bot"))
+            query = query.where(Session.decision == DECISION_OF_FILTER.get(verdict, verdict))
         if filters.get("risk"):
             query = query.where(Session.risk_level == filters["risk"])
         if filters.get("q"):

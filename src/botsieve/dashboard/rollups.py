@@ -130,14 +130,19 @@ def verdict_increments(before: tuple[bool, str] | None, after: tuple[bool, str])
     return {k: v for k, v in changes.items() if v}
 
 
+def hour_bucket(dialect: str) -> Any:
+    """A session's creation hour in SQL (a datetime on PostgreSQL, ISO text on SQLite)."""
+    if dialect == "postgresql":
+        return func.date_trunc("hour", Session.created_at)
+    return func.strftime("%Y-%m-%d %H:00:00.000000", Session.created_at)
+
+
 async def rebuild(db: AsyncSession) -> int:
     """Recount session counters from the sessions table (after an import or a repair).
 
     Event counters are kept as they are: they count by arrival hour, which sessions do not keep.
     """
-    hour = func.strftime("%Y-%m-%d %H:00:00.000000", Session.created_at)
-    if db.get_bind().dialect.name == "postgresql":
-        hour = func.date_trunc("hour", Session.created_at)
+    hour = hour_bucket(db.get_bind().dialect.name)
     query = select(
         hour.label("bucket"),
         Session.survey_id,

@@ -4,20 +4,26 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from botsieve.analysis.schemas import AnalysisOut
+from botsieve.decisions.rule import Decision
+from botsieve.decisions.schemas import RuleOut
 from botsieve.sessions.schemas import SessionStatus
 
-VerdictFilter = Literal["bot", "human", "unanalyzed"]
+# bot and human are the decision rule's exclude and keep; review and insufficient_evidence are
+# states of their own.
+VerdictFilter = Literal["bot", "human", "review", "insufficient_evidence", "unanalyzed"]
 RiskFilter = Literal["low", "medium", "high", "critical"]
 
 
 class Totals(BaseModel):
     sessions: int
     analyzed: int
-    bots: int
-    bot_rate: float
+    bots: int = Field(description="Sessions the decision rule excludes as bots.")
+    bot_rate: float = Field(description="bots / analyzed: the exclusion rate.")
+    in_review: int = Field(description="Stored sessions in the rule's review band.")
+    insufficient_evidence: int = Field(description="Stored sessions the engine abstained on.")
     events: int
     events_per_second: float
 
@@ -47,6 +53,8 @@ class SessionRow(BaseModel):
     status: str
     event_count: int
     is_bot: bool | None
+    decision: Decision | None
+    verdict: str | None
     bot_probability: float | None
     risk_level: str | None
     label: str | None
@@ -80,6 +88,8 @@ class EventSummary(BaseModel):
 
 class SessionDetails(BaseModel):
     session: SessionStatus
+    decision: Decision | None
+    decision_rule: RuleOut
     environment: dict[str, Any]
     metadata: dict[str, Any]
     events: EventSummary

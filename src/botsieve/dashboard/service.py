@@ -27,6 +27,7 @@ from botsieve.dashboard.schemas import (
     SessionRow,
     Totals,
 )
+from botsieve.decisions import service as decisions
 from botsieve.kit.errors import BadRequest
 from botsieve.models import Session
 from botsieve.models.base import as_utc, utcnow
@@ -66,6 +67,8 @@ def row_of(session: Session) -> SessionRow:
         status=session.status,
         event_count=session.event_count,
         is_bot=session.is_bot,
+        decision=session.decision,  # type: ignore[arg-type]
+        verdict=session.verdict,
         bot_probability=session.bot_probability,
         risk_level=session.risk_level,
         label=session.label,
@@ -107,6 +110,7 @@ async def overview(
     for risk in HIGH_RISK:
         high_risk += await repo.latest_with_risk(risk, 10, survey_id, platform)
     high_risk.sort(key=lambda s: s.created_at, reverse=True)
+    decided = await repo.decisions_created(since, until, survey_id, platform)
     return Overview(
         since=since,
         until=until,
@@ -114,6 +118,8 @@ async def overview(
         totals=Totals(
             **totals,
             bot_rate=_rate(totals["bots"], totals["analyzed"]),
+            in_review=decided.get("review", 0),
+            insufficient_evidence=decided.get("insufficient_evidence", 0),
             events_per_second=round(recent_events / elapsed, 3),
         ),
         risk_distribution=risks,
@@ -185,14 +191,18 @@ def _summary(decoded: codec.DecodedEvents) -> EventSummary:
     )
 
 
-async def details(db: AsyncSession, session_id: uuid.UUID) -> SessionDetails:
+async def details(
+    db: AsyncSession, session_id: uuid.UUID, model_threshold: float
+) -> SessionDetails:
     session = await get_session(db, session_id)
     return SessionDetails(
         session=status_of(session),
+        decision=session.decision,  # type: ignore[arg-type]
+        decision_rule=await decisions.rule_for(db, session.survey_id, model_threshold),
         environment=session.environment or {},
         metadata=session.session_metadata or {},
         events=_summary(await _decoded(db, session_id)),
-        results=await result_history(db, session_id),
+        results=await result_history(db, session_id, model_threshold),
     )
 
 

@@ -1,6 +1,7 @@
 """Every table, imported here so that Alembic and the tests see the whole schema."""
 
 from botsieve.models.base import Base
+from botsieve.models.decisions import DecisionRule, ReviewEvent
 from botsieve.models.events import BehaviorData, EventBatch
 from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
 from botsieve.models.keys import ApiKey, IdempotencyRecord
@@ -14,12 +15,14 @@ __all__ = [
     "Base",
     "BehaviorData",
     "DashboardSetting",
+    "DecisionRule",
     "DetectionResult",
     "EventBatch",
     "HourlyRollup",
     "IdempotencyRecord",
     "Integration",
     "OutboxJob",
+    "ReviewEvent",
     "ScoredResponse",
     "Session",
     "User",

@@ -30,9 +30,10 @@ class DetectionResult(Base):
     quality_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
     model_version: Mapped[str] = mapped_column(String(64))
-    # "bot", "human" or "insufficient_evidence" (``missing_evidence`` then says what is missing).
-    verdict: Mapped[str] = mapped_column(String(24), default="human", server_default="human")
+    # The engine's verdict and, when it abstains, what evidence was missing.
+    verdict: Mapped[str | None] = mapped_column(String(24), nullable=True)
     missing_evidence: Mapped[list[str] | None] = mapped_column(JSONType, nullable=True)
+    # Independent lines of evidence that leaned bot-ward (a bot verdict needs two).
     lines_of_evidence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

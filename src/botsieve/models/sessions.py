@@ -51,6 +51,14 @@ class Session(Base):
     bot_probability: Mapped[float | None] = mapped_column(Float, nullable=True)
     risk_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
     analyzed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The engine's verdict (bot, human, insufficient_evidence) and what the survey's decision
+    # rule makes of it (exclude, review, keep, insufficient_evidence); ``is_bot`` is
+    # ``decision == "exclude"``. Rewritten in place when the rule changes.
+    verdict: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # A researcher's review of a flagged session: confirmed_bot or dismissed (None: not
+    # reviewed). It overrides the rule; its history is in review_events.
+    review_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # A researcher's label (human or bot), used as training data.
     label: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
@@ -60,6 +68,7 @@ class Session(Base):
         Index("ix_sessions_platform_created", "platform", "created_at"),
         Index("ix_sessions_risk_created", "risk_level", "created_at"),
         Index("ix_sessions_is_bot_created", "is_bot", "created_at"),
+        Index("ix_sessions_decision_created", "decision", "created_at"),
         Index("ix_sessions_expires_at", "expires_at"),
         Index("ix_sessions_survey_respondent", "survey_id", "respondent_id"),
         Index("ix_sessions_respondent", "respondent_id"),

@@ -15,8 +15,7 @@ def _high_and_critical() -> list[RiskLevel]:
 
 
 class Thresholds(BaseModel):
-    # Probability from which the dashboard flags a session as a likely bot.
-    bot_probability: float = Field(default=0.5, ge=0, le=1)
+    # What is excluded as a bot is the decision rule's (botsieve.decisions), not a setting here.
     # Verdicts at these risk levels raise a live alert.
     alert_risk_levels: list[RiskLevel] = Field(default_factory=_high_and_critical)
 

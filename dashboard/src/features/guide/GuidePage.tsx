@@ -1,16 +1,53 @@
-import { Card } from '../../components/ui';
+import { useState } from 'react';
+import { Card, inputClass } from '../../components/ui';
+import { quickStart } from './snippet';
 
 const origin = typeof window === 'undefined' ? 'http://127.0.0.1:8000' : window.location.origin;
 
-function Snippet({ children }: { children: string }) {
+function Snippet({ children, testId }: { children: string; testId?: string }) {
   return (
-    <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">
+    <pre
+      className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
+      data-testid={testId}
+    >
       {children}
     </pre>
   );
 }
 
+function Field({
+  label,
+  name,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: keyof Values;
+  value: string;
+  onChange: (name: keyof Values, value: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        name={name}
+        className={`${inputClass} ml-1 w-56 font-mono`}
+        value={value}
+        onChange={(e) => onChange(name, e.target.value)}
+      />
+    </label>
+  );
+}
+
+type Values = Omit<Parameters<typeof quickStart>[0], 'endpoint'>;
+
 export default function GuidePage() {
+  const [values, setValues] = useState<Values>({
+    key: 'bs_pk_…',
+    surveyId: 'SV_yourSurvey',
+    respondentId: '${e://Field/ResponseID}',
+  });
+  const set = (name: keyof Values, value: string) => setValues({ ...values, [name]: value });
   return (
     <div className="max-w-3xl space-y-4">
       <h1 className="text-2xl font-bold">Quick start</h1>
@@ -25,15 +62,23 @@ export default function GuidePage() {
         </p>
       </Card>
       <Card title="2. Add the collector to the survey">
-        <Snippet>{`<script src="${origin}/sdk/botsieve.min.js"></script>
-<script>
-  Botsieve.start({
-    endpoint: '${origin}',
-    key: 'bs_pk_…',            // your publishable key
-    surveyId: 'SV_yourSurvey',
-    respondentId: '\${e://Field/ResponseID}',
-  });
-</script>`}</Snippet>
+        <div className="mb-2 flex flex-wrap gap-3 text-xs text-slate-600">
+          <Field label="Publishable key" name="key" value={values.key} onChange={set} />
+          <Field label="Survey id" name="surveyId" value={values.surveyId} onChange={set} />
+          <Field
+            label="Respondent id"
+            name="respondentId"
+            value={values.respondentId}
+            onChange={set}
+          />
+        </div>
+        <Snippet testId="quick-start-snippet">
+          {quickStart({ ...values, endpoint: origin })}
+        </Snippet>
+        <p className="mt-2 text-xs text-slate-500">
+          For Qualtrics, <code>{'${e://Field/ResponseID}'}</code> is filled in by Qualtrics' piped
+          text; elsewhere, pass your own respondent id.
+        </p>
       </Card>
       <Card title="3. Read the verdict from your server">
         <Snippet>{`curl -X POST -H "Authorization: Bearer bs_sk_…" \\

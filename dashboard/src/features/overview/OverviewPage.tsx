@@ -33,8 +33,8 @@ function Groups({ title, rows }: { title: string; rows: Overview['by_survey'] })
             <tr>
               <th className="py-1">Name</th>
               <th>Sessions</th>
-              <th>Bots</th>
-              <th>Bot rate</th>
+              <th>Excluded</th>
+              <th>Exclusion rate</th>
             </tr>
           </thead>
           <tbody>
@@ -96,10 +96,20 @@ export default function OverviewPage() {
         </div>
       ) : (
         <>
-          <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+          <div className="grid grid-cols-2 gap-4 lg:grid-cols-3 xl:grid-cols-6">
             <Stat label="Sessions" value={num(data.totals.sessions)} testId="stat-sessions" />
             <Stat label="Analysed" value={num(data.totals.analyzed)} testId="stat-analyzed" />
-            <Stat label="Bot rate" value={pct(data.totals.bot_rate)} testId="stat-bot-rate" />
+            <Stat
+              label="Excluded as bots"
+              value={pct(data.totals.bot_rate)}
+              testId="stat-bot-rate"
+            />
+            <Stat label="In review" value={num(data.totals.in_review)} testId="stat-review" />
+            <Stat
+              label="Not enough evidence"
+              value={num(data.totals.insufficient_evidence)}
+              testId="stat-insufficient"
+            />
             <Stat
               label="Events / s"
               value={data.totals.events_per_second.toFixed(2)}
@@ -107,7 +117,7 @@ export default function OverviewPage() {
             />
           </div>
           <div className="grid gap-4 xl:grid-cols-3">
-            <Card title="Sessions and bots over time" className="xl:col-span-2">
+            <Card title="Sessions and exclusions over time" className="xl:col-span-2">
               <div className="h-64">
                 <Line
                   options={{ maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }}
@@ -129,7 +139,7 @@ export default function OverviewPage() {
                         fill: true,
                       },
                       {
-                        label: 'Bots',
+                        label: 'Excluded as bots',
                         data: data.time_series.map((p) => p.bots),
                         borderColor: '#ef4444',
                       },
@@ -162,7 +172,7 @@ export default function OverviewPage() {
           <div className="grid gap-4 lg:grid-cols-3">
             <Groups title="By survey" rows={data.by_survey} />
             <Groups title="By platform" rows={data.by_platform} />
-            <Card title="Bot rate by platform">
+            <Card title="Exclusion rate by platform">
               <div className="h-48">
                 <Bar
                   options={{

@@ -7,6 +7,7 @@ import { toast } from 'react-toastify';
 import { Button, Card, Empty, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type SessionEvents } from '../../lib/api';
 import { can, useMe } from '../../lib/auth';
+import { DECISION_LABELS, DecisionBadge, ruleText } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
 import { Environment } from './Environment';
 import { MousePath } from './MousePath';
@@ -47,7 +48,7 @@ export default function SessionDetailsPage() {
   const reanalyse = useMutation({
     mutationFn: () => call(api.POST('/api/v1/dashboard/sessions/{session_id}/reanalyze', path)),
     onSuccess: (r) => {
-      toast.success(`Re-analysed: ${r.is_bot ? 'bot' : 'human'} (${r.risk_level})`);
+      toast.success(`Re-analysed: ${DECISION_LABELS[r.decision]} (${r.risk_level})`);
       refresh();
     },
   });
@@ -130,20 +131,27 @@ export default function SessionDetailsPage() {
       </header>
       <div className="grid gap-4 lg:grid-cols-4">
         <Card title="Verdict">
-          <div className="text-2xl font-semibold" data-testid="verdict">
-            {d.session.verdict.is_bot === null || d.session.verdict.is_bot === undefined
-              ? 'not analysed'
-              : d.session.verdict.is_bot
-                ? 'Bot'
-                : 'Human'}
+          <div className="text-xl font-semibold" data-testid="verdict">
+            <DecisionBadge decision={d.decision} />
           </div>
-          <div className="text-sm text-slate-600">
+          <div className="mt-1 text-sm text-slate-600">
             P(bot) {pct(d.session.verdict.bot_probability)}
           </div>
+          <div className="mt-1 text-xs text-slate-500" data-testid="decision-rule">
+            {ruleText(d.decision_rule)}
+          </div>
+          {latest?.missing_evidence?.length ? (
+            <div className="mt-2 text-xs" data-testid="missing-evidence">
+              Not enough evidence: {latest.missing_evidence.join('; ')}
+            </div>
+          ) : null}
         </Card>
         <Card title="Survey">
           <div className="font-mono text-sm">{d.session.survey_id ?? ''}</div>
           <div className="text-xs text-slate-500">{d.session.platform ?? ''}</div>
+          <div className="mt-1 text-xs" data-testid="respondent-id">
+            Respondent <span className="font-mono">{d.session.respondent_id ?? 'not given'}</span>
+          </div>
         </Card>
         <Card title="Events">
           <div className="text-2xl font-semibold">{num(d.events.total)}</div>

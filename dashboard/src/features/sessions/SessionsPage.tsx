@@ -1,25 +1,25 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { FixedSizeList, type ListChildComponentProps } from 'react-window';
 import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type SessionRow } from '../../lib/api';
+import { DecisionBadge } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 import { type FilterKey, readFilters, toQuery } from './filters';
 
 const PAGE = 200;
 const ROW_HEIGHT = 40;
-const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_6rem_6rem_5rem] items-center gap-2 px-3';
+const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_9rem_6rem_5rem] items-center gap-2 px-3';
 
 interface RowData {
   rows: SessionRow[];
-  threshold: number;
 }
 
 function Row({ index, style, data }: ListChildComponentProps<RowData>) {
   const s = data.rows[index];
-  const flagged = s.bot_probability !== null && s.bot_probability >= data.threshold;
+  const flagged = s.decision === 'exclude';
   return (
     <Link
       to={`/sessions/${s.session_id}`}
@@ -35,7 +35,9 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
       </span>
       <span>{s.platform}</span>
       <span data-testid="event-count">{num(s.event_count)}</span>
-      <span>{s.is_bot === null ? '—' : s.is_bot ? 'bot' : 'human'}</span>
+      <span>
+        <DecisionBadge decision={s.decision} />
+      </span>
       <span>
         <RiskBadge risk={s.risk_level} />
       </span>
@@ -79,11 +81,6 @@ export default function SessionsPage() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const live = useLive();
-  const settings = useQuery({
-    queryKey: ['settings'],
-    queryFn: () => call(api.GET('/api/v1/settings')),
-  });
-  const threshold = settings.data?.thresholds?.bot_probability ?? 0.5;
   const query = toQuery(filters);
   const sessions = useInfiniteQuery({
     queryKey: ['sessions', filters],
@@ -153,7 +150,7 @@ export default function SessionsPage() {
         <Select
           name="verdict"
           label="Verdict"
-          options={['bot', 'human', 'unanalyzed']}
+          options={['bot', 'review', 'human', 'insufficient_evidence', 'unanalyzed']}
           value={filters.verdict}
           onChange={set}
         />
@@ -192,7 +189,7 @@ export default function SessionsPage() {
             width="100%"
             itemCount={rows.length}
             itemSize={ROW_HEIGHT}
-            itemData={{ rows, threshold }}
+            itemData={{ rows }}
             itemKey={(index, data) => data.rows[index].session_id}
             overscanCount={10}
             onItemsRendered={({ visibleStopIndex }) => {

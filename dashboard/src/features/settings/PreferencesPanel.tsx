@@ -8,7 +8,7 @@ import { when } from '../../lib/format';
 const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 type Level = (typeof LEVELS)[number];
 interface Prefs {
-  thresholds: { bot_probability: number; alert_risk_levels: Level[] };
+  thresholds: { alert_risk_levels: Level[] };
   retention: { retention_days: number };
   alerts: { toast_high_risk: boolean; sound: boolean };
 }
@@ -17,7 +17,6 @@ interface Prefs {
 export function toPrefs(doc: DashboardSettings): Prefs {
   return {
     thresholds: {
-      bot_probability: doc.thresholds?.bot_probability ?? 0.5,
       alert_risk_levels: doc.thresholds?.alert_risk_levels ?? ['high', 'critical'],
     },
     retention: { retention_days: doc.retention?.retention_days ?? 90 },
@@ -57,32 +56,12 @@ export function PreferencesPanel({ readOnly }: { readOnly: boolean }) {
   };
   const levels = draft.thresholds.alert_risk_levels;
   return (
-    <Card title="Thresholds, alerts and retention">
+    <Card title="Alerts and retention">
       <form
         onSubmit={submit}
-        className="grid gap-4 md:grid-cols-3"
-        aria-label="Thresholds, alerts and retention"
+        className="grid gap-4 md:grid-cols-2"
+        aria-label="Alerts and retention"
       >
-        <fieldset disabled={readOnly} className="space-y-2">
-          <label className="block text-sm">
-            Flag as likely bot from P(bot) ≥
-            <input
-              name="bot_probability"
-              type="number"
-              step="0.05"
-              min={0}
-              max={1}
-              className={`${inputClass} ml-2 w-24`}
-              value={draft.thresholds.bot_probability}
-              onChange={(e) =>
-                setDraft({
-                  ...draft,
-                  thresholds: { ...draft.thresholds, bot_probability: Number(e.target.value) },
-                })
-              }
-            />
-          </label>
-        </fieldset>
         <fieldset disabled={readOnly} className="space-y-1 text-sm">
           <legend>Alert on risk levels</legend>
           {LEVELS.map((level) => (
@@ -135,7 +114,7 @@ export function PreferencesPanel({ readOnly }: { readOnly: boolean }) {
             days
           </label>
         </fieldset>
-        <div className="flex items-center gap-3 md:col-span-3">
+        <div className="flex flex-wrap items-center gap-3 md:col-span-2">
           <Button type="submit" disabled={readOnly || save.isPending}>
             Save settings
           </Button>

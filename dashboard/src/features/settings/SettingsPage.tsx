@@ -1,4 +1,5 @@
 import { can, useMe } from '../../lib/auth';
+import { DecisionRulePanel } from './DecisionRulePanel';
 import { KeysPanel } from './KeysPanel';
 import { PreferencesPanel } from './PreferencesPanel';
 import { UsersPanel } from './UsersPanel';
@@ -17,6 +18,7 @@ export default function SettingsPage() {
           You can read these settings; only admins can change them.
         </p>
       )}
+      <DecisionRulePanel readOnly={!admin} />
       <PreferencesPanel readOnly={!admin} />
       {admin && <KeysPanel />}
       {admin && <UsersPanel />}
