@@ -132,9 +132,13 @@ def _failed(
     give_up_at = job.created_at + dt.timedelta(hours=settings.integrations_give_up_hours)
     next_at = now + dt.timedelta(seconds=retry_delay(attempts, settings))
     dead = not retry or next_at > give_up_at
-    log.warning("outbox_attempt_failed", kind=job.kind, job_id=job.id, error=error, dead=dead)
+    # A platform job that retrying cannot fix (a wrong token, an unknown datacenter) waits for
+    # the integration to be fixed (PATCH, or the retry action) instead of ending for good.
+    parked = not retry and job.integration_id is not None
+    status = "needs_attention" if parked else "dead" if dead else "pending"
+    log.warning("outbox_attempt_failed", kind=job.kind, job_id=job.id, error=error, status=status)
     return {
-        "status": "dead" if dead else "pending",
+        "status": status,
         "attempts": attempts,
         "next_attempt_at": next_at,
         "locked_until": None,

@@ -31,6 +31,20 @@ class IntegrationCreate(BaseModel):
     config: Annotated[dict[str, Any], storable_json(16_384)] = Field(default_factory=dict)
 
 
+class IntegrationUpdate(BaseModel):
+    """What can be fixed on a configured integration; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: StorableText | None = Field(default=None, min_length=1, max_length=100)
+    base_url: Annotated[HttpUrl, short_url(300)] | None = None
+    api_token: StorableText | None = Field(default=None, min_length=1, max_length=200)
+    # The subscription's sharedKey, when the subscription was re-created with a key of your own.
+    shared_key: StorableText | None = Field(default=None, min_length=16, max_length=200)
+    config: Annotated[dict[str, Any], storable_json(16_384)] | None = None
+    active: bool | None = None
+
+
 class IntegrationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -77,6 +91,12 @@ class ScoreReply(BaseModel):
     flags: str
     model_version: str
     response_id: str
+
+
+class EventEndpointOut(BaseModel):
+    ok: bool
+    platform: str
+    accepts: str
 
 
 class EventAccepted(BaseModel):
@@ -127,6 +147,16 @@ class TestDelivery(BaseModel):
     event_id: str
 
 
+class Refusal(BaseModel):
+    at: dt.datetime
+    status_code: int
+    reason: str
+
+
+class RetryOut(BaseModel):
+    requeued: int
+
+
 class IntegrationStatus(BaseModel):
     id: uuid.UUID
     platform: str
@@ -138,6 +168,10 @@ class IntegrationStatus(BaseModel):
     last_error: str | None
     last_error_at: dt.datetime | None
     queue_depth: int
+    # Jobs a retry cannot fix, waiting for the integration to be fixed (then retried).
+    needs_attention: int = 0
+    refused_last_24h: int = 0
+    recent_refusals: list[Refusal] = Field(default_factory=list)
 
 
 class StatusOut(BaseModel):

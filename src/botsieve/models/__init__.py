@@ -2,7 +2,14 @@
 
 from botsieve.models.base import Base
 from botsieve.models.events import BehaviorData, EventBatch
-from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
+from botsieve.models.integrations import (
+    Integration,
+    OutboxJob,
+    RefusedPost,
+    ScoredResponse,
+    SessionBinding,
+    Webhook,
+)
 from botsieve.models.keys import ApiKey, IdempotencyRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
@@ -20,8 +27,10 @@ __all__ = [
     "IdempotencyRecord",
     "Integration",
     "OutboxJob",
+    "RefusedPost",
     "ScoredResponse",
     "Session",
+    "SessionBinding",
     "User",
     "Webhook",
 ]
