@@ -122,3 +122,19 @@ async def _decipher_other(client, admin):
     return await create_integration(
         client, admin, platform="decipher", survey_id=SURVEY, name="second", config={}
     )
+
+
+async def test_a_non_ascii_body_token_beside_a_bearer_header_is_a_401(client, admin):
+    created = await _decipher(client, admin)
+    body = {"token": "bs_it_\u00e4\ud809\udea6", "survey": SURVEY, "uuid": "u-5"}
+    import json
+
+    reply = await client.post(
+        SCORE,
+        content=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {created['token']}",
+        },
+    )
+    assert reply.status_code == 401, reply.text

@@ -244,3 +244,16 @@ async def test_a_get_on_the_event_url_answers_200(client, qualtrics):
     assert reply.json() == {"ok": True, "platform": "qualtrics", "accepts": "POST"}
     unknown = await client.get(f"{BASE}/qualtrics/events/not-a-hook")
     assert unknown.status_code == 404
+
+
+async def test_refusals_are_forgotten_after_the_retention_period(app, client, admin, qualtrics):
+    import datetime as dt
+
+    from botsieve.integrations import outbox
+
+    body = completed_event(SURVEY, "R_old_refusal", None)
+    assert (await client.post(event_url(qualtrics), content=body, headers=FORM)).status_code == 401
+    state = app.state.botsieve
+    assert await outbox.purge_refusals(state) == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=state.settings.retention_days + 1)
+    assert await outbox.purge_refusals(state, now=later) == 1

@@ -3,6 +3,7 @@ service and the platform stand-ins (Qualtrics' survey flow, its Responses API an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -120,6 +121,13 @@ async def test_the_guided_survey_ends_with_the_verdict_in_the_data(
     embedded = fake.writes[0][1]["embeddedData"]
     assert embedded["botsieve_status"] == "ok"
     assert embedded["botsieve_verdict"] == run.fields["botsieve_verdict"]
+    # The reconciliation download, as the guide writes it.
+    export = one_block("qualtrics.md", "sh", "/responses?format=csv")
+    url = re.search(r'"(https://[^"]+)"', export).group(1)  # type: ignore[union-attr]
+    table = (await client.get(url.removeprefix(SERVICE), headers=admin)).text.splitlines()
+    assert table[0].startswith("response_id,") and table[1].startswith("R_full,")
+    exclude = table[0].split(",").index("exclude")
+    assert table[1].split(",")[exclude] == str(embedded["botsieve_verdict"] == "bot").lower()
 
 
 # ---- Decipher: the guide's <exec> blocks, run as the survey would run them -----------------
@@ -145,7 +153,6 @@ class Node:
 
 
 def _decipher_blocks(token: str) -> tuple[str, str, str]:
-    import re
     import textwrap
 
     block = one_block("decipher.md", "xml", 'uses="api.1"').replace("bs_it_REPLACE_ME", token)

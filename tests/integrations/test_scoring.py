@@ -138,10 +138,10 @@ def test_the_engine_s_insufficient_evidence_is_its_own_status_never_human():
     class Legacy:
         is_bot = True
 
-    assert scoring._decision(Result()) == "insufficient_evidence"  # type: ignore[arg-type]
-    assert scoring._decision(Legacy()) == "bot"  # type: ignore[arg-type]
+    assert scoring.decision_of(Result()) == "insufficient_evidence"  # type: ignore[arg-type]
+    assert scoring.decision_of(Legacy()) == "bot"  # type: ignore[arg-type]
     verdict = scoring.Verdict(scoring.INSUFFICIENT_EVIDENCE, reasons=["missing: mouse; keys"])
-    values = scoring._values(verdict, [])
+    values = scoring.values_of(verdict, [])
     assert values["verdict"] == "unknown" and values["score"] is None
     assert values["flags"] == ["missing: mouse, keys"]
     assert scoring.INSUFFICIENT_EVIDENCE not in scoring.FINAL

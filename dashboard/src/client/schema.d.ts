@@ -388,6 +388,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/decipher/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decipher Entry
+         * @description The check at entry (a logic node after the first page): block, review or pass.
+         */
+        post: operations["decipher_entry_api_v1_integrations_decipher_entry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/decipher/score": {
         parameters: {
             query?: never;
@@ -399,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Decipher Score
-         * @description Decipher's ``<logic uses="api.1">`` node: token (and optional signature) in the body.
+         * @description Decipher's ``<logic uses="api.1">`` node: the token in the body or a bearer header.
          */
         post: operations["decipher_score_api_v1_integrations_decipher_score_post"];
         delete?: never;
@@ -415,13 +435,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Event Endpoint
+         * @description A GET (a browser, a URL check) learns only that the address is right: events are POSTs.
+         */
+        get: operations["event_endpoint_api_v1_integrations_generic_events__hook__get"];
         put?: never;
         /**
          * Generic Event
          * @description Any other platform, signed like our own webhooks.
          */
         post: operations["generic_event_api_v1_integrations_generic_events__hook__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/qualtrics/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qualtrics Entry
+         * @description The check at entry (a Web Service element after the first block): block, review, pass.
+         */
+        post: operations["qualtrics_entry_api_v1_integrations_qualtrics_entry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -435,7 +479,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Event Endpoint
+         * @description A GET (a browser, a URL check) learns only that the address is right: events are POSTs.
+         */
+        get: operations["event_endpoint_api_v1_integrations_qualtrics_events__hook__get"];
         put?: never;
         /**
          * Qualtrics Event
@@ -563,6 +611,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Integration
+         * @description Fix the API token, the datacenter, the shared key or the settings; jobs parked as
+         *     ``needs_attention`` are retried at once.
+         */
+        patch: operations["update_integration_api_v1_integrations__integration_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/integrations/{integration_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry
+         * @description Retry now the jobs that wait for attention or were given up.
+         */
+        post: operations["retry_api_v1_integrations__integration_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{integration_id}/rotate": {
         parameters: {
             query?: never;
@@ -641,6 +730,26 @@ export interface paths {
          * @description Save the groups given; they survive restarts.
          */
         put: operations["save_settings_api_v1_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{survey_id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey Responses
+         * @description The survey's responses with their verdicts and an ``exclude`` column, cursor-paged.
+         */
+        get: operations["survey_responses_api_v1_surveys__survey_id__responses_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -954,6 +1063,29 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * EntryReply
+         * @description The check at entry: ``decision`` is block, review or pass; the rest as in ScoreReply.
+         */
+        EntryReply: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "block" | "review" | "pass";
+            /** Flags */
+            flags: string;
+            /** Response Id */
+            response_id: string;
+            /** Risk */
+            risk: string;
+            /** Score */
+            score: string;
+            /** Status */
+            status: string;
+            /** Verdict */
+            verdict: string;
+        };
         /** EventAccepted */
         EventAccepted: {
             /** Accepted */
@@ -1002,6 +1134,15 @@ export interface components {
              * @default null
              */
             token: string | null;
+        };
+        /** EventEndpointOut */
+        EventEndpointOut: {
+            /** Accepts */
+            accepts: string;
+            /** Ok */
+            ok: boolean;
+            /** Platform */
+            platform: string;
         };
         /** EventSummary */
         EventSummary: {
@@ -1182,12 +1323,44 @@ export interface components {
             missing: string[];
             /** Name */
             name: string;
+            /**
+             * Needs Attention
+             * @default 0
+             */
+            needs_attention: number;
             /** Platform */
             platform: string;
             /** Queue Depth */
             queue_depth: number;
+            /** Recent Refusals */
+            recent_refusals?: components["schemas"]["Refusal"][];
+            /**
+             * Refused Last 24H
+             * @default 0
+             */
+            refused_last_24h: number;
             /** Survey Id */
             survey_id: string;
+        };
+        /**
+         * IntegrationUpdate
+         * @description What can be fixed on a configured integration; omitted fields stay as they are.
+         */
+        IntegrationUpdate: {
+            /** Active */
+            active?: boolean | null;
+            /** Api Token */
+            api_token?: string | null;
+            /** Base Url */
+            base_url?: string | null;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Shared Key */
+            shared_key?: string | null;
         };
         /** Key */
         Key: {
@@ -1408,6 +1581,18 @@ export interface components {
             /** Value */
             value?: number | string | boolean | null;
         };
+        /** Refusal */
+        Refusal: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string;
+            /** Status Code */
+            status_code: number;
+        };
         /** Resize */
         Resize: {
             /** H */
@@ -1434,6 +1619,11 @@ export interface components {
              * @default 90
              */
             retention_days: number;
+        };
+        /** RetryOut */
+        RetryOut: {
+            /** Requeued */
+            requeued: number;
         };
         /**
          * ScoreReply
@@ -1843,7 +2033,7 @@ export interface components {
         /** WebhookCreate */
         WebhookCreate: {
             /** Events */
-            events?: ("result.ready" | "session.flagged" | "quality.ready")[];
+            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled")[];
             /**
              * Url
              * Format: uri
@@ -2526,6 +2716,45 @@ export interface operations {
             };
         };
     };
+    decipher_entry_api_v1_integrations_decipher_entry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryReply"];
+                };
+            };
+        };
+    };
     decipher_score_api_v1_integrations_decipher_score_post: {
         parameters: {
             query?: never;
@@ -2565,6 +2794,37 @@ export interface operations {
             };
         };
     };
+    event_endpoint_api_v1_integrations_generic_events__hook__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventEndpointOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     generic_event_api_v1_integrations_generic_events__hook__post: {
         parameters: {
             query?: never;
@@ -2587,6 +2847,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventAccepted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    qualtrics_entry_api_v1_integrations_qualtrics_entry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryReply"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    event_endpoint_api_v1_integrations_qualtrics_events__hook__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventEndpointOut"];
                 };
             };
             /** @description Validation Error */
@@ -2842,6 +3166,72 @@ export interface operations {
             };
         };
     };
+    update_integration_api_v1_integrations__integration_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_api_v1_integrations__integration_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     rotate_api_v1_integrations__integration_id__rotate_post: {
         parameters: {
             query?: never;
@@ -3006,6 +3396,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardSettingsDoc"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    survey_responses_api_v1_surveys__survey_id__responses_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "jsonl";
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per scored response; X-Next-Cursor names the next page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */

@@ -59,7 +59,7 @@ def parse_call(content_type: str, body: bytes, bearer: str | None = None) -> Sco
         return str(value)
 
     token = text("token", required=False)
-    if bearer and token and not hmac.compare_digest(bearer, token):
+    if bearer and token and not hmac.compare_digest(bearer.encode(), token.encode()):
         raise Unauthorized("The bearer header and the body's 'token' are different tokens.")
     token = bearer or token
     if token is None:

@@ -5,12 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from botsieve.integrations import completion, decipher, deliveries, scoring, service
+from botsieve.integrations import (
+    completion,
+    decipher,
+    deliveries,
+    entry,
+    export,
+    scoring,
+    service,
+)
 from botsieve.integrations.schemas import (
     DeliveryOut,
+    EntryReply,
     EventAccepted,
     EventEndpointOut,
     IntegrationCreate,
@@ -33,6 +42,7 @@ from botsieve.kit.errors import BadRequest, BotsieveError
 from botsieve.users.deps import Admin, Viewer
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
+surveys_router = APIRouter(prefix="/surveys", tags=["integrations"])
 MAX_EVENT_BYTES = 64_000
 # Bodies these endpoints parse themselves (to check signatures over the raw bytes), described
 # for the OpenAPI schema.
@@ -104,6 +114,36 @@ async def qualtrics_score(
         raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
     scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
     return scoring.reply_of(scored)
+
+
+@router.post("/qualtrics/entry", response_model=EntryReply)
+async def qualtrics_entry(
+    body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
+) -> EntryReply:
+    """The check at entry (a Web Service element after the first block): block, review, pass."""
+    row = await service.by_token(db, credentials.credentials if credentials else None, "qualtrics")
+    if body.survey_id != row.survey_id:
+        raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
+    return await entry.entry_check(db, state, row, body.response_id, body.session_id)
+
+
+@router.post("/decipher/entry", response_model=EntryReply, openapi_extra=DECIPHER_BODY)
+async def decipher_entry(
+    request: Request, credentials: Bearer, state: StateDep, db: DbDep
+) -> EntryReply:
+    """The check at entry (a logic node after the first page): block, review or pass."""
+    call = decipher.parse_call(
+        request.headers.get("content-type", ""),
+        await read_body(request, MAX_EVENT_BYTES),
+        credentials.credentials if credentials else None,
+    )
+    row = await service.by_token(db, call.token, "decipher")
+    decipher.verify_call(
+        call, service.shared_keys(row), required=bool((row.config or {}).get("require_signature"))
+    )
+    if call.survey != row.survey_id:
+        raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
+    return await entry.entry_check(db, state, row, call.uuid, call.session_id)
 
 
 @router.post(
@@ -250,3 +290,33 @@ async def test_webhook(
 ) -> TestDelivery:
     """Send a signed ``ping`` now and report the endpoint's answer."""
     return await deliveries.test_webhook(db, state.settings, endpoint_id)
+
+
+# ---- reconciliation ------------------------------------------------------------------------
+
+
+@surveys_router.get(
+    "/{survey_id:path}/responses",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One row per scored response; X-Next-Cursor names the next page",
+            "content": {"text/csv": {}, "application/x-ndjson": {}},
+        }
+    },
+)
+async def survey_responses(
+    survey_id: str,
+    _: Viewer,
+    db: DbDep,
+    format: Annotated[export.Format, Query()] = "csv",
+    cursor: Annotated[str | None, Query(max_length=18)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> Response:
+    """The survey's responses with their verdicts and an ``exclude`` column, cursor-paged."""
+    page = await export.export_page(db, survey_id, format, cursor, limit)
+    headers = {"Content-Disposition": f'attachment; filename="responses.{format}"'}
+    if page.next_cursor is not None:
+        headers["X-Next-Cursor"] = page.next_cursor
+        headers["Link"] = f'<?format={format}&limit={limit}&cursor={page.next_cursor}>; rel="next"'
+    return Response(page.body, media_type=page.media_type, headers=headers)

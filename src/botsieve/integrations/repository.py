@@ -96,6 +96,28 @@ class ResponseRepository:
             update(ScoredResponse).where(ScoredResponse.id == row_id).values(**values)
         )
 
+    async def by_session(self, session_id: uuid.UUID) -> list[tuple[ScoredResponse, Integration]]:
+        rows = await self.db.execute(
+            select(ScoredResponse, Integration)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .where(ScoredResponse.session_id == session_id)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def for_survey(
+        self, survey_id: str, after_id: int, limit: int
+    ) -> list[tuple[ScoredResponse, str, Session | None]]:
+        """The survey's scored responses after ``after_id``, in id order, with their sessions."""
+        rows = await self.db.execute(
+            select(ScoredResponse, Integration.platform, Session)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .outerjoin(Session, Session.id == ScoredResponse.session_id)
+            .where(Integration.survey_id == survey_id, ScoredResponse.id > after_id)
+            .order_by(ScoredResponse.id)
+            .limit(limit)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     async def peer_features(
         self, integration_id: uuid.UUID, exclude: str, limit: int = 1000
     ) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from botsieve.kit.text import StorableText, short_url, storable_json
 
 Platform = Literal["qualtrics", "decipher", "generic"]
 Id = Field(min_length=1, max_length=128)
-EventType = Literal["result.ready", "session.flagged", "quality.ready"]
+EventType = Literal["result.ready", "session.flagged", "quality.ready", "session.labelled"]
 DEFAULT_EVENTS: tuple[EventType, ...] = ("result.ready", "session.flagged")
 
 
@@ -90,6 +90,18 @@ class ScoreReply(BaseModel):
     risk: str
     flags: str
     model_version: str
+    response_id: str
+
+
+class EntryReply(BaseModel):
+    """The check at entry: ``decision`` is block, review or pass; the rest as in ScoreReply."""
+
+    decision: Literal["block", "review", "pass"]
+    status: str
+    score: str
+    verdict: str
+    risk: str
+    flags: str
     response_id: str
 
 

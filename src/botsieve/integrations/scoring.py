@@ -24,7 +24,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis.schemas import AnalysisOut
-from botsieve.analysis.service import announcement, complete_session, latest_result
+from botsieve.analysis.service import (
+    analyze_session,
+    announcement,
+    complete_session,
+    latest_result,
+)
 from botsieve.integrations import quality
 from botsieve.integrations.repository import BindingRepository, ResponseRepository
 from botsieve.integrations.schemas import ScoreReply
@@ -68,7 +73,7 @@ async def _find_session(
     return session, "session_by_respondent" if session else "session_missing"
 
 
-def _decision(result: AnalysisOut) -> str:
+def decision_of(result: AnalysisOut) -> str:
     """bot, human or insufficient_evidence: the engine's ``verdict`` when it gives one."""
     verdict = getattr(result, "verdict", None)
     if verdict in ("bot", "human", "insufficient_evidence"):
@@ -76,13 +81,17 @@ def _decision(result: AnalysisOut) -> str:
     return "bot" if result.is_bot else "human"
 
 
-async def _verdict(
+async def verdict_for(
     db: AsyncSession,
     state: AppState,
     integration: Integration,
     response_id: str,
     session_id: str | None,
+    *,
+    finish: bool = True,
 ) -> Verdict:
+    """The verdict for the response; ``finish`` completes the session (the end of the survey),
+    otherwise the session is analysed as far as it goes (the entry check)."""
     session, how = await _find_session(db, integration, response_id, session_id)
     if session is None:
         return Verdict(NO_SESSION, reasons=[how])
@@ -100,9 +109,10 @@ async def _verdict(
     fresh = session.analyzed_at is not None and session.analyzed_at >= session.updated_at
     result = await latest_result(db, sid) if fresh else None
     if result is None:
-        result = await complete_session(db, state.model, state.counters, sid)
+        run = complete_session if finish else analyze_session
+        result = await run(db, state.model, state.counters, sid)
         state.notify("analysis_complete", announcement(result))
-    if _decision(result) == "insufficient_evidence":
+    if decision_of(result) == "insufficient_evidence":
         missing = [f"missing: {m}" for m in getattr(result, "missing_evidence", None) or []]
         return Verdict(INSUFFICIENT_EVIDENCE, sid, result, [how, *missing])
     return Verdict(OK, sid, result, [how])
@@ -114,13 +124,13 @@ def _flags(verdict: Verdict, extra: list[str]) -> list[str]:
     return list(dict.fromkeys([*flags, *reasons, *extra]))
 
 
-def _values(verdict: Verdict, evidence: list[str]) -> dict[str, Any]:
+def values_of(verdict: Verdict, evidence: list[str]) -> dict[str, Any]:
     scored = verdict.result if verdict.status == OK else None
     return {
         "session_id": verdict.session_id,
         "status": verdict.status,
         "score": round(scored.bot_probability, 4) if scored else None,
-        "verdict": _decision(scored) if scored else "unknown",
+        "verdict": decision_of(scored) if scored else "unknown",
         "risk": scored.risk_level if scored else "unknown",
         "flags": _flags(verdict, evidence),
         "model_version": verdict.result.model_version if verdict.result else "",
@@ -143,8 +153,8 @@ async def score_response(
     existing = await repo.get(integration.id, response_id)
     if existing is not None and existing.status in FINAL:
         return existing, False
-    values = _values(
-        await _verdict(db, state, integration, response_id, session_id), evidence or []
+    values = values_of(
+        await verdict_for(db, state, integration, response_id, session_id), evidence or []
     )
     if existing is None:
         row = await repo.insert_once(

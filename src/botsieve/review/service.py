@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from botsieve.integrations.labels import label_changed
 from botsieve.review.schemas import LabelIn, LabelOut
 from botsieve.sessions.service import get_session
 
@@ -13,4 +14,5 @@ async def set_label(db: AsyncSession, session_id: uuid.UUID, body: LabelIn) -> L
     session = await get_session(db, session_id)
     session.label = body.label
     await db.flush()
+    await label_changed(db, session.id, body.label)  # back into the survey platform's data
     return LabelOut(session_id=session.id, label=body.label)
