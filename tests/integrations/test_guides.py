@@ -155,7 +155,7 @@ class Node:
 def _decipher_blocks(token: str) -> tuple[str, str, str]:
     import textwrap
 
-    block = one_block("decipher.md", "xml", 'uses="api.1"').replace("bs_it_REPLACE_ME", token)
+    block = one_block("decipher.md", "xml", "decipher/score").replace("bs_it_REPLACE_ME", token)
     first, second = (textwrap.dedent(b) for b in re.findall(r"<exec>\n(.*?)</exec>", block, re.S))
     url = re.search(r'api:url="([^"]+)"', block).group(1)  # type: ignore[union-attr]
     return first, second, url
@@ -213,3 +213,26 @@ async def test_decipher_exec_survives_error_pages_and_forgets_planted_values(cli
         assert seen == {"hBotStatus": "not_scored", "hBotVerdict": "not_scored", "hBotScore": ""}
     wrong_token = await _decipher_run(client, "bs_it_wrong", "u-x", as_json=True)
     assert wrong_token["hBotStatus"] == "not_scored"
+
+
+async def test_decipher_entry_exec_reads_only_a_decision_the_service_sent(client, admin):
+    import textwrap
+
+    created_body = orjson.loads(curl_json_body(one_block("decipher.md", "sh", "integrations \\")))
+    created = (await client.post(BASE, json=created_body, headers=admin)).json()
+    await human_session(client, admin, "uuid-entry", survey_id=DECIPHER_SURVEY)
+    first, _, _ = _decipher_blocks(created["token"])
+    block = one_block("decipher.md", "xml", "decipher/entry")
+    url = re.search(r'api:url="([^"]+)"', block).group(1)  # type: ignore[union-attr]
+    check = textwrap.dedent(re.findall(r"<exec>\n(.*?)</exec>", block, re.S)[0])
+    ns = _survey_namespace("uuid-entry")
+    ns["hBotEntry"] = Hidden("pass")  # a stale value must not survive
+    exec(first, ns)
+    answer = await client.post(url.removeprefix(SERVICE), data=ns["botsieve_call"])
+    ns["botsieve_entry"] = Node(answer.status_code, answer.headers["content-type"], answer.text)
+    exec(check, ns)
+    assert ns["hBotEntry"].val == answer.json()["decision"]
+    assert ns["hBotEntry"].val in ("block", "pass")
+    ns["botsieve_entry"] = Node(504, "text/html", "<html>Gateway Timeout</html>")
+    exec(check, ns)
+    assert ns["hBotEntry"].val == "not_scored"
