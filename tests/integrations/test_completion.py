@@ -217,6 +217,12 @@ async def test_patch_refuses_unknown_fields_and_unknown_integrations(client, adm
     assert missing.status_code == 404
     renamed = await client.patch(f"{BASE}/{integration}", json={"name": "wave 2"}, headers=admin)
     assert renamed.json()["name"] == "wave 2"
+    # null for a field that cannot be empty leaves it as it was
+    kept = await client.patch(
+        f"{BASE}/{integration}", json={"config": None, "api_token": None}, headers=admin
+    )
+    assert kept.status_code == 200 and kept.json()["has_api_token"] is True
+    assert kept.json()["config"] == {}
 
 
 async def test_status_shows_queue_depth_and_last_event(app, client, admin, qualtrics):

@@ -126,7 +126,7 @@ async def update_integration(
     if values.get("base_url") is not None:
         values["base_url"] = str(body.base_url).rstrip("/")
         await check_destination(values["base_url"], allow_private=allow_private(settings))
-    for name in ("name", "api_token", "shared_key", "active"):
+    for name in ("name", "api_token", "shared_key", "config", "active"):
         if name in values and values[name] is None:
             del values[name]  # these cannot be emptied, only replaced
     if values:
