@@ -1,6 +1,7 @@
-"""The Qualtrics guide in a real browser: its header script on survey pages in Chromium, then
-its survey flow against a running service. The pages come from a stand-in of Qualtrics
-(piped text, ``Qualtrics.SurveyEngine``); the collector and the service are the real ones."""
+"""The guides in a real browser: the collector snippets on survey pages in Chromium, then the
+guides' verdict steps (Qualtrics' survey flow, Decipher's <exec> blocks) against a running
+service. The pages come from stand-ins of Qualtrics (piped text, ``Qualtrics.SurveyEngine``)
+and Decipher (``respview.client.js``, form pages); the collector and the service are real."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ import pytest
 
 from tests.integrations.chromium import CHROMIUM, PATIENCE_S, Browser
 from tests.integrations.guides import SERVICE, one_block
+from tests.integrations.standins.decipher_pages import DecipherPages, client_html
 from tests.integrations.standins.qualtrics_flow import SurveyFlow, parse_flow
 from tests.integrations.standins.qualtrics_pages import SurveyPages
 from tests.integrations.standins.server import LoopbackServer
+from tests.integrations.test_guides import (
+    DECIPHER_SURVEY,
+    Node,
+    _decipher_blocks,
+    _survey_namespace,
+)
 from tests.live_server import LiveServer
 
 SURVEY = "SV_0Ab1Cd2Ef3Gh4Ij"
@@ -128,3 +136,50 @@ def _caller(client: httpx.AsyncClient) -> Any:
         return reply.json() if reply.status_code == 200 else None
 
     return call
+
+
+async def test_guided_decipher_respondents_in_chromium_all_get_a_verdict(service, browser):
+    secret = service.create_key("secret")
+    style = one_block("decipher.md", "xml", "respview.client.js")
+    pages = DecipherPages(DECIPHER_SURVEY)
+    site = LoopbackServer(pages.app).start()
+    try:
+        publishable = service.create_key("publishable", site.url)
+        pages.client = client_html(
+            style.replace(SERVICE, service.url).replace("bs_pk_REPLACE_ME", publishable)
+        )
+        async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+            created = await client.post(
+                "/api/v1/integrations",
+                json={"platform": "decipher", "name": "browser", "survey_id": DECIPHER_SURVEY},
+                headers={"Authorization": f"Bearer {secret}"},
+            )
+            assert created.status_code == 201, created.text
+            token = created.json()["token"]
+            respondents = ("uuid-browser-1", "uuid-browser-2")
+            for respondent in respondents:
+                await browser.goto(f"{site.url}/survey/{DECIPHER_SURVEY}?uuid={respondent}&page=1")
+                await browser.move_around(90)
+                await browser.click("#btn_continue")
+                await browser.wait_for("document.querySelector('#question_q2') !== null")
+                await browser.move_around(90, start=(140, 160))
+                await browser.click("#btn_continue")
+                await browser.wait_for("document.querySelector('#done') !== null")
+            first, second, url = _decipher_blocks(token)
+            for respondent in respondents:
+                ns = _survey_namespace(respondent)
+                exec(first, ns)
+
+                async def scored(data=ns["botsieve_call"]) -> Any:
+                    reply = await client.post(url.removeprefix(SERVICE), data=data)
+                    body = reply.json()
+                    return (reply, body) if body.get("status") == "ok" else None
+
+                # The last page's events leave by sendBeacon: wait until they are in.
+                reply, _ = await _wait(scored)
+                ns["botsieve"] = Node(reply.status_code, reply.headers["content-type"], reply.text)
+                exec(second, ns)
+                assert ns["hBotStatus"].val == "ok"
+                assert ns["hBotVerdict"].val in ("human", "bot")
+    finally:
+        site.stop()
