@@ -6,9 +6,11 @@ Starts a real ``botsieve serve`` on SQLite (or BOTSIEVE_TEST_PG_URL's server wit
 postgresql), makes sessions as the collector would (``--events`` pointer moves each), then times,
 one call at a time as a survey engine would make them:
 
-- ``qualtrics_first``: the Web Service element's first call for a response (runs the engine);
+- ``entry_check``: the check at entry on the same session, before the end (runs the engine);
+- ``qualtrics_first``: the Web Service element's first call for a response;
 - ``qualtrics_repeat``: the same call again (the stored verdict: idempotent path);
-- ``decipher_first``: Decipher's logic-node call, form-encoded, first time.
+- ``decipher_first``: Decipher's logic-node call, form-encoded, first time, without a session
+  id (the session is found by the survey and ``uuid``, as the guide sets it up).
 """
 
 from __future__ import annotations
@@ -90,14 +92,22 @@ def run(responses: int, events: int, database_url: str | None) -> dict[str, Any]
                 tokens[platform] = client.post(
                     "/api/v1/integrations", json=body, headers=_auth(secret)
                 ).json()["token"]
-            samples: dict[str, list[float]] = {"qualtrics_first": [], "qualtrics_repeat": []}
+            samples: dict[str, list[float]] = {
+                "entry_check": [],
+                "qualtrics_first": [],
+                "qualtrics_repeat": [],
+            }
             samples["decipher_first"] = []
             score = "/api/v1/integrations/qualtrics/score"
+            entry = "/api/v1/integrations/qualtrics/entry"
             headers = _auth(tokens["qualtrics"])
             for i in range(responses):
                 rid = f"R_{uuid.uuid4().hex[:15]}"
                 sid = _session(client, secret, QUALTRICS_SURVEY, rid, events)
                 body = {"survey_id": QUALTRICS_SURVEY, "response_id": rid, "session_id": sid}
+                samples["entry_check"].append(
+                    _timed(lambda b=body: client.post(entry, json=b, headers=headers))
+                )
                 samples["qualtrics_first"].append(
                     _timed(lambda b=body: client.post(score, json=b, headers=headers))
                 )
@@ -105,14 +115,9 @@ def run(responses: int, events: int, database_url: str | None) -> dict[str, Any]
                     _timed(lambda b=body: client.post(score, json=b, headers=headers))
                 )
                 respondent = f"u{i}-{uuid.uuid4().hex[:8]}"
-                dsid = _session(client, secret, DECIPHER_SURVEY, respondent, events)
+                _session(client, secret, DECIPHER_SURVEY, respondent, events)
                 form = urlencode(
-                    {
-                        "token": tokens["decipher"],
-                        "survey": DECIPHER_SURVEY,
-                        "uuid": respondent,
-                        "session": dsid,
-                    }
+                    {"token": tokens["decipher"], "survey": DECIPHER_SURVEY, "uuid": respondent}
                 )
                 samples["decipher_first"].append(
                     _timed(

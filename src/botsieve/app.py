@@ -26,6 +26,7 @@ from botsieve.decisions.endpoints import router as decisions_router
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
+from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
@@ -57,6 +58,7 @@ def _api_router() -> APIRouter:
     api.include_router(analysis_router)
     api.include_router(dashboard_router)
     api.include_router(integrations_router)
+    api.include_router(surveys_router)
     api.include_router(review_router)
     api.include_router(auth_router)
     api.include_router(users_router)

@@ -150,20 +150,79 @@ async def test_duplicate_deliveries_make_one_job_and_one_write(
     assert len(fake.writes) == 1
 
 
-async def test_a_wrong_api_token_is_not_retried_forever(
+async def test_a_wrong_api_token_parks_the_job_until_the_token_is_fixed(
     app, client, admin, fake_qualtrics, outbound
 ):
     from tests.integrations.conftest import create_integration
+    from tests.integrations.standins.qualtrics import API_TOKEN
 
-    _, server = fake_qualtrics
+    fake, server = fake_qualtrics
+    fake.add_response(SURVEY, "R_g", VALUES)
     created = await create_integration(client, admin, base_url=server.url, api_token="wrong")
     await _post_event(client, created, "R_g")
-    await outbox.run_once(app.state.botsieve, outbound)
+    state = app.state.botsieve
+    await outbox.run_once(state, outbound)
     job = (await _jobs(app))[0]
-    assert job.status == "dead" and job.last_status_code == 401
-    status = (await client.get(f"{BASE}/status", headers=admin)).json()
-    entry = status["integrations"][0]
-    assert "401" in entry["last_error"] and entry["queue_depth"] == 0
+    assert job.status == "needs_attention" and job.last_status_code == 401
+    # Parked, not retried on its own: a wrong token does not get better by waiting.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    assert await outbox.run_once(state, outbound, now=later) == 0
+    entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert "401" in entry["last_error"] and entry["needs_attention"] == 1
+    assert entry["queue_depth"] == 0
+    # A re-delivered event does not start a second job ...
+    assert (await _post_event(client, created, "R_g"))["duplicate"] is True
+    # ... fixing the token does: the parked job is due at once and succeeds.
+    integration = created["integration"]["id"]
+    fixed = await client.patch(
+        f"{BASE}/{integration}", json={"api_token": API_TOKEN}, headers=admin
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["has_api_token"] is True
+    assert await outbox.run_once(state, outbound) == 1
+    assert [w[0] for w in fake.writes] == ["R_g"]
+    assert (await _jobs(app))[0].status == "done"
+    entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert entry["needs_attention"] == 0
+
+
+async def test_the_retry_action_requeues_a_parked_job(app, client, admin, fake_qualtrics, outbound):
+    from tests.integrations.conftest import create_integration
+
+    _, server = fake_qualtrics
+    created = await create_integration(client, admin, base_url=server.url, api_token="x" * 20)
+    integration = created["integration"]["id"]
+    await _post_event(client, created, "R_retry")
+    state = app.state.botsieve
+    await outbox.run_once(state, outbound)
+    assert (await _jobs(app))[0].status == "needs_attention"
+    reply = await client.post(f"{BASE}/{integration}/retry", headers=admin)
+    assert reply.status_code == 200 and reply.json() == {"requeued": 1}
+    job = (await _jobs(app))[0]
+    assert job.status == "pending" and job.attempts == 0
+    # Still the wrong token: parked again, with the reason.
+    await outbox.run_once(state, outbound)
+    assert (await _jobs(app))[0].status == "needs_attention"
+    viewer_less = await client.post(f"{BASE}/{integration}/retry")
+    assert viewer_less.status_code == 401
+
+
+async def test_patch_refuses_unknown_fields_and_unknown_integrations(client, admin, qualtrics):
+    integration = qualtrics["integration"]["id"]
+    bad = await client.patch(f"{BASE}/{integration}", json={"platform": "decipher"}, headers=admin)
+    assert bad.status_code in (400, 422) and bad.json()["error"]["message"]
+    missing = await client.patch(
+        f"{BASE}/00000000-0000-0000-0000-000000000000", json={"name": "x"}, headers=admin
+    )
+    assert missing.status_code == 404
+    renamed = await client.patch(f"{BASE}/{integration}", json={"name": "wave 2"}, headers=admin)
+    assert renamed.json()["name"] == "wave 2"
+    # null for a field that cannot be empty leaves it as it was
+    kept = await client.patch(
+        f"{BASE}/{integration}", json={"config": None, "api_token": None}, headers=admin
+    )
+    assert kept.status_code == 200 and kept.json()["has_api_token"] is True
+    assert kept.json()["config"] == {}
 
 
 async def test_status_shows_queue_depth_and_last_event(app, client, admin, qualtrics):
@@ -189,17 +248,28 @@ async def test_accepted_events_survive_a_restart_of_the_service(
     assert [w[0] for w in fake.writes] == ["R_restart"]
 
 
-async def test_without_api_credentials_the_job_stops_and_status_says_why(
-    app, client, admin, outbound
+async def test_without_api_credentials_the_job_waits_and_status_says_why(
+    app, client, admin, fake_qualtrics, outbound
 ):
     from tests.integrations.conftest import create_integration
+    from tests.integrations.standins.qualtrics import API_TOKEN
 
+    fake, server = fake_qualtrics
+    fake.add_response(SURVEY, "R_i", VALUES)
     created = await create_integration(client, admin)
     await _post_event(client, created, "R_i")
-    await outbox.run_once(app.state.botsieve, outbound)
-    assert (await _jobs(app))[0].status == "dead"
+    state = app.state.botsieve
+    await outbox.run_once(state, outbound)
+    assert (await _jobs(app))[0].status == "needs_attention"
     entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
     assert entry["configured"] is False and len(entry["missing"]) == 2
+    integration = created["integration"]["id"]
+    body = {"base_url": server.url, "api_token": API_TOKEN}
+    assert (
+        await client.patch(f"{BASE}/{integration}", json=body, headers=admin)
+    ).status_code == 200
+    assert await outbox.run_once(state, outbound) == 1
+    assert [w[0] for w in fake.writes] == ["R_i"]
 
 
 async def test_finished_jobs_are_forgotten_after_the_retention_period(

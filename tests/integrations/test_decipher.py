@@ -100,3 +100,41 @@ async def test_nul_characters_are_refused(client, admin):
     created = await _decipher(client, admin)
     body, headers = logic_node_call(created["token"], SURVEY, "u\u0000x", as_json=True)
     assert (await client.post(SCORE, content=body, headers=headers)).status_code == 400
+
+
+async def test_a_bearer_header_is_accepted_as_well_as_the_body_token(client, admin):
+    created = await _decipher(client, admin)
+    sid = await human_session(client, admin, "u-bearer", survey_id=SURVEY)
+    body, headers = logic_node_call("", SURVEY, "u-bearer", sid, as_json=True)
+    with_header = {**headers, "Authorization": f"Bearer {created['token']}"}
+    reply = await client.post(SCORE, content=body, headers=with_header)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["status"] == "ok"
+    # Both, and they disagree: refused rather than guessing which one is meant.
+    other = await _decipher_other(client, admin)
+    body, headers = logic_node_call(other["token"], SURVEY, "u-bearer", sid, as_json=True)
+    reply = await client.post(SCORE, content=body, headers={**headers, **with_header})
+    assert reply.status_code == 401
+    assert (await client.post(SCORE, content=body, headers=headers)).status_code == 200
+
+
+async def _decipher_other(client, admin):
+    return await create_integration(
+        client, admin, platform="decipher", survey_id=SURVEY, name="second", config={}
+    )
+
+
+async def test_a_non_ascii_body_token_beside_a_bearer_header_is_a_401(client, admin):
+    created = await _decipher(client, admin)
+    body = {"token": "bs_it_\u00e4\ud809\udea6", "survey": SURVEY, "uuid": "u-5"}
+    import json
+
+    reply = await client.post(
+        SCORE,
+        content=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {created['token']}",
+        },
+    )
+    assert reply.status_code == 401, reply.text

@@ -166,3 +166,27 @@ async def test_private_destinations_are_refused_in_production(settings):
         with pytest.raises(BadRequest):
             await check_destination(url, allow_private=False)
     assert await check_destination("http://127.0.0.1:9/x", allow_private=True)
+
+
+async def test_a_provisional_result_then_the_final_one_are_each_delivered_once(
+    app, client, admin, receiver, outbound
+):
+    from tests.factories import mouse_path, new_session, send_events
+    from tests.integrations.conftest import create_integration
+
+    fake, _ = receiver
+    await _endpoint(client, admin, receiver, ["result.ready"])
+    survey = "selfserve/9d3/proj1234"
+    created = await create_integration(client, admin, platform="decipher", survey_id=survey)
+    session = await new_session(client, admin, survey_id=survey, respondent_id="u-late")
+    assert (await send_events(client, admin, session, mouse_path(5))).status_code == 202
+    call = {"token": created["token"], "survey": survey, "uuid": "u-late"}
+    score = f"{BASE}/decipher/score"
+    assert (await client.post(score, json=call)).json()["status"] == "provisional"
+    more = mouse_path(120, start_t=500)
+    assert (await send_events(client, admin, session, more, batch_id="b2")).status_code == 202
+    for _ in range(2):  # the node passed twice more: one more delivery, not two
+        assert (await client.post(score, json=call)).json()["status"] == "ok"
+    await outbox.run_once(app.state.botsieve, outbound)
+    statuses = [r["body"]["data"]["status"] for r in fake.received]
+    assert sorted(statuses) == ["ok", "provisional"]

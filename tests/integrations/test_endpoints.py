@@ -51,7 +51,8 @@ async def test_a_session_of_another_respondent_is_not_accepted(client, admin, qu
     sid = await human_session(client, admin, "R_human")
     body = {"survey_id": SURVEY, "response_id": "R_bot", "session_id": sid}
     fields = (await client.post(SCORE, json=body, headers=bearer(qualtrics))).json()
-    assert fields["status"] == "session_mismatch" and fields["verdict"] == "unknown"
+    assert fields["status"] == "session_reused" and fields["verdict"] == "unknown"
+    assert "session_of_another_respondent" in fields["flags"].split(";")
 
 
 async def test_web_service_needs_the_integration_token(client, admin, qualtrics):
@@ -216,3 +217,43 @@ async def test_an_event_naming_a_response_with_nul_is_refused(client, qualtrics)
     body = completed_event(SURVEY, "R_\u0000", qualtrics["shared_key"])
     reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
     assert reply.status_code == 400
+
+
+async def test_refused_posts_are_counted_with_when_and_why_but_not_their_body(
+    client, admin, qualtrics
+):
+    unsigned = completed_event(SURVEY, "R_secret_response", None)
+    wrong = completed_event(SURVEY, "R_secret_response", "an-old-key-after-rotation")
+    for body in (unsigned, wrong):
+        assert (
+            await client.post(event_url(qualtrics), content=body, headers=FORM)
+        ).status_code == 401
+    good = completed_event(SURVEY, "R_fine", qualtrics["shared_key"])
+    assert (await client.post(event_url(qualtrics), content=good, headers=FORM)).status_code == 200
+    entry = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert entry["refused_last_24h"] == 2
+    reasons = [r["reason"] for r in entry["recent_refusals"]]
+    assert any("missing" in r for r in reasons) and any("does not match" in r for r in reasons)
+    assert all(r["status_code"] == 401 and r["at"] for r in entry["recent_refusals"])
+    assert not any("R_secret_response" in r for r in reasons)
+
+
+async def test_a_get_on_the_event_url_answers_200(client, qualtrics):
+    reply = await client.get(event_url(qualtrics))
+    assert reply.status_code == 200
+    assert reply.json() == {"ok": True, "platform": "qualtrics", "accepts": "POST"}
+    unknown = await client.get(f"{BASE}/qualtrics/events/not-a-hook")
+    assert unknown.status_code == 404
+
+
+async def test_refusals_are_forgotten_after_the_retention_period(app, client, admin, qualtrics):
+    import datetime as dt
+
+    from botsieve.integrations import outbox
+
+    body = completed_event(SURVEY, "R_old_refusal", None)
+    assert (await client.post(event_url(qualtrics), content=body, headers=FORM)).status_code == 401
+    state = app.state.botsieve
+    assert await outbox.purge_refusals(state) == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=state.settings.retention_days + 1)
+    assert await outbox.purge_refusals(state, now=later) == 1

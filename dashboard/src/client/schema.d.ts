@@ -84,67 +84,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/dashboard/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Review Queue
-         * @description Sessions the decision rule flags (excluded or in the review band), by review state.
-         */
-        get: operations["review_queue_api_v1_dashboard_review_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/dashboard/review/decisions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Decide Reviews
-         * @description Confirm sessions as bots, dismiss them as people, or undo the review; recorded with
-         *     who and when, and applied to the sessions' decision at once.
-         */
-        post: operations["decide_reviews_api_v1_dashboard_review_decisions_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/dashboard/review/history.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Review History
-         * @description Every review decision (who, what, when), oldest first, as CSV.
-         */
-        get: operations["review_history_api_v1_dashboard_review_history_csv_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/dashboard/sessions": {
         parameters: {
             query?: never;
@@ -174,7 +113,7 @@ export interface paths {
         };
         /**
          * Session Details
-         * @description The session, its decision and the rule behind it, its events, every analysis of it.
+         * @description The session, a summary of its events, and every analysis of it.
          */
         get: operations["session_details_api_v1_dashboard_sessions__session_id__details_get"];
         put?: never;
@@ -240,114 +179,6 @@ export interface paths {
          */
         post: operations["reanalyze_api_v1_dashboard_sessions__session_id__reanalyze_post"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/decision-rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Rules
-         * @description The install's rule and every survey's own.
-         */
-        get: operations["list_rules_api_v1_decision_rules_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/decision-rules/effective": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Effective Rule
-         * @description The rule in force for a survey (the install's when none is given).
-         */
-        get: operations["effective_rule_api_v1_decision_rules_effective_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/decision-rules/install": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Save Install Rule
-         * @description Save the install's rule; sessions of surveys without their own are relabelled now.
-         */
-        put: operations["save_install_rule_api_v1_decision_rules_install_put"];
-        post?: never;
-        /**
-         * Reset Install Rule
-         * @description Go back to the model's calibrated threshold (no review band).
-         */
-        delete: operations["reset_install_rule_api_v1_decision_rules_install_delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/decision-rules/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Preview Rule
-         * @description How many analysed sessions would change decision under this rule (nothing is saved).
-         */
-        post: operations["preview_rule_api_v1_decision_rules_preview_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/decision-rules/surveys/{survey_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Save Survey Rule
-         * @description Give a survey its own rule; its sessions are relabelled now, without re-analysis.
-         */
-        put: operations["save_survey_rule_api_v1_decision_rules_surveys__survey_id__put"];
-        post?: never;
-        /**
-         * Remove Survey Rule
-         * @description Drop the survey's own rule; its sessions follow the install's again.
-         */
-        delete: operations["remove_survey_rule_api_v1_decision_rules_surveys__survey_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -557,6 +388,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/decipher/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decipher Entry
+         * @description The check at entry (a logic node after the first page): block, review or pass.
+         */
+        post: operations["decipher_entry_api_v1_integrations_decipher_entry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/decipher/score": {
         parameters: {
             query?: never;
@@ -568,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Decipher Score
-         * @description Decipher's ``<logic uses="api.1">`` node: token (and optional signature) in the body.
+         * @description Decipher's ``<logic uses="api.1">`` node: the token in the body or a bearer header.
          */
         post: operations["decipher_score_api_v1_integrations_decipher_score_post"];
         delete?: never;
@@ -584,13 +435,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Event Endpoint
+         * @description A GET (a browser, a URL check) learns only that the address is right: events are POSTs.
+         */
+        get: operations["event_endpoint_api_v1_integrations_generic_events__hook__get"];
         put?: never;
         /**
          * Generic Event
          * @description Any other platform, signed like our own webhooks.
          */
         post: operations["generic_event_api_v1_integrations_generic_events__hook__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/qualtrics/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qualtrics Entry
+         * @description The check at entry (a Web Service element after the first block): block, review, pass.
+         */
+        post: operations["qualtrics_entry_api_v1_integrations_qualtrics_entry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -604,7 +479,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Event Endpoint
+         * @description A GET (a browser, a URL check) learns only that the address is right: events are POSTs.
+         */
+        get: operations["event_endpoint_api_v1_integrations_qualtrics_events__hook__get"];
         put?: never;
         /**
          * Qualtrics Event
@@ -732,6 +611,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Integration
+         * @description Fix the API token, the datacenter, the shared key or the settings; jobs parked as
+         *     ``needs_attention`` are retried at once.
+         */
+        patch: operations["update_integration_api_v1_integrations__integration_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/integrations/{integration_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry
+         * @description Retry now the jobs that wait for attention or were given up.
+         */
+        post: operations["retry_api_v1_integrations__integration_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{integration_id}/rotate": {
         parameters: {
             query?: never;
@@ -810,6 +730,26 @@ export interface paths {
          * @description Save the groups given; they survive restarts.
          */
         put: operations["save_settings_api_v1_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{survey_id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey Responses
+         * @description The survey's responses with their verdicts and an ``exclude`` column, cursor-paged.
+         */
+        get: operations["survey_responses_api_v1_surveys__survey_id__responses_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -926,28 +866,14 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /**
-             * Decision
-             * @description What the survey's decision rule makes of this result: exclude, review, keep, or insufficient_evidence (never counted as a person).
-             * @enum {string}
-             */
-            decision: "exclude" | "review" | "keep" | "insufficient_evidence";
             /** Event Count */
             event_count: number;
-            /**
-             * Is Bot
-             * @description The survey's decision rule excludes this session as a bot (decision == 'exclude'); false when the engine had too little evidence.
-             */
+            /** Is Bot */
             is_bot: boolean;
             /** Method Scores */
             method_scores: {
                 [key: string]: components["schemas"]["MethodScoreOut"];
             };
-            /**
-             * Missing Evidence
-             * @description What was missing when the engine abstained.
-             */
-            missing_evidence?: string[];
             /** Model Version */
             model_version: string;
             /** Processing Time Ms */
@@ -961,11 +887,6 @@ export interface components {
              * Format: uuid
              */
             session_id: string;
-            /**
-             * Verdict
-             * @description The engine's own verdict: bot, human or insufficient_evidence.
-             */
-            verdict: string;
         };
         /** ApiKeyOut */
         ApiKeyOut: {
@@ -992,21 +913,6 @@ export interface components {
             prefix: string;
             /** Revoked At */
             revoked_at: string | null;
-        };
-        /** Change */
-        Change: {
-            /**
-             * After
-             * @enum {string}
-             */
-            after: "exclude" | "review" | "keep" | "insufficient_evidence";
-            /**
-             * Before
-             * @enum {string}
-             */
-            before: "exclude" | "review" | "keep" | "insufficient_evidence";
-            /** Sessions */
-            sessions: number;
         };
         /** Click */
         Click: {
@@ -1157,6 +1063,29 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * EntryReply
+         * @description The check at entry: ``decision`` is block, review or pass; the rest as in ScoreReply.
+         */
+        EntryReply: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "block" | "review" | "pass";
+            /** Flags */
+            flags: string;
+            /** Response Id */
+            response_id: string;
+            /** Risk */
+            risk: string;
+            /** Score */
+            score: string;
+            /** Status */
+            status: string;
+            /** Verdict */
+            verdict: string;
+        };
         /** EventAccepted */
         EventAccepted: {
             /** Accepted */
@@ -1205,6 +1134,15 @@ export interface components {
              * @default null
              */
             token: string | null;
+        };
+        /** EventEndpointOut */
+        EventEndpointOut: {
+            /** Accepts */
+            accepts: string;
+            /** Ok */
+            ok: boolean;
+            /** Platform */
+            platform: string;
         };
         /** EventSummary */
         EventSummary: {
@@ -1385,12 +1323,44 @@ export interface components {
             missing: string[];
             /** Name */
             name: string;
+            /**
+             * Needs Attention
+             * @default 0
+             */
+            needs_attention: number;
             /** Platform */
             platform: string;
             /** Queue Depth */
             queue_depth: number;
+            /** Recent Refusals */
+            recent_refusals?: components["schemas"]["Refusal"][];
+            /**
+             * Refused Last 24H
+             * @default 0
+             */
+            refused_last_24h: number;
             /** Survey Id */
             survey_id: string;
+        };
+        /**
+         * IntegrationUpdate
+         * @description What can be fixed on a configured integration; omitted fields stay as they are.
+         */
+        IntegrationUpdate: {
+            /** Active */
+            active?: boolean | null;
+            /** Api Token */
+            api_token?: string | null;
+            /** Base Url */
+            base_url?: string | null;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Shared Key */
+            shared_key?: string | null;
         };
         /** Key */
         Key: {
@@ -1581,39 +1551,6 @@ export interface components {
              */
             type: "page";
         };
-        /** PreviewIn */
-        PreviewIn: {
-            /**
-             * Review From
-             * @description P(bot) from which, below the threshold, a session goes to review.
-             */
-            review_from?: number | null;
-            /** Survey Id */
-            survey_id?: string | null;
-            /**
-             * Threshold
-             * @description P(bot) from which a session is excluded.
-             */
-            threshold: number;
-        };
-        /**
-         * PreviewOut
-         * @description What saving the rule would do to the sessions it governs (analysed ones).
-         */
-        PreviewOut: {
-            /** After */
-            after: {
-                [key: string]: number;
-            };
-            /** Before */
-            before: {
-                [key: string]: number;
-            };
-            /** Changes */
-            changes: components["schemas"]["Change"][];
-            /** Sessions */
-            sessions: number;
-        };
         /** Readiness */
         Readiness: {
             /** Event Count */
@@ -1644,6 +1581,18 @@ export interface components {
             /** Value */
             value?: number | string | boolean | null;
         };
+        /** Refusal */
+        Refusal: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string;
+            /** Status Code */
+            status_code: number;
+        };
         /** Resize */
         Resize: {
             /** H */
@@ -1671,138 +1620,10 @@ export interface components {
              */
             retention_days: number;
         };
-        /** ReviewIn */
-        ReviewIn: {
-            /** Note */
-            note?: string | null;
-            /** Session Ids */
-            session_ids: string[];
-            /**
-             * State
-             * @description confirmed_bot excludes the sessions, dismissed keeps them as people, pending undoes the review (the decision rule applies again).
-             * @enum {string}
-             */
-            state: "pending" | "confirmed_bot" | "dismissed";
-        };
-        /** ReviewItem */
-        ReviewItem: {
-            /** Bot Probability */
-            bot_probability: number | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decision */
-            decision: string | null;
-            /** Respondent Id */
-            respondent_id: string | null;
-            /**
-             * Review State
-             * @enum {string}
-             */
-            review_state: "pending" | "confirmed_bot" | "dismissed";
-            /** Reviewed At */
-            reviewed_at: string | null;
-            /** Reviewed By */
-            reviewed_by: string | null;
-            /** Risk Level */
-            risk_level: string | null;
-            /**
-             * Session Id
-             * Format: uuid
-             */
-            session_id: string;
-            /** Survey Id */
-            survey_id: string;
-            /** Verdict */
-            verdict: string | null;
-        };
-        /** ReviewPage */
-        ReviewPage: {
-            /** Counts */
-            counts: {
-                [key: string]: number;
-            };
-            /** Items */
-            items: components["schemas"]["ReviewItem"][];
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** Reviewed */
-        Reviewed: {
-            /**
-             * Decided At
-             * Format: date-time
-             */
-            decided_at: string;
-            /** Decided By */
-            decided_by: string;
-            /**
-             * State
-             * @enum {string}
-             */
-            state: "pending" | "confirmed_bot" | "dismissed";
-            /** Updated */
-            updated: number;
-        };
-        /** RuleIn */
-        RuleIn: {
-            /**
-             * Review From
-             * @description P(bot) from which, below the threshold, a session goes to review.
-             */
-            review_from?: number | null;
-            /**
-             * Threshold
-             * @description P(bot) from which a session is excluded.
-             */
-            threshold: number;
-        };
-        /** RuleOut */
-        RuleOut: {
-            /** Model Threshold */
-            model_threshold: number;
-            /**
-             * Review From
-             * @description P(bot) from which, below the threshold, a session goes to review.
-             */
-            review_from?: number | null;
-            /**
-             * Source
-             * @description Where the rule in force comes from: the survey's own, the install's, or the model's calibrated threshold (nothing saved).
-             * @enum {string}
-             */
-            source: "survey" | "install" | "model";
-            /**
-             * Survey Id
-             * @description None for the install's rule.
-             */
-            survey_id: string | null;
-            /**
-             * Threshold
-             * @description P(bot) from which a session is excluded.
-             */
-            threshold: number;
-            /** Updated At */
-            updated_at?: string | null;
-            /** Updated By */
-            updated_by?: string | null;
-        };
-        /** RulesOut */
-        RulesOut: {
-            install: components["schemas"]["RuleOut"];
-            /** Surveys */
-            surveys: components["schemas"]["RuleOut"][];
-        };
-        /** Saved */
-        Saved: {
-            /**
-             * Relabelled
-             * @description Sessions whose decision changed.
-             */
-            relabelled: number;
-            rule: components["schemas"]["RuleOut"];
+        /** RetryOut */
+        RetryOut: {
+            /** Requeued */
+            requeued: number;
         };
         /**
          * ScoreReply
@@ -1933,9 +1754,6 @@ export interface components {
         };
         /** SessionDetails */
         SessionDetails: {
-            /** Decision */
-            decision: ("exclude" | "review" | "keep" | "insufficient_evidence") | null;
-            decision_rule: components["schemas"]["RuleOut"];
             /** Environment */
             environment: {
                 [key: string]: unknown;
@@ -1981,8 +1799,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Decision */
-            decision: ("exclude" | "review" | "keep" | "insufficient_evidence") | null;
             /** Event Count */
             event_count: number;
             /** Is Bot */
@@ -2004,8 +1820,6 @@ export interface components {
             status: string;
             /** Survey Id */
             survey_id: string;
-            /** Verdict */
-            verdict: string | null;
         };
         /** SessionStatus */
         SessionStatus: {
@@ -2067,35 +1881,24 @@ export interface components {
         Thresholds: {
             /** Alert Risk Levels */
             alert_risk_levels?: ("low" | "medium" | "high" | "critical")[];
+            /**
+             * Bot Probability
+             * @default 0.5
+             */
+            bot_probability: number;
         };
         /** Totals */
         Totals: {
             /** Analyzed */
             analyzed: number;
-            /**
-             * Bot Rate
-             * @description bots / analyzed: the exclusion rate.
-             */
+            /** Bot Rate */
             bot_rate: number;
-            /**
-             * Bots
-             * @description Sessions the decision rule excludes as bots.
-             */
+            /** Bots */
             bots: number;
             /** Events */
             events: number;
             /** Events Per Second */
             events_per_second: number;
-            /**
-             * In Review
-             * @description Stored sessions in the rule's review band.
-             */
-            in_review: number;
-            /**
-             * Insufficient Evidence
-             * @description Stored sessions the engine abstained on.
-             */
-            insufficient_evidence: number;
             /** Sessions */
             sessions: number;
         };
@@ -2230,7 +2033,7 @@ export interface components {
         /** WebhookCreate */
         WebhookCreate: {
             /** Events */
-            events?: ("result.ready" | "session.flagged" | "quality.ready")[];
+            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled")[];
             /**
              * Url
              * Format: uri
@@ -2407,102 +2210,6 @@ export interface operations {
             };
         };
     };
-    review_queue_api_v1_dashboard_review_get: {
-        parameters: {
-            query?: {
-                state?: "pending" | "confirmed_bot" | "dismissed" | "all";
-                survey_id?: string | null;
-                cursor?: string | null;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewPage"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    decide_reviews_api_v1_dashboard_review_decisions_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReviewIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Reviewed"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    review_history_api_v1_dashboard_review_history_csv_get: {
-        parameters: {
-            query?: {
-                survey_id?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     sessions_api_v1_dashboard_sessions_get: {
         parameters: {
             query?: {
@@ -2510,7 +2217,7 @@ export interface operations {
                 until?: string | null;
                 survey_id?: string | null;
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
-                verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
+                verdict?: ("bot" | "human" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -2657,209 +2364,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    list_rules_api_v1_decision_rules_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RulesOut"];
-                };
-            };
-        };
-    };
-    effective_rule_api_v1_decision_rules_effective_get: {
-        parameters: {
-            query?: {
-                survey_id?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    save_install_rule_api_v1_decision_rules_install_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Saved"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    reset_install_rule_api_v1_decision_rules_install_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Saved"];
-                };
-            };
-        };
-    };
-    preview_rule_api_v1_decision_rules_preview_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PreviewIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreviewOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    save_survey_rule_api_v1_decision_rules_surveys__survey_id__put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                survey_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Saved"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    remove_survey_rule_api_v1_decision_rules_surveys__survey_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                survey_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Saved"];
                 };
             };
             /** @description Validation Error */
@@ -3212,6 +2716,45 @@ export interface operations {
             };
         };
     };
+    decipher_entry_api_v1_integrations_decipher_entry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    session?: string;
+                    sig?: string;
+                    survey: string;
+                    token: string;
+                    ts?: string;
+                    uuid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryReply"];
+                };
+            };
+        };
+    };
     decipher_score_api_v1_integrations_decipher_score_post: {
         parameters: {
             query?: never;
@@ -3251,6 +2794,37 @@ export interface operations {
             };
         };
     };
+    event_endpoint_api_v1_integrations_generic_events__hook__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventEndpointOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     generic_event_api_v1_integrations_generic_events__hook__post: {
         parameters: {
             query?: never;
@@ -3273,6 +2847,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventAccepted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    qualtrics_entry_api_v1_integrations_qualtrics_entry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryReply"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    event_endpoint_api_v1_integrations_qualtrics_events__hook__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventEndpointOut"];
                 };
             };
             /** @description Validation Error */
@@ -3528,6 +3166,72 @@ export interface operations {
             };
         };
     };
+    update_integration_api_v1_integrations__integration_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_api_v1_integrations__integration_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     rotate_api_v1_integrations__integration_id__rotate_post: {
         parameters: {
             query?: never;
@@ -3692,6 +3396,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardSettingsDoc"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    survey_responses_api_v1_surveys__survey_id__responses_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "jsonl";
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per scored response; X-Next-Cursor names the next page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */

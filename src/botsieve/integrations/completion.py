@@ -3,8 +3,10 @@
 Accepting an event only verifies it and writes an outbox job whose dedupe key is the
 (integration, response) pair. Qualtrics' events carry no timestamp or id, so that key is the
 replay defence: a replayed or re-delivered event finds its job and is acknowledged as a
-duplicate. Our own write-back (embedded data) does not complete the response again, and if a
-platform ever re-sent the completion it would meet the same key: nothing loops.
+duplicate. The job writes back whenever the stored verdict is newer than what was written (a
+provisional answer the Web Service element got, now scored). Our own write-back (embedded data)
+does not complete the response again, and if a platform ever re-sent the completion it would
+meet the same key: nothing loops.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.integrations import deliveries, qualtrics, scoring
@@ -23,7 +26,7 @@ from botsieve.integrations.repository import (
     ResponseRepository,
 )
 from botsieve.integrations.schemas import EventAccepted
-from botsieve.integrations.service import by_hook, require_platform_api, shared_keys
+from botsieve.integrations.service import require_platform_api, shared_keys
 from botsieve.integrations.webhooks import SIGNATURE_HEADER, verify
 from botsieve.kit.db import transaction
 from botsieve.kit.errors import BadRequest, UnsupportedMediaType
@@ -46,9 +49,8 @@ async def _enqueue(
 
 
 async def accept_qualtrics_event(
-    db: AsyncSession, hook: str, content_type: str, body: bytes
+    db: AsyncSession, row: Integration, content_type: str, body: bytes
 ) -> EventAccepted:
-    row = await by_hook(db, hook, "qualtrics")
     if content_type.split(";")[0].strip().lower() != FORM:
         raise UnsupportedMediaType(f"Qualtrics events are {FORM}, not {content_type or '(none)'}.")
     fields = qualtrics.parse_form(body)
@@ -70,12 +72,9 @@ async def accept_qualtrics_event(
 
 
 async def accept_generic_event(
-    db: AsyncSession, hook: str, signature: str | None, body: bytes
+    db: AsyncSession, row: Integration, signature: str | None, body: bytes
 ) -> EventAccepted:
     """Any other platform: our signature scheme, JSON ``{"id", "type", "data": {...}}``."""
-    import orjson
-
-    row = await by_hook(db, hook, "generic")
     verify(signature, body, shared_keys(row))
     try:
         doc = orjson.loads(body)
@@ -144,7 +143,7 @@ async def process_qualtrics(
         qualtrics.qualtrics_evidence(values),
         qualtrics.answers_of(result),
     )
-    if (row.config or {}).get("write_back", True) and scored.written_back_at is None:
+    if (row.config or {}).get("write_back", True) and scoring.needs_write_back(scored):
         await qualtrics.write_embedded_data(
             client,
             base_url,

@@ -1,7 +1,8 @@
 """Decipher (Forsta Plus): the call a ``<logic uses="api.1">`` node makes at the end of a survey.
 
-Decipher's API node cannot set custom headers, so the per-survey token travels in the body,
-which may be JSON or form-encoded (``api:data``). Optionally the survey also signs the call:
+The per-survey token travels in the body (older API nodes cannot set headers), or, where the
+node sends headers, as ``Authorization: Bearer bs_it_...``; the body may be JSON or
+form-encoded (``api:data``). Optionally the survey also signs the call:
 ``ts`` (unix seconds) and ``sig`` = hex HMAC-SHA256(shared key, f"{ts}.{survey}.{uuid}"), within
 5 minutes, which keeps a leaked token from being replayed from elsewhere for long.
 """
@@ -31,7 +32,7 @@ class ScoreCall:
     sig: str | None
 
 
-def parse_call(content_type: str, body: bytes) -> ScoreCall:
+def parse_call(content_type: str, body: bytes, bearer: str | None = None) -> ScoreCall:
     media = content_type.split(";")[0].strip().lower()
     fields: dict[str, object]
     try:
@@ -58,8 +59,14 @@ def parse_call(content_type: str, body: bytes) -> ScoreCall:
         return str(value)
 
     token = text("token", required=False)
+    if bearer and token and not hmac.compare_digest(bearer.encode(), token.encode()):
+        raise Unauthorized("The bearer header and the body's 'token' are different tokens.")
+    token = bearer or token
     if token is None:
-        raise Unauthorized("The integration token is missing: add 'token' to the node's data.")
+        raise Unauthorized(
+            "The integration token is missing: add 'token' to the node's data, "
+            "or send 'Authorization: Bearer bs_it_...'."
+        )
     return ScoreCall(
         token=token,
         survey=text("survey", required=True) or "",

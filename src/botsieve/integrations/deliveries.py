@@ -139,7 +139,9 @@ async def emit_result(
     db: AsyncSession, row: Integration, scored: ScoredResponse, outcome: quality.Quality | None
 ) -> None:
     data = result_event(row, scored, outcome)
-    subject = f"{row.id}:{scored.response_id}"
+    # Once per response and status: a provisional result, then the final one, each delivered
+    # once however often the response is processed.
+    subject = f"{row.id}:{scored.response_id}:{scored.status}"
     await emit(db, "result.ready", subject, data)
     if scored.verdict == "bot":
         await emit(db, "session.flagged", subject, data)

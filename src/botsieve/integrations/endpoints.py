@@ -5,16 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from botsieve.integrations import completion, decipher, deliveries, scoring, service
+from botsieve.integrations import (
+    completion,
+    decipher,
+    deliveries,
+    entry,
+    export,
+    scoring,
+    service,
+)
 from botsieve.integrations.schemas import (
     DeliveryOut,
+    EntryReply,
     EventAccepted,
+    EventEndpointOut,
     IntegrationCreate,
     IntegrationOut,
     IntegrationSecrets,
+    IntegrationUpdate,
+    RetryOut,
     ScoreReply,
     ScoreRequest,
     StatusOut,
@@ -26,10 +38,11 @@ from botsieve.integrations.schemas import (
 from botsieve.integrations.webhooks import SIGNATURE_HEADER
 from botsieve.kit.body import read_body
 from botsieve.kit.deps import DbDep, StateDep
-from botsieve.kit.errors import BadRequest
+from botsieve.kit.errors import BadRequest, BotsieveError
 from botsieve.users.deps import Admin, Viewer
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
+surveys_router = APIRouter(prefix="/surveys", tags=["integrations"])
 MAX_EVENT_BYTES = 64_000
 # Bodies these endpoints parse themselves (to check signatures over the raw bytes), described
 # for the OpenAPI schema.
@@ -103,22 +116,26 @@ async def qualtrics_score(
     return scoring.reply_of(scored)
 
 
-@router.post(
-    "/qualtrics/events/{hook}", response_model=EventAccepted, openapi_extra=QUALTRICS_EVENT_BODY
-)
-async def qualtrics_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
-    """Qualtrics' event subscription (surveyengine.completedResponse.{SurveyID})."""
-    body = await read_body(request, MAX_EVENT_BYTES)
-    return await completion.accept_qualtrics_event(
-        db, hook, request.headers.get("content-type", ""), body
-    )
+@router.post("/qualtrics/entry", response_model=EntryReply)
+async def qualtrics_entry(
+    body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
+) -> EntryReply:
+    """The check at entry (a Web Service element after the first block): block, review, pass."""
+    row = await service.by_token(db, credentials.credentials if credentials else None, "qualtrics")
+    if body.survey_id != row.survey_id:
+        raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
+    return await entry.entry_check(db, state, row, body.response_id, body.session_id)
 
 
-@router.post("/decipher/score", response_model=ScoreReply, openapi_extra=DECIPHER_BODY)
-async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreReply:
-    """Decipher's ``<logic uses="api.1">`` node: token (and optional signature) in the body."""
+@router.post("/decipher/entry", response_model=EntryReply, openapi_extra=DECIPHER_BODY)
+async def decipher_entry(
+    request: Request, credentials: Bearer, state: StateDep, db: DbDep
+) -> EntryReply:
+    """The check at entry (a logic node after the first page): block, review or pass."""
     call = decipher.parse_call(
-        request.headers.get("content-type", ""), await read_body(request, MAX_EVENT_BYTES)
+        request.headers.get("content-type", ""),
+        await read_body(request, MAX_EVENT_BYTES),
+        credentials.credentials if credentials else None,
     )
     row = await service.by_token(db, call.token, "decipher")
     decipher.verify_call(
@@ -126,19 +143,74 @@ async def decipher_score(request: Request, state: StateDep, db: DbDep) -> ScoreR
     )
     if call.survey != row.survey_id:
         raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
-    scored, new = await scoring.score_response(db, state, row, call.uuid, call.session_id)
-    if new:  # Decipher has no completion event: this call is when the result is ready
+    return await entry.entry_check(db, state, row, call.uuid, call.session_id)
+
+
+@router.post(
+    "/qualtrics/events/{hook}", response_model=EventAccepted, openapi_extra=QUALTRICS_EVENT_BODY
+)
+async def qualtrics_event(hook: str, request: Request, state: StateDep, db: DbDep) -> EventAccepted:
+    """Qualtrics' event subscription (surveyengine.completedResponse.{SurveyID})."""
+    row = await service.by_hook(db, hook, "qualtrics")
+    try:
+        body = await read_body(request, MAX_EVENT_BYTES)
+        return await completion.accept_qualtrics_event(
+            db, row, request.headers.get("content-type", ""), body
+        )
+    except BotsieveError as exc:
+        await service.record_refusal(state, row.id, exc)
+        raise
+
+
+@router.get("/qualtrics/events/{hook}", response_model=EventEndpointOut)
+@router.get("/generic/events/{hook}", response_model=EventEndpointOut)
+async def event_endpoint(hook: str, request: Request, db: DbDep) -> EventEndpointOut:
+    """A GET (a browser, a URL check) learns only that the address is right: events are POSTs."""
+    platform = request.url.path.split("/")[-3]
+    await service.by_hook(db, hook, platform)
+    return EventEndpointOut(ok=True, platform=platform, accepts="POST")
+
+
+@router.post("/decipher/score", response_model=ScoreReply, openapi_extra=DECIPHER_BODY)
+async def decipher_score(
+    request: Request, credentials: Bearer, state: StateDep, db: DbDep
+) -> ScoreReply:
+    """Decipher's ``<logic uses="api.1">`` node: the token in the body or a bearer header."""
+    call = decipher.parse_call(
+        request.headers.get("content-type", ""),
+        await read_body(request, MAX_EVENT_BYTES),
+        credentials.credentials if credentials else None,
+    )
+    row = await service.by_token(db, call.token, "decipher")
+    try:
+        decipher.verify_call(
+            call,
+            service.shared_keys(row),
+            required=bool((row.config or {}).get("require_signature")),
+        )
+        if call.survey != row.survey_id:
+            raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
+    except BotsieveError as exc:
+        await service.record_refusal(state, row.id, exc)
+        raise
+    scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
+    if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)
     return scoring.reply_of(scored)
 
 
 @router.post("/generic/events/{hook}", response_model=EventAccepted, openapi_extra=GENERIC_BODY)
-async def generic_event(hook: str, request: Request, db: DbDep) -> EventAccepted:
+async def generic_event(hook: str, request: Request, state: StateDep, db: DbDep) -> EventAccepted:
     """Any other platform, signed like our own webhooks."""
-    body = await read_body(request, MAX_EVENT_BYTES)
-    return await completion.accept_generic_event(
-        db, hook, request.headers.get(SIGNATURE_HEADER), body
-    )
+    row = await service.by_hook(db, hook, "generic")
+    try:
+        body = await read_body(request, MAX_EVENT_BYTES)
+        return await completion.accept_generic_event(
+            db, row, request.headers.get(SIGNATURE_HEADER), body
+        )
+    except BotsieveError as exc:
+        await service.record_refusal(state, row.id, exc)
+        raise
 
 
 # ---- configuration: a secret API key, or a login (viewers read, admins change) ----
@@ -161,6 +233,21 @@ async def list_integrations(_: Viewer, db: DbDep) -> list[IntegrationOut]:
 async def status(_: Viewer, db: DbDep) -> StatusOut:
     """Per integration: configured or not, last event, last error, queue depth."""
     return await service.status(db)
+
+
+@router.patch("/{integration_id}", response_model=IntegrationOut)
+async def update_integration(
+    integration_id: uuid.UUID, body: IntegrationUpdate, _: Admin, state: StateDep, db: DbDep
+) -> IntegrationOut:
+    """Fix the API token, the datacenter, the shared key or the settings; jobs parked as
+    ``needs_attention`` are retried at once."""
+    return await service.update_integration(db, state.settings, integration_id, body)
+
+
+@router.post("/{integration_id}/retry", response_model=RetryOut)
+async def retry(integration_id: uuid.UUID, _: Admin, db: DbDep) -> RetryOut:
+    """Retry now the jobs that wait for attention or were given up."""
+    return await service.retry(db, integration_id)
 
 
 @router.post("/{integration_id}/rotate", response_model=IntegrationSecrets)
@@ -203,3 +290,33 @@ async def test_webhook(
 ) -> TestDelivery:
     """Send a signed ``ping`` now and report the endpoint's answer."""
     return await deliveries.test_webhook(db, state.settings, endpoint_id)
+
+
+# ---- reconciliation ------------------------------------------------------------------------
+
+
+@surveys_router.get(
+    "/{survey_id:path}/responses",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One row per scored response; X-Next-Cursor names the next page",
+            "content": {"text/csv": {}, "application/x-ndjson": {}},
+        }
+    },
+)
+async def survey_responses(
+    survey_id: str,
+    _: Viewer,
+    db: DbDep,
+    format: Annotated[export.Format, Query()] = "csv",
+    cursor: Annotated[str | None, Query(max_length=18)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> Response:
+    """The survey's responses with their verdicts and an ``exclude`` column, cursor-paged."""
+    page = await export.export_page(db, survey_id, format, cursor, limit)
+    headers = {"Content-Disposition": f'attachment; filename="responses.{format}"'}
+    if page.next_cursor is not None:
+        headers["X-Next-Cursor"] = page.next_cursor
+        headers["Link"] = f'<?format={format}&limit={limit}&cursor={page.next_cursor}>; rel="next"'
+    return Response(page.body, media_type=page.media_type, headers=headers)

@@ -23,7 +23,11 @@ import structlog
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from botsieve.integrations.qualtrics import PlatformError
-from botsieve.integrations.repository import IntegrationRepository, OutboxRepository
+from botsieve.integrations.repository import (
+    IntegrationRepository,
+    OutboxRepository,
+    RefusalRepository,
+)
 from botsieve.kit.db import transaction
 from botsieve.kit.settings import Settings
 from botsieve.kit.state import AppState
@@ -132,9 +136,13 @@ def _failed(
     give_up_at = job.created_at + dt.timedelta(hours=settings.integrations_give_up_hours)
     next_at = now + dt.timedelta(seconds=retry_delay(attempts, settings))
     dead = not retry or next_at > give_up_at
-    log.warning("outbox_attempt_failed", kind=job.kind, job_id=job.id, error=error, dead=dead)
+    # A platform job that retrying cannot fix (a wrong token, an unknown datacenter) waits for
+    # the integration to be fixed (PATCH, or the retry action) instead of ending for good.
+    parked = not retry and job.integration_id is not None
+    status = "needs_attention" if parked else "dead" if dead else "pending"
+    log.warning("outbox_attempt_failed", kind=job.kind, job_id=job.id, error=error, status=status)
     return {
-        "status": "dead" if dead else "pending",
+        "status": status,
         "attempts": attempts,
         "next_attempt_at": next_at,
         "locked_until": None,
@@ -189,6 +197,13 @@ async def purge_finished(state: AppState, now: dt.datetime | None = None) -> int
         return await OutboxRepository(db).purge_finished(before)
 
 
+async def purge_refusals(state: AppState, now: dt.datetime | None = None) -> int:
+    """Forget refused posts after the retention period (the status page shows the last day)."""
+    before = (now or utcnow()) - dt.timedelta(days=state.settings.retention_days)
+    async with transaction(state.sessionmaker) as db:
+        return await RefusalRepository(db).purge(before)
+
+
 async def deliver_forever(state: AppState) -> None:
     """The background worker started by the app's lifespan."""
     settings = state.settings
@@ -198,6 +213,7 @@ async def deliver_forever(state: AppState) -> None:
             try:
                 if time.monotonic() >= next_purge:
                     await purge_finished(state)
+                    await purge_refusals(state)
                     next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
                 busy = await run_once(state, client)
             except asyncio.CancelledError:

@@ -10,7 +10,16 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import dialect_insert
-from botsieve.models import Integration, OutboxJob, ScoredResponse, Webhook
+from botsieve.models import (
+    Integration,
+    OutboxJob,
+    RefusedPost,
+    ScoredResponse,
+    Session,
+    SessionBinding,
+    Webhook,
+)
+from botsieve.models.base import utcnow
 
 
 class IntegrationRepository:
@@ -87,6 +96,28 @@ class ResponseRepository:
             update(ScoredResponse).where(ScoredResponse.id == row_id).values(**values)
         )
 
+    async def by_session(self, session_id: uuid.UUID) -> list[tuple[ScoredResponse, Integration]]:
+        rows = await self.db.execute(
+            select(ScoredResponse, Integration)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .where(ScoredResponse.session_id == session_id)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def for_survey(
+        self, survey_id: str, after_id: int, limit: int
+    ) -> list[tuple[ScoredResponse, str, Session | None]]:
+        """The survey's scored responses after ``after_id``, in id order, with their sessions."""
+        rows = await self.db.execute(
+            select(ScoredResponse, Integration.platform, Session)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .outerjoin(Session, Session.id == ScoredResponse.session_id)
+            .where(Integration.survey_id == survey_id, ScoredResponse.id > after_id)
+            .order_by(ScoredResponse.id)
+            .limit(limit)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     async def peer_features(
         self, integration_id: uuid.UUID, exclude: str, limit: int = 1000
     ) -> list[dict[str, Any]]:
@@ -100,6 +131,81 @@ class ResponseRepository:
             .limit(limit)
         )
         return [r for r in rows if r]
+
+
+class BindingRepository:
+    """Which response a session vouches for, and finding a session by the platform's respondent."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def bind(
+        self, session_id: uuid.UUID, integration_id: uuid.UUID, response_id: str
+    ) -> tuple[uuid.UUID, str]:
+        """Bind the session unless it is bound already; return its (integration, response)."""
+        dialect = self.db.get_bind().dialect.name
+        stmt = dialect_insert(dialect, SessionBinding.__table__).values(
+            session_id=session_id,
+            integration_id=integration_id,
+            response_id=response_id,
+            created_at=utcnow(),
+        )
+        await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+        row = (
+            await self.db.execute(
+                select(SessionBinding.integration_id, SessionBinding.response_id).where(
+                    SessionBinding.session_id == session_id
+                )
+            )
+        ).one()
+        return row[0], row[1]
+
+    async def latest_for_respondent(self, survey_id: str, respondent_id: str) -> Session | None:
+        """The respondent's most recent session in the survey (a reload may have made two)."""
+        return await self.db.scalar(
+            select(Session)
+            .where(Session.survey_id == survey_id, Session.respondent_id == respondent_id)
+            .order_by(Session.event_count.desc(), Session.created_at.desc())
+            .limit(1)
+        )
+
+
+class RefusalRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, integration_id: uuid.UUID, status_code: int, reason: str) -> None:
+        self.db.add(
+            RefusedPost(
+                integration_id=integration_id,
+                at=utcnow(),
+                status_code=status_code,
+                reason=reason[:300],
+            )
+        )
+        await self.db.flush()
+
+    async def counts_since(self, since: dt.datetime) -> dict[uuid.UUID, int]:
+        rows = await self.db.execute(
+            select(RefusedPost.integration_id, func.count())
+            .where(RefusedPost.at >= since)
+            .group_by(RefusedPost.integration_id)
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def latest(self, integration_id: uuid.UUID, limit: int) -> list[RefusedPost]:
+        return list(
+            await self.db.scalars(
+                select(RefusedPost)
+                .where(RefusedPost.integration_id == integration_id)
+                .order_by(RefusedPost.id.desc())
+                .limit(limit)
+            )
+        )
+
+    async def purge(self, before: dt.datetime) -> int:
+        result = await self.db.execute(delete(RefusedPost).where(RefusedPost.at < before))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 class OutboxRepository:
@@ -157,13 +263,32 @@ class OutboxRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def depth_by_integration(self) -> dict[uuid.UUID | None, int]:
+    async def depth_by_integration(self, status: str = "pending") -> dict[uuid.UUID | None, int]:
         rows = await self.db.execute(
             select(OutboxJob.integration_id, func.count())
-            .where(OutboxJob.status == "pending")
+            .where(OutboxJob.status == status)
             .group_by(OutboxJob.integration_id)
         )
         return {r[0]: int(r[1]) for r in rows}
+
+    async def requeue(self, integration_id: uuid.UUID, now: dt.datetime) -> int:
+        """Jobs parked for a fix (or given up) become due now, with a fresh retry window."""
+        result = await self.db.execute(
+            update(OutboxJob)
+            .where(
+                OutboxJob.integration_id == integration_id,
+                OutboxJob.status.in_(("needs_attention", "dead")),
+            )
+            .values(
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                locked_until=None,
+                finished_at=None,
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def deliveries(self, endpoint_id: uuid.UUID | None, limit: int) -> list[OutboxJob]:
         query = select(OutboxJob).where(OutboxJob.kind == "webhook")

@@ -12,7 +12,7 @@ from botsieve.kit.text import StorableText, short_url, storable_json
 
 Platform = Literal["qualtrics", "decipher", "generic"]
 Id = Field(min_length=1, max_length=128)
-EventType = Literal["result.ready", "session.flagged", "quality.ready"]
+EventType = Literal["result.ready", "session.flagged", "quality.ready", "session.labelled"]
 DEFAULT_EVENTS: tuple[EventType, ...] = ("result.ready", "session.flagged")
 
 
@@ -29,6 +29,20 @@ class IntegrationCreate(BaseModel):
     shared_key: StorableText | None = Field(default=None, min_length=16, max_length=200)
     # {"quality": {...QualityConfig...}, "write_back": true}
     config: Annotated[dict[str, Any], storable_json(16_384)] = Field(default_factory=dict)
+
+
+class IntegrationUpdate(BaseModel):
+    """What can be fixed on a configured integration; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: StorableText | None = Field(default=None, min_length=1, max_length=100)
+    base_url: Annotated[HttpUrl, short_url(300)] | None = None
+    api_token: StorableText | None = Field(default=None, min_length=1, max_length=200)
+    # The subscription's sharedKey, when the subscription was re-created with a key of your own.
+    shared_key: StorableText | None = Field(default=None, min_length=16, max_length=200)
+    config: Annotated[dict[str, Any], storable_json(16_384)] | None = None
+    active: bool | None = None
 
 
 class IntegrationOut(BaseModel):
@@ -79,6 +93,24 @@ class ScoreReply(BaseModel):
     response_id: str
 
 
+class EntryReply(BaseModel):
+    """The check at entry: ``decision`` is block, review or pass; the rest as in ScoreReply."""
+
+    decision: Literal["block", "review", "pass"]
+    status: str
+    score: str
+    verdict: str
+    risk: str
+    flags: str
+    response_id: str
+
+
+class EventEndpointOut(BaseModel):
+    ok: bool
+    platform: str
+    accepts: str
+
+
 class EventAccepted(BaseModel):
     accepted: bool
     duplicate: bool
@@ -127,6 +159,16 @@ class TestDelivery(BaseModel):
     event_id: str
 
 
+class Refusal(BaseModel):
+    at: dt.datetime
+    status_code: int
+    reason: str
+
+
+class RetryOut(BaseModel):
+    requeued: int
+
+
 class IntegrationStatus(BaseModel):
     id: uuid.UUID
     platform: str
@@ -138,6 +180,10 @@ class IntegrationStatus(BaseModel):
     last_error: str | None
     last_error_at: dt.datetime | None
     queue_depth: int
+    # Jobs a retry cannot fix, waiting for the integration to be fixed (then retried).
+    needs_attention: int = 0
+    refused_last_24h: int = 0
+    recent_refusals: list[Refusal] = Field(default_factory=list)
 
 
 class StatusOut(BaseModel):

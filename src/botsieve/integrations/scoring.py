@@ -1,7 +1,16 @@
 """The verdict for one platform response, shared by Qualtrics and Decipher; and its quality.
 
-Idempotent per (integration, response): the first call stores the verdict and every later call
-(a retried Web Service element, a re-run logic node, the completion event) returns that row.
+One row per (integration, response). A final verdict (``ok``, ``session_reused``) is returned
+as stored by every later call (a retried Web Service element, a re-run logic node, the
+completion event). "No verdict yet" (``provisional``, ``no_session``, ``insufficient_evidence``)
+is not final: the next call scores again and overwrites it, and the completion job writes the
+new one back. Nothing calls itself, so this converges without a loop.
+
+A session vouches for one response: the first (survey, response) that presents it is bound to
+it, and any other response presenting it gets ``session_reused``. Where the platform cannot
+carry our session id (Decipher), the session is found by (survey, respondent id), the
+respondent id being the platform's own (``uuid``, ``ResponseID``) that the collector was given.
+
 The verdict only ever travels server to server: the respondent's browser sends behaviour,
 never results, so a forged hidden field cannot whitewash a bot.
 """
@@ -9,64 +18,123 @@ never results, so a forged hidden field cannot whitewash a bot.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis.schemas import AnalysisOut
-from botsieve.analysis.service import announcement, complete_session, latest_result
+from botsieve.analysis.service import (
+    analyze_session,
+    announcement,
+    complete_session,
+    latest_result,
+)
 from botsieve.integrations import quality
-from botsieve.integrations.repository import ResponseRepository
+from botsieve.integrations.repository import BindingRepository, ResponseRepository
 from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
-from botsieve.models import Integration, ScoredResponse
+from botsieve.models import Integration, ScoredResponse, Session
 from botsieve.models.base import utcnow
 from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 
-# status: why there is or is not a verdict. Only "ok" carries a score.
+# status: whether there is a verdict, and if not, why. Only "ok" carries a score.
 OK = "ok"
+PROVISIONAL = "provisional"  # a session, not enough of it yet: ask again later
+INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # scored, and the engine would not decide
 NO_SESSION = "no_session"
-UNKNOWN_SESSION = "unknown_session"
-SESSION_MISMATCH = "session_mismatch"
-TOO_FEW_EVENTS = "too_few_events"
+SESSION_REUSED = "session_reused"  # the session is another response's (or survey's)
+STATUSES = (OK, PROVISIONAL, INSUFFICIENT_EVIDENCE, NO_SESSION, SESSION_REUSED)
+FINAL = frozenset((OK, SESSION_REUSED))
 
 
-async def _verdict(
+@dataclass
+class Verdict:
+    status: str
+    session_id: uuid.UUID | None = None
+    result: AnalysisOut | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+async def _find_session(
+    db: AsyncSession, integration: Integration, response_id: str, session_id: str | None
+) -> tuple[Session | None, str]:
+    """The session named by the platform, or else the one the collector made for this
+    respondent; with a reason code saying which (or why none)."""
+    if session_id:
+        try:
+            sid = uuid.UUID(session_id)
+        except ValueError:
+            return None, "session_unknown"
+        session = await SessionRepository(db).get(sid)
+        return session, "session_given" if session else "session_unknown"
+    session = await BindingRepository(db).latest_for_respondent(integration.survey_id, response_id)
+    return session, "session_by_respondent" if session else "session_missing"
+
+
+def decision_of(result: AnalysisOut) -> str:
+    """bot, human or insufficient_evidence: the engine's ``verdict`` when it gives one."""
+    verdict = getattr(result, "verdict", None)
+    if verdict in ("bot", "human", "insufficient_evidence"):
+        return str(verdict)
+    return "bot" if result.is_bot else "human"
+
+
+async def verdict_for(
     db: AsyncSession,
     state: AppState,
     integration: Integration,
     response_id: str,
     session_id: str | None,
-) -> tuple[str, uuid.UUID | None, AnalysisOut | None]:
-    if not session_id:
-        return NO_SESSION, None, None
-    try:
-        sid = uuid.UUID(session_id)
-    except ValueError:
-        return UNKNOWN_SESSION, None, None
-    session = await SessionRepository(db).get(sid)
+    *,
+    finish: bool = True,
+) -> Verdict:
+    """The verdict for the response; ``finish`` completes the session (the end of the survey),
+    otherwise the session is analysed as far as it goes (the entry check)."""
+    session, how = await _find_session(db, integration, response_id, session_id)
     if session is None:
-        return UNKNOWN_SESSION, None, None
-    # A session vouches for one response of one survey: without this, a bot could quote the
-    # session id of some human's clean session.
-    if session.survey_id != integration.survey_id or (
-        session.respondent_id not in (None, "", response_id)
-    ):
-        return SESSION_MISMATCH, sid, None
+        return Verdict(NO_SESSION, reasons=[how])
+    sid = session.id
+    # Without this, one clean session id pasted into every bot response would pass them all.
+    if session.survey_id != integration.survey_id:
+        return Verdict(SESSION_REUSED, sid, reasons=["session_of_another_survey"])
+    if session.respondent_id not in (None, "", response_id):
+        return Verdict(SESSION_REUSED, sid, reasons=["session_of_another_respondent"])
+    owner = await BindingRepository(db).bind(sid, integration.id, response_id)
+    if owner != (integration.id, response_id):
+        return Verdict(SESSION_REUSED, sid, reasons=["session_of_another_response"])
     if session.event_count < state.settings.analysis_min_events:
-        return TOO_FEW_EVENTS, sid, None
+        return Verdict(PROVISIONAL, sid, reasons=[how, "too_few_events"])
     fresh = session.analyzed_at is not None and session.analyzed_at >= session.updated_at
     result = await latest_result(db, sid) if fresh else None
     if result is None:
-        result = await complete_session(db, state.model, state.counters, sid)
+        run = complete_session if finish else analyze_session
+        result = await run(db, state.model, state.counters, sid)
         state.notify("analysis_complete", announcement(result))
-    return OK, sid, result
+    if decision_of(result) == "insufficient_evidence":
+        missing = [f"missing: {m}" for m in getattr(result, "missing_evidence", None) or []]
+        return Verdict(INSUFFICIENT_EVIDENCE, sid, result, [how, *missing])
+    return Verdict(OK, sid, result, [how])
 
 
-def _flags(result: AnalysisOut | None, extra: list[str]) -> list[str]:
-    flags = list(result.quality_flags) if result else []
-    return list(dict.fromkeys([*flags, *extra]))
+def _flags(verdict: Verdict, extra: list[str]) -> list[str]:
+    flags = list(verdict.result.quality_flags) if verdict.result and verdict.status == OK else []
+    reasons = [r.replace(";", ",")[:120] for r in verdict.reasons]
+    return list(dict.fromkeys([*flags, *reasons, *extra]))
+
+
+def values_of(verdict: Verdict, evidence: list[str]) -> dict[str, Any]:
+    scored = verdict.result if verdict.status == OK else None
+    return {
+        "session_id": verdict.session_id,
+        "status": verdict.status,
+        "score": round(scored.bot_probability, 4) if scored else None,
+        "verdict": decision_of(scored) if scored else "unknown",
+        "risk": scored.risk_level if scored else "unknown",
+        "flags": _flags(verdict, evidence),
+        "model_version": verdict.result.model_version if verdict.result else "",
+    }
 
 
 async def score_response(
@@ -77,29 +145,41 @@ async def score_response(
     session_id: str | None,
     evidence: list[str] | None = None,
 ) -> tuple[ScoredResponse, bool]:
-    """The stored verdict for this response, made now if there is none; and whether it is new."""
+    """The verdict for this response, and whether it is new or changed by this call.
+
+    A final verdict is returned as stored; anything else is scored again and overwritten.
+    """
     repo = ResponseRepository(db)
     existing = await repo.get(integration.id, response_id)
-    if existing is not None:
+    if existing is not None and existing.status in FINAL:
         return existing, False
-    status, sid, result = await _verdict(db, state, integration, response_id, session_id)
-    row = await repo.insert_once(
-        {
-            "integration_id": integration.id,
-            "response_id": response_id,
-            "session_id": sid,
-            "status": status,
-            "score": round(result.bot_probability, 4) if result else None,
-            "verdict": ("bot" if result.is_bot else "human") if result else "unknown",
-            "risk": result.risk_level if result else "unknown",
-            "flags": _flags(result, evidence or []),
-            "model_version": result.model_version if result else "",
-            "quality_flags": [],
-            "quality_features": {},
-            "created_at": utcnow(),
-        }
+    values = values_of(
+        await verdict_for(db, state, integration, response_id, session_id), evidence or []
     )
-    return row, True
+    if existing is None:
+        row = await repo.insert_once(
+            {
+                "integration_id": integration.id,
+                "response_id": response_id,
+                **values,
+                "quality_flags": [],
+                "quality_features": {},
+                "created_at": utcnow(),
+            }
+        )
+        return row, True
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return existing, False
+    await repo.update(existing.id, **values, updated_at=utcnow())
+    await db.refresh(existing)
+    return existing, True
+
+
+def needs_write_back(row: ScoredResponse) -> bool:
+    """Never written, or rescored since it was."""
+    if row.written_back_at is None:
+        return True
+    return row.updated_at is not None and row.updated_at > row.written_back_at
 
 
 def reply_of(row: ScoredResponse) -> ScoreReply:

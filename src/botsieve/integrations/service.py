@@ -10,22 +10,33 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.integrations.qualtrics import PlatformError
-from botsieve.integrations.repository import IntegrationRepository, OutboxRepository
+from botsieve.integrations.repository import (
+    IntegrationRepository,
+    OutboxRepository,
+    RefusalRepository,
+)
 from botsieve.integrations.schemas import (
     IntegrationCreate,
     IntegrationOut,
     IntegrationSecrets,
     IntegrationStatus,
+    IntegrationUpdate,
+    Refusal,
+    RetryOut,
     StatusOut,
 )
 from botsieve.integrations.webhooks import check_destination
-from botsieve.kit.errors import NotFound, Unauthorized
+from botsieve.kit.db import transaction
+from botsieve.kit.errors import BotsieveError, NotFound, Unauthorized
 from botsieve.kit.settings import Settings
+from botsieve.kit.state import AppState
 from botsieve.models import Integration
 from botsieve.models.base import utcnow
 
 TOKEN_PREFIX = "bs_it_"
 ROTATION_GRACE = dt.timedelta(hours=24)
+REFUSALS_WINDOW = dt.timedelta(hours=24)
+RECENT_REFUSALS = 5
 EVENT_PATHS = {
     "qualtrics": "/api/v1/integrations/qualtrics/events/{hook}",
     "generic": "/api/v1/integrations/generic/events/{hook}",
@@ -106,6 +117,38 @@ async def get_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integr
     return row
 
 
+async def update_integration(
+    db: AsyncSession, settings: Settings, integration_id: uuid.UUID, body: IntegrationUpdate
+) -> IntegrationOut:
+    """Fix what was wrong (token, datacenter, key); parked jobs are retried straight away."""
+    row = await get_integration(db, integration_id)
+    values = body.model_dump(exclude_unset=True)
+    if values.get("base_url") is not None:
+        values["base_url"] = str(body.base_url).rstrip("/")
+        await check_destination(values["base_url"], allow_private=allow_private(settings))
+    for name in ("name", "api_token", "shared_key", "config", "active"):
+        if name in values and values[name] is None:
+            del values[name]  # these cannot be emptied, only replaced
+    if values:
+        await IntegrationRepository(db).touch(row.id, **values)
+        await OutboxRepository(db).requeue(row.id, utcnow())
+        await db.refresh(row)
+    return out(row)
+
+
+async def retry(db: AsyncSession, integration_id: uuid.UUID) -> RetryOut:
+    """Make the integration's parked and given-up jobs due now."""
+    row = await get_integration(db, integration_id)
+    return RetryOut(requeued=await OutboxRepository(db).requeue(row.id, utcnow()))
+
+
+async def record_refusal(state: AppState, integration_id: uuid.UUID, exc: BotsieveError) -> None:
+    """Keep when and why a post was refused (not its body), outside the refused request's
+    transaction, which is rolled back."""
+    async with transaction(state.sessionmaker) as db:
+        await RefusalRepository(db).add(integration_id, exc.status_code, exc.message)
+
+
 async def rotate(db: AsyncSession, integration_id: uuid.UUID) -> IntegrationSecrets:
     """New token and shared key; the old ones keep working for 24 hours (update the survey)."""
     row = await get_integration(db, integration_id)
@@ -168,9 +211,13 @@ def missing_configuration(row: Integration) -> list[str]:
 
 
 async def status(db: AsyncSession) -> StatusOut:
-    depth = await OutboxRepository(db).depth_by_integration()
+    outbox, refusals = OutboxRepository(db), RefusalRepository(db)
+    depth = await outbox.depth_by_integration()
+    parked = await outbox.depth_by_integration("needs_attention")
+    refused = await refusals.counts_since(utcnow() - REFUSALS_WINDOW)
     items = []
     for row in await IntegrationRepository(db).all():
+        recent = await refusals.latest(row.id, RECENT_REFUSALS)
         missing = missing_configuration(row)
         items.append(
             IntegrationStatus(
@@ -184,6 +231,11 @@ async def status(db: AsyncSession) -> StatusOut:
                 last_error=row.last_error,
                 last_error_at=row.last_error_at,
                 queue_depth=depth.get(row.id, 0),
+                needs_attention=parked.get(row.id, 0),
+                refused_last_24h=refused.get(row.id, 0),
+                recent_refusals=[
+                    Refusal(at=r.at, status_code=r.status_code, reason=r.reason) for r in recent
+                ],
             )
         )
     return StatusOut(integrations=items, webhook_queue_depth=depth.get(None, 0))

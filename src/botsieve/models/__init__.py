@@ -3,7 +3,14 @@
 from botsieve.models.base import Base
 from botsieve.models.decisions import DecisionRule, ReviewEvent
 from botsieve.models.events import BehaviorData, EventBatch
-from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
+from botsieve.models.integrations import (
+    Integration,
+    OutboxJob,
+    RefusedPost,
+    ScoredResponse,
+    SessionBinding,
+    Webhook,
+)
 from botsieve.models.keys import ApiKey, IdempotencyRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
@@ -22,9 +29,11 @@ __all__ = [
     "IdempotencyRecord",
     "Integration",
     "OutboxJob",
+    "RefusedPost",
     "ReviewEvent",
     "ScoredResponse",
     "Session",
+    "SessionBinding",
     "User",
     "Webhook",
 ]

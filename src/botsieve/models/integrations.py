@@ -73,6 +73,9 @@ class ScoredResponse(Base):
     # What later respondents are compared with: duration, item answers, open-answer hashes.
     quality_features: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the verdict last changed (a provisional one rescored); written back again if later
+    # than ``written_back_at``.
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     written_back_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
@@ -128,3 +131,36 @@ class Webhook(Base):
     previous_secret_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SessionBinding(Base):
+    """A collector session vouches for one response of one survey: the first that presented it.
+
+    The primary key is the session, so two responses racing for one session end with one
+    binding; every other response presenting it is told ``session_reused``.
+    """
+
+    __tablename__ = "integration_session_bindings"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    integration_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("integrations.id", ondelete="CASCADE")
+    )
+    response_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RefusedPost(Base):
+    """A platform call or event post that was refused: when and why, never its body."""
+
+    __tablename__ = "integration_refusals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    integration_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("integrations.id", ondelete="CASCADE")
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status_code: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (Index("ix_integration_refusals_integration_at", "integration_id", "at"),)

@@ -10,6 +10,7 @@ from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.dashboard.service import decode_cursor, encode_cursor
 from botsieve.decisions import service as decisions
 from botsieve.decisions.rule import Rule, decide
+from botsieve.integrations.labels import label_changed
 from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import ReviewEvent, Session
 from botsieve.models.base import utcnow
@@ -30,6 +31,7 @@ async def set_label(db: AsyncSession, session_id: uuid.UUID, body: LabelIn) -> L
     session = await get_session(db, session_id)
     session.label = body.label
     await db.flush()
+    await label_changed(db, session.id, body.label)  # back into the survey platform's data
     return LabelOut(session_id=session.id, label=body.label)
 
 

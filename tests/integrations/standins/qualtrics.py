@@ -98,11 +98,16 @@ def completed_event(
     completed: str = "2026-11-28 09:01:02",
 ) -> bytes:
     """The body Qualtrics posts for surveyengine.completedResponse.{SurveyID}."""
+    # The eight fields Qualtrics documents for a completed response; an anonymous link has no
+    # recipient or distribution, which Qualtrics sends as empty strings.
     msg = json.dumps(
         {
             "Status": "Complete",
             "SurveyID": survey_id,
             "ResponseID": response_id,
+            "RecipientID": "",
+            "ResponseEventContext": "",
+            "DistributionID": "",
             "CompletedDate": completed,
             "BrandID": brand,
         },
