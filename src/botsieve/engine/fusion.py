@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from botsieve.engine.detectors.mouse import MOTION_FEATURES
+
 # The independent lines of evidence: the detectors, with the mouse's two kinds apart (where
 # the pointer goes, and how it moves in time).
 LINES = (
@@ -32,18 +34,7 @@ LINES = (
     "tempo",
     "cross_session",
 )
-MOUSE_MOTION = frozenset(
-    {
-        "mouse_speed_cv",
-        "mouse_accel_flip_share",
-        "mouse_jerk_ratio",
-        "mouse_peak_position",
-        "mouse_speed_peaks_per_s",
-        "mouse_pause_share",
-        "mouse_fitts_r",
-        "mouse_dt_spread",
-    }
-)
+MOUSE_MOTION = frozenset(MOTION_FEATURES)
 LINE_LOGIT = 1.0
 # No line's learned features may add or take away more than this together: however many of
 # them agree, one kind of evidence stays one kind (an unusual mouse, or a mouse the model never

@@ -28,19 +28,25 @@ MIN_MOVES = 20
 NAN = float("nan")
 # Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
 SPARSE_MS = 40.0
-# Features that need a dense stream: measured on sparse ones they describe the sampler, not the
-# hand (a remote desktop's 110 ms moves turn sharply and seem to pause between every point).
-SAMPLING_SENSITIVE = (
-    "mouse_turn_mean_abs",
-    "mouse_turn_flip_share",
+# Features read from how the pointer moves in time (one line of evidence, apart from the path's
+# geometry; not measured below a coarse clock).
+MOTION_FEATURES = (
     "mouse_speed_cv",
     "mouse_accel_flip_share",
     "mouse_jerk_ratio",
     "mouse_peak_position",
     "mouse_speed_peaks_per_s",
     "mouse_pause_share",
-    "mouse_tiny_step_share",
+    "mouse_fitts_r",
     "mouse_dt_spread",
+)
+# Features that need a dense stream: measured on sparse ones they describe the sampler, not the
+# hand (a remote desktop's 110 ms moves turn sharply and seem to pause between every point).
+SAMPLING_SENSITIVE = (
+    *(f for f in MOTION_FEATURES if f != "mouse_fitts_r"),
+    "mouse_turn_mean_abs",
+    "mouse_turn_flip_share",
+    "mouse_tiny_step_share",
 )
 
 FEATURES = (

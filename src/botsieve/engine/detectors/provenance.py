@@ -208,7 +208,7 @@ class ProvenanceDetector:
         # Keyboard users click with Enter or Space, so a key press also explains a click.
         keyed = _has_before(click_t, column(session, "keydown", "t"), 1000.0)
         # A person who holds still to read, then clicks, clicks where the pointer rests.
-        resting = _clicks_where_pointer_rests(
+        pointer = (
             click_t,
             column(session, "click", "x"),
             column(session, "click", "y"),
@@ -216,6 +216,7 @@ class ProvenanceDetector:
             column(session, "mousemove", "x"),
             column(session, "mousemove", "y"),
         )
+        resting = _clicks_where_pointer_rests(*pointer)
         orphan = share(~(led | keyed | resting))
         rule = ORPHAN_CLICK_LOGIT * orphan if click_t.size >= 3 and orphan >= 0.5 else 0.0
         dx, dy = column(session, "click", "dx"), column(session, "click", "dy")
@@ -224,14 +225,7 @@ class ProvenanceDetector:
         centre = float(
             (at_centre.sum() + PSEUDO_CLICKS * CENTRE_RATE) / (known.sum() + PSEUDO_CLICKS)
         )
-        jumps = _jump_share(
-            click_t,
-            column(session, "click", "x"),
-            column(session, "click", "y"),
-            move_t,
-            column(session, "mousemove", "x"),
-            column(session, "mousemove", "y"),
-        )
+        jumps = _jump_share(*pointer)
         pressed = _has_before(click_t, down_t, 2000.0) | _has_before(click_t, touch_t, 1000.0)
         no_press = share(~pressed) if down_t.size or touch_t.size else 0.0
 
