@@ -34,7 +34,9 @@ LINES = (
     "tempo",
     "cross_session",
 )
-MOUSE_MOTION = frozenset(MOTION_FEATURES)
+MOUSE_MOTION = frozenset(
+    (*MOTION_FEATURES, "mouse_turn_mean_abs", "mouse_turn_flip_share", "mouse_tiny_step_share")
+)
 LINE_LOGIT = 1.0
 # No line's learned features may add or take away more than this together: however many of
 # them agree, one kind of evidence stays one kind (an unusual mouse, or a mouse the model never
