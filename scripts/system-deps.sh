@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need (PostgreSQL 15, Redis 7, Chromium), if missing.
+# Installs the system packages the tests need (PostgreSQL 15, Redis 7, Chromium; promtool from
+# prometheus for the alert rules; nginx and pgbouncer for the load-balanced test), if missing.
 set -euo pipefail
 need=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
+command -v promtool >/dev/null || need+=(prometheus)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
