@@ -109,6 +109,8 @@ class Cluster:
         self.settings = settings
         self.instances: list[Instance] = []
         self._stack = contextlib.ExitStack()
+        # The helpers by name (redis, pgbouncer, nginx), e.g. for their CPU time in bench/.
+        self.helpers: dict[str, subprocess.Popen[bytes]] = {}
         self.url = ""
         self.redis_url = ""
         self.pooled_url = ""
@@ -132,6 +134,7 @@ class Cluster:
         with log.open("ab") as out:
             process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, **kwargs)
         self._stack.callback(_stop, process)
+        self.helpers[Path(args[0]).name] = process
         return process
 
     def _start_redis(self) -> None:
