@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import json
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -45,6 +46,8 @@ PURGE_INTERVAL = 1.0
 SESSIONS = "/api/v1/detection/sessions"
 RETRYABLE = {408, 429, 500, 502, 503, 504}
 MAX_ATTEMPTS = 12
+# No acknowledgement at all for this long means the cluster stopped taking events.
+STALL_SECONDS = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +305,12 @@ def test_rolling_restart_under_load_loses_no_acknowledged_event(
         steps: list[str] = []
 
         async def after(acked: int) -> None:
+            """Until the load has gone this far; it fails only if acknowledgements stop."""
+            seen, since = len(tally.acked), time.monotonic()
             while len(tally.acked) < acked:
+                if len(tally.acked) > seen:
+                    seen, since = len(tally.acked), time.monotonic()
+                assert time.monotonic() - since < STALL_SECONDS, "ingestion stopped"
                 await asyncio.sleep(0.02)
 
         first, second = cluster.instances[0], cluster.instances[1]
