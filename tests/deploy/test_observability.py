@@ -20,6 +20,7 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.deploy.cluster import Instance
 from tests.live_server import LiveServer
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -119,9 +120,11 @@ def _exported(exposition: str) -> set[str]:
 
 @pytest.fixture
 def scraped(database_url: str, tmp_path: Path) -> Iterator[set[str]]:
-    server = LiveServer(database_url, tmp_path)
-    server.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    key = server.create_key("secret")
+    live = LiveServer(database_url, tmp_path)
+    live.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    key = live.create_key("secret")
+    # Started with a readiness wait (until it answers or exits), not a fixed deadline.
+    server = Instance("metrics", tmp_path / "serve", live.env)
     server.start()
     try:
         headers = {"Authorization": f"Bearer {key}"}
