@@ -87,3 +87,24 @@ def cluster_markdown(results: dict[str, Any]) -> str:
             f"{three['server_cpu_ms_per_request']:.3f} ms |"
         )
     return "\n".join(lines)
+
+
+def main() -> None:
+    """python -m bench.cluster [seconds] [repeats]: this comparison alone."""
+    import json
+    import sys
+
+    args = sys.argv[1:]
+    seconds = int(args[0]) if args else 10
+    repeats = int(args[1]) if len(args) > 1 else 3
+    results = run_cluster(seconds, repeats)
+    from bench.run import RESULTS, machine
+
+    results["machine"] = machine()
+    (RESULTS / "cluster.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "cluster.md").write_text(cluster_markdown(results) + "\n")
+    print(cluster_markdown(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -94,13 +94,26 @@ def floor(url: str, seconds: int, cpu_of: list[int]) -> dict[str, Any]:
     return wrk("health.lua", f"{url}/health", seconds, {}, cpu_of)
 
 
+class PatientServer(LiveServer):
+    """Started with a readiness wait: a loaded machine may take longer than 30 s to start it."""
+
+    def start(self) -> None:
+        from tests.deploy.cluster import Instance
+
+        instance = Instance("bench", self.log.parent, self.env)
+        instance.port, instance.url, instance.log = self.port, self.url, self.log
+        instance.env["BOTSIEVE_DATA_DIR"] = self.env["BOTSIEVE_DATA_DIR"]
+        instance.start()
+        self.process = instance.process
+
+
 @contextlib.contextmanager
 def server_for(db: str, workdir: Path, workers: int = 1) -> Iterator[LiveServer]:
     if db == "postgresql":
         url = seed.create_pg_database(os.environ["BOTSIEVE_TEST_PG_URL"])
     else:
         url = f"sqlite+inline:///{workdir / 'bench.db'}"
-    server = LiveServer(url, workdir)
+    server = PatientServer(url, workdir)
     server.env.update(
         {
             "BOTSIEVE_ENV": "production",
@@ -401,6 +414,11 @@ def main() -> None:
         default=True,
         help="also three instances behind nginx against one (PostgreSQL)",
     )
+    parser.add_argument(
+        "--out",
+        default="service",
+        help="results file name: a partial run kept beside the full one, not over it",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "machine": machine(),
@@ -415,16 +433,21 @@ def main() -> None:
             db, args.seconds, args.sessions, workers, args.repeats
         )
         print(json.dumps(results["databases"][label], indent=2), flush=True)
+        _write(results, args.out)  # so far, in case a later part fails
     if args.cluster and "postgresql" in args.db:
         from bench.cluster import run_cluster
 
         results["cluster"] = run_cluster(args.seconds, args.repeats)
         print(json.dumps(results["cluster"], indent=2), flush=True)
+    print(_write(results, args.out))
+
+
+def _write(results: dict[str, Any], name: str) -> str:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "service.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
-    (RESULTS / "service.md").write_text(table)
-    print(table)
+    (RESULTS / f"{name}.md").write_text(table)
+    return table
 
 
 if __name__ == "__main__":

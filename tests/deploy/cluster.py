@@ -84,11 +84,15 @@ class Instance:
                 stderr=subprocess.STDOUT,
             )
         process = self.process
-        _wait_until(
-            lambda: _answers(f"{self.url}/health/ready"),
-            lambda: process.poll() is None,
-            f"botsieve {self.name} (log: {self.log})",
-        )
+        try:
+            _wait_until(
+                lambda: _answers(f"{self.url}/health/ready"),
+                lambda: process.poll() is None,
+                f"botsieve {self.name} (log: {self.log})",
+            )
+        except BaseException:
+            _stop(process, signal.SIGKILL)  # never leave a half-started server behind
+            raise
 
     def kill(self) -> None:
         """As a crash or a lost machine would: no chance to finish anything."""
