@@ -162,3 +162,21 @@ def test_the_check_itself_notices_a_metric_that_does_not_exist(scraped: set[str]
     assert _names_in('rate(botsieve_http_requestz_total{route="/"}[5m])') - scraped == {
         "botsieve_http_requestz_total"
     }
+
+
+def test_the_compose_stack_mounts_what_ships_where_prometheus_looks() -> None:
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    mounts = {
+        target: DEPLOY / source
+        for service in compose["services"].values()
+        for source, target, *_ in (v.split(":") for v in service.get("volumes", []))
+        if source.startswith("./")
+    }
+    assert all(path.exists() for path in mounts.values()), mounts
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    assert set(config["rule_files"]) <= set(mounts)
+    assert mounts["/etc/prometheus/alerts.yml"] == RULES
+    assert mounts["/var/lib/grafana/dashboards"] == DASHBOARD.parent
+    providers = DEPLOY / "grafana" / "provisioning" / "dashboards" / "botsieve.yml"
+    (provider,) = yaml.safe_load(providers.read_text())["providers"]
+    assert provider["options"]["path"] == "/var/lib/grafana/dashboards"
