@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 BIN = Path(sys.executable).parent / "botsieve"
+START_CAP_SECONDS = 180.0
 
 
 def free_port() -> int:
@@ -57,16 +58,19 @@ class LiveServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        # A readiness wait: until it answers or exits. The cap only keeps a broken build from
+        # hanging CI; a loaded machine took over 30 s to start a server.
+        deadline = time.monotonic() + START_CAP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s")
+        self.kill()  # never leave a half-started server behind
+        raise RuntimeError(f"server did not start in {START_CAP_SECONDS:.0f} s")
 
     def kill(self) -> None:
         """Stop abruptly, as a crash or a power cut would."""

@@ -28,6 +28,7 @@ from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import deliver_forever
+from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
@@ -38,7 +39,7 @@ from botsieve.kit.rawdb import open_raw_database
 from botsieve.kit.responses import JSON
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
-from botsieve.maintenance.service import purge_forever
+from botsieve.maintenance.service import purge_once
 from botsieve.realtime.broadcaster import Broadcaster
 from botsieve.realtime.endpoints import router as realtime_router
 from botsieve.review.endpoints import router as review_router
@@ -70,14 +71,15 @@ def _api_router() -> APIRouter:
 
 
 async def _build_state(settings: Settings) -> AppState:
-    engine = create_engine(settings.resolved_database_url)
+    cache = settings.database_statement_cache
+    engine = create_engine(settings.resolved_database_url, statement_cache=cache)
     sessionmaker = create_sessionmaker(engine)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     state = AppState(
         settings=settings,
         db_engine=engine,
         sessionmaker=sessionmaker,
-        raw_db=await open_raw_database(engine),
+        raw_db=await open_raw_database(engine, statement_cache=cache),
         limiter=RateLimiter(settings.redis_url, enabled=settings.rate_limit_enabled),
         keys=KeyVerifier(settings.key_cache_seconds, sessionmaker),
         counters=CounterBuffer(),
@@ -139,9 +141,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await broadcaster.start()
         state.notify, state.extras["broadcaster"] = broadcaster.enqueue, broadcaster
         background = [
+            # One purge per interval across every instance (kit/leases.py).
             asyncio.create_task(
-                purge_forever(
-                    state.sessionmaker, settings.retention_days, settings.purge_interval_seconds
+                leases.every(
+                    state.sessionmaker,
+                    "purge",
+                    settings.purge_interval_seconds,
+                    lambda: purge_once(state.sessionmaker, settings.retention_days),
                 )
             ),
             asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),

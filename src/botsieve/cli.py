@@ -43,7 +43,8 @@ def serve(
         if value is not None:
             os.environ[f"BOTSIEVE_{name}"] = str(value)
     settings = get_settings()
-    migrate()
+    if settings.migrate_on_start:
+        migrate()
     if settings.workers > 1:
         _share_metrics_across_workers(settings.data_dir)
     uvicorn.run(

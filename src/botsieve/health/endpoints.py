@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from botsieve import __version__
 from botsieve.auth.deps import authenticate, bearer_key
+from botsieve.health import gauges
 from botsieve.kit.deps import StateDep
 from botsieve.kit.errors import Forbidden
 from botsieve.kit.metrics import render_metrics
@@ -63,6 +64,6 @@ async def _may_scrape(request: Request, state: StateDep) -> None:
 
 
 @router.get("/metrics", include_in_schema=False, dependencies=[Depends(_may_scrape)])
-async def metrics() -> Response:
+async def metrics(state: StateDep) -> Response:
     body, content_type = render_metrics()
-    return Response(body, media_type=content_type)
+    return Response(body + await gauges.render(state), media_type=content_type)

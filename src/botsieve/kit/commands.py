@@ -20,7 +20,10 @@ def run_with_db(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one committed transaction; a domain error ends the command with code 1."""
 
     async def run() -> T:
-        engine = create_engine(get_settings().resolved_database_url)
+        settings = get_settings()
+        engine = create_engine(
+            settings.resolved_database_url, statement_cache=settings.database_statement_cache
+        )
         try:
             async with transaction(create_sessionmaker(engine)) as db:
                 return await work(db)

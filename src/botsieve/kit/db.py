@@ -8,6 +8,7 @@ so that several workers can share one file.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -38,13 +39,28 @@ def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def without_statement_cache() -> dict[str, Any]:
+    """asyncpg connection arguments for PgBouncer in transaction mode (docs/deploy.md)."""
+    return {
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": lambda: f"__bs_{uuid.uuid4().hex}__",
+    }
+
+
+def create_engine(url: str, *, echo: bool = False, statement_cache: bool = True) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=8)
         event.listen(engine.sync_engine, "connect", _apply_sqlite_pragmas)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=16, max_overflow=16, pool_pre_ping=True, pool_recycle=1800
+        url,
+        echo=echo,
+        pool_size=16,
+        max_overflow=16,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={} if statement_cache else without_statement_cache(),
     )
 
 

@@ -268,15 +268,24 @@ class PostgresTransaction:
 class PostgresDatabase:
     name = "postgresql"
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, *, pinned: bool = False) -> None:
         self._pool = pool
+        # Unnamed statements are prepared and run in two exchanges; behind PgBouncer in
+        # transaction mode only a transaction keeps both on the same server connection.
+        self._pinned = pinned
 
     @classmethod
-    async def connect(cls, sqlalchemy_url: URL, max_size: int) -> PostgresDatabase:
+    async def connect(
+        cls, sqlalchemy_url: URL, max_size: int, statement_cache: bool = True
+    ) -> PostgresDatabase:
         import asyncpg
 
         dsn = sqlalchemy_url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return cls(await asyncpg.create_pool(dsn, min_size=1, max_size=max_size))
+        # Without the cache asyncpg prepares each statement unnamed, inside our transaction,
+        # which PgBouncer in transaction mode keeps on one server connection.
+        cache = {} if statement_cache else {"statement_cache_size": 0}
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=max_size, **cache)
+        return cls(pool, pinned=not statement_cache)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[RawTransaction]:
@@ -284,6 +293,9 @@ class PostgresDatabase:
             yield PostgresTransaction(conn)
 
     async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        if self._pinned:
+            async with self.transaction() as tx:
+                return await tx.fetchrow(sql, *args)
         # No BEGIN and COMMIT round trips: a single statement is its own transaction.
         row: Sequence[Any] | None = await self._pool.fetchrow(sql, *args)
         return row
@@ -310,11 +322,13 @@ class PostgresDatabase:
         await self._pool.close()
 
 
-async def open_raw_database(engine: AsyncEngine, *, max_size: int = 16) -> RawDatabase:
+async def open_raw_database(
+    engine: AsyncEngine, *, max_size: int = 16, statement_cache: bool = True
+) -> RawDatabase:
     """The driver-level twin of ``engine``, on the same database."""
     url = engine.url
     if url.get_backend_name() == "postgresql":
-        return await PostgresDatabase.connect(url, max_size)
+        return await PostgresDatabase.connect(url, max_size, statement_cache)
     if url.get_driver_name() == "inline":
         sqlite = SqliteDatabase(url.database or ":memory:")
         sqlite.yield_to(engine)

@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     redis_url: str | None = None
+    # Behind PgBouncer in transaction mode one server connection serves many clients in turn, so
+    # a statement prepared and cached by name on it is not there next time: turn this off there
+    # (asyncpg's statement cache off, each prepared statement uniquely named).
+    database_statement_cache: bool = True
+    # `botsieve serve` applies migrations before it listens. With several instances, run
+    # `botsieve migrate` once per deploy, straight to PostgreSQL (a Kubernetes Job in
+    # deploy/kubernetes/), and turn this off.
+    migrate_on_start: bool = True
 
     # Signs per-session write tokens and derives the per-install IP salt. Outside development it
     # must be set explicitly; in development a random one is made once and kept in data_dir.

@@ -25,6 +25,16 @@ async def retention_in_force(db: AsyncSession, configured_days: float) -> float:
     return await saved_retention_days(db) or configured_days
 
 
+async def purge_once(maker: async_sessionmaker[AsyncSession], retention_days: float) -> int:
+    """One purge with the retention in force; how many sessions it deleted."""
+    async with transaction(maker) as db:
+        days = await retention_in_force(db, retention_days)
+        deleted = await purge_expired(db, days)
+    if deleted:
+        log.info("purged_expired_sessions", deleted=deleted)
+    return deleted
+
+
 async def purge_forever(
     maker: async_sessionmaker[AsyncSession], retention_days: float, interval: float
 ) -> None:

@@ -12,6 +12,7 @@ from botsieve.models.integrations import (
     Webhook,
 )
 from botsieve.models.keys import ApiKey, IdempotencyRecord
+from botsieve.models.leases import PeriodicLease
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
 from botsieve.models.sessions import Session
@@ -29,6 +30,7 @@ __all__ = [
     "IdempotencyRecord",
     "Integration",
     "OutboxJob",
+    "PeriodicLease",
     "RefusedPost",
     "ReviewEvent",
     "ScoredResponse",

@@ -1,0 +1,406 @@
+"""Three instances behind nginx on one PostgreSQL (through PgBouncer) and one Redis.
+
+Under load, one instance is killed and another restarted in turn; afterwards every
+acknowledged event is found in the database and clients saw only retryable errors, which the
+retries absorbed. Live updates reach a dashboard socket on any instance. Periodic work and
+deliveries run once across the instances, shown by counting.
+
+PostgreSQL only (the PostgreSQL pass of ``make test``): SQLite is one file on one machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+import websockets
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from botsieve.integrations import deliveries
+from botsieve.integrations.webhooks import EVENT_ID_HEADER
+from botsieve.kit.db import create_sessionmaker, transaction
+from botsieve.models import Webhook
+from botsieve.models.base import utcnow
+from tests.conftest import DATABASE
+from tests.deploy.cluster import Cluster
+from tests.factories import mouse_path
+
+pytestmark = pytest.mark.skipif(
+    DATABASE != "postgresql", reason="needs PostgreSQL: runs in the PostgreSQL pass"
+)
+
+PURGE_INTERVAL = 1.0
+SESSIONS = "/api/v1/detection/sessions"
+RETRYABLE = {408, 429, 500, 502, 503, 504}
+MAX_ATTEMPTS = 12
+# No acknowledgement at all for this long means the cluster stopped taking events.
+STALL_SECONDS = 120.0
+
+
+@pytest.fixture(scope="module")
+def cluster(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with Cluster(
+        tmp_path_factory.mktemp("cluster"),
+        database_url,
+        instances=3,
+        purge_interval_seconds=str(PURGE_INTERVAL),
+        retention_days="1",
+        integrations_poll_seconds="0.2",
+        integrations_retry_base_seconds="0.5",
+    ) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def key(cluster: Cluster) -> str:
+    return cluster.key()
+
+
+@pytest.fixture
+async def database(cluster: Cluster) -> AsyncIterator[Any]:
+    """Straight to PostgreSQL, past PgBouncer, for the audit."""
+    engine = create_async_engine(cluster.pg_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+# A client that behaves like the collector: retries what is retryable, with backoff.
+@dataclass
+class Tally:
+    acked: dict[tuple[str, str], int] = field(default_factory=dict)
+    sessions: list[str] = field(default_factory=list)
+    requests: int = 0
+    retried: Counter[str] = field(default_factory=Counter)
+    refused: list[str] = field(default_factory=list)
+    gave_up: int = 0
+
+
+async def _send(
+    client: httpx.AsyncClient, tally: Tally, method: str, url: str, **kwargs: Any
+) -> httpx.Response | None:
+    """The answer to a request, after retries; None when every attempt failed retryably."""
+    tally.requests += 1
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            reply = await client.request(method, url, **kwargs)
+        except httpx.TransportError as exc:
+            tally.retried[type(exc).__name__] += 1
+        else:
+            if reply.status_code not in RETRYABLE:
+                if reply.status_code >= 400:
+                    tally.refused.append(f"{reply.status_code} {reply.text[:200]}")
+                return reply
+            tally.retried[str(reply.status_code)] += 1
+        await asyncio.sleep(min(2.0, 0.05 * 2**attempt))
+    tally.gave_up += 1
+    return None
+
+
+async def _respondent(
+    client: httpx.AsyncClient, tally: Tally, key: str, survey: str, batches: int
+) -> None:
+    auth = {"Authorization": f"Bearer {key}"}
+    created = await _send(
+        client,
+        tally,
+        "POST",
+        SESSIONS,
+        json={"platform": "web", "survey_id": survey},
+        headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    if created is None or created.status_code != 201:
+        return
+    session = created.json()
+    sid = session["session_id"]
+    tally.sessions.append(sid)
+    headers = {**auth, "X-Session-Token": session["token"]}
+    for b in range(batches):
+        events = mouse_path(20, start_t=b * 400.0)
+        body = {"batch_id": f"b-{b:04d}", "events": events}
+        reply = await _send(
+            client, tally, "POST", f"{SESSIONS}/{sid}/events", json=body, headers=headers
+        )
+        if reply is not None and reply.status_code == 202:
+            tally.acked[(sid, body["batch_id"])] = len(events)
+
+
+async def _audit(database: Any, tally: Tally) -> None:
+    """Every acknowledged batch is stored with its events, and none is stored twice."""
+    async with database.connect() as conn:
+        batches = {
+            (str(sid), bid): n
+            for sid, bid, n in await conn.execute(
+                text("SELECT session_id, batch_id, event_count FROM event_batches")
+            )
+        }
+        per_session = dict(
+            (str(sid), int(n))
+            for sid, n in await conn.execute(
+                text("SELECT session_id, sum(event_count) FROM behavior_data GROUP BY session_id")
+            )
+        )
+    lost = {k: n for k, n in tally.acked.items() if batches.get(k) != n}
+    assert not lost, f"{len(lost)} acknowledged batches not stored: {list(lost)[:5]}"
+    for sid in tally.sessions:
+        stored = sum(n for (s, _), n in batches.items() if s == sid)
+        assert per_session.get(sid, 0) == stored, sid
+
+
+def test_live_updates_reach_a_dashboard_connected_to_any_instance(
+    cluster: Cluster, key: str
+) -> None:
+    async def scenario() -> None:
+        auth = {"Authorization": f"Bearer {key}"}
+        sockets = {
+            name: await websockets.connect(url, additional_headers=auth)
+            for name, url in {
+                "nginx": cluster.url.replace("http", "ws") + "/api/v1/ws",
+                "i2": cluster.instances[2].url.replace("http", "ws") + "/api/v1/ws",
+            }.items()
+        }
+        try:
+            for socket in sockets.values():
+                assert json.loads(await socket.recv())["type"] == "hello"
+            # Written through instance 0 alone: the sockets live elsewhere.
+            async with httpx.AsyncClient(base_url=cluster.instances[0].url) as client:
+                tally = Tally()
+                await _respondent(client, tally, key, "live-check", 1)
+            (sid,) = tally.sessions
+            for name, socket in sockets.items():
+                heard: set[str] = set()
+                while sid not in heard:  # ends when the update comes, or the socket closes
+                    frame = json.loads(await socket.recv())
+                    heard |= {e["data"].get("session_id") for e in frame.get("events", [])}
+                assert sid in heard, name
+        finally:
+            for socket in sockets.values():
+                await socket.close()
+
+    asyncio.run(scenario())
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    seen: ClassVar[Counter[str]] = Counter()
+    lock = threading.Lock()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with self.lock:
+            self.seen[self.headers.get(EVENT_ID_HEADER, "")] += 1
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, Counter[str]]]:
+    _Receiver.seen = Counter()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Receiver.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_webhook_deliveries_go_out_once_across_instances(
+    cluster: Cluster, receiver: tuple[str, Counter[str]]
+) -> None:
+    url, seen = receiver
+    jobs = 60
+
+    async def scenario() -> list[str]:
+        engine = create_async_engine(cluster.pg_url)
+        maker = create_sessionmaker(engine)
+        try:
+            async with transaction(maker) as db:
+                db.add(Webhook(url=url, events=["result.ready"], secret="s" * 32))
+                await db.flush()
+                for i in range(jobs):
+                    await deliveries.emit(db, "result.ready", f"subject-{i}", {"i": i})
+            async with engine.connect() as conn:
+                while True:  # the three workers drain it; ends when every job is done
+                    rows = (
+                        await conn.execute(
+                            text(
+                                "SELECT status, payload FROM integration_outbox "
+                                "WHERE kind = 'webhook'"
+                            )
+                        )
+                    ).all()
+                    await conn.commit()
+                    if all(status in ("done", "dead") for status, _ in rows):
+                        break
+                    await asyncio.sleep(0.1)
+            assert [status for status, _ in rows] == ["done"] * jobs
+            return [payload["event_id"] for _, payload in rows]
+        finally:
+            await engine.dispose()
+
+    event_ids = asyncio.run(scenario())
+    assert sorted(seen) == sorted(event_ids)
+    assert set(seen.values()) == {1}, "a delivery went out more than once"
+
+
+def test_rollup_counts_add_up_across_instances(cluster: Cluster, key: str, database: Any) -> None:
+    """Each instance flushes its own counts: together they count every session and event once."""
+    survey = "rollup-check"
+
+    async def scenario() -> tuple[Tally, tuple[int, int]]:
+        tally = Tally()
+        async with httpx.AsyncClient(base_url=cluster.url) as client:
+            await asyncio.gather(*(_respondent(client, tally, key, survey, 5) for _ in range(30)))
+        expected = (len(tally.sessions), sum(tally.acked.values()))
+        counted = (0, 0)
+        for _ in range(200):  # counts arrive within a flush interval (1 s) of each instance
+            async with database.connect() as conn:
+                row = (
+                    await conn.execute(
+                        text(
+                            "SELECT coalesce(sum(sessions), 0), coalesce(sum(events), 0) "
+                            "FROM hourly_rollups WHERE survey_id = :s"
+                        ),
+                        {"s": survey},
+                    )
+                ).one()
+            counted = (int(row[0]), int(row[1]))
+            assert counted[0] <= expected[0] and counted[1] <= expected[1], "counted twice"
+            if counted == expected:
+                break
+            await asyncio.sleep(0.1)
+        return tally, counted
+
+    tally, counted = asyncio.run(scenario())
+    assert not tally.refused and not tally.gave_up
+    assert counted == (30, 30 * 5 * 20)
+
+
+def test_rolling_restart_under_load_loses_no_acknowledged_event(
+    cluster: Cluster, key: str, database: Any
+) -> None:
+    tally = Tally()
+    respondents = 12
+
+    async def chaos(done: asyncio.Event) -> list[str]:
+        steps: list[str] = []
+
+        async def after(acked: int) -> None:
+            """Until the load has gone this far; it fails only if acknowledgements stop."""
+            seen, since = len(tally.acked), time.monotonic()
+            while len(tally.acked) < acked:
+                if len(tally.acked) > seen:
+                    seen, since = len(tally.acked), time.monotonic()
+                assert time.monotonic() - since < STALL_SECONDS, "ingestion stopped"
+                await asyncio.sleep(0.02)
+
+        first, second = cluster.instances[0], cluster.instances[1]
+        await after(150)
+        first.kill()
+        steps.append(f"killed {first.name} at {len(tally.acked)} batches")
+        await after(len(tally.acked) + 150)
+        await asyncio.to_thread(first.start)
+        steps.append(f"{first.name} back at {len(tally.acked)}")
+        await after(len(tally.acked) + 100)
+        await asyncio.to_thread(second.stop)
+        steps.append(f"stopped {second.name} at {len(tally.acked)}")
+        await after(len(tally.acked) + 150)
+        await asyncio.to_thread(second.start)
+        steps.append(f"{second.name} back at {len(tally.acked)}")
+        await after(len(tally.acked) + 100)
+        done.set()
+        return steps
+
+    async def load(done: asyncio.Event) -> None:
+        limits = httpx.Limits(max_connections=respondents)
+        async with httpx.AsyncClient(base_url=cluster.url, limits=limits) as client:
+
+            async def respondent() -> None:
+                while not done.is_set():
+                    await _respondent(client, tally, key, "restart-check", 10)
+
+            await asyncio.gather(*(respondent() for _ in range(respondents)))
+
+    async def scenario() -> list[str]:
+        done = asyncio.Event()
+        steps, _ = await asyncio.gather(chaos(done), load(done))
+        await _audit(database, tally)
+        return steps
+
+    steps = asyncio.run(scenario())
+    # What nginx retried on another instance when one refused or dropped a connection.
+    nginx_log = (cluster.folder / "nginx" / "error.log").read_text()
+    failed_over = sum(
+        phrase in line
+        for line in nginx_log.splitlines()
+        for phrase in ("connect() failed", "prematurely closed", "reset by peer")
+    )
+    print(*steps, f"client retries: {dict(tally.retried)}", sep="\n")
+    print(f"requests: {tally.requests}, failed over by nginx: {failed_over}")
+    assert len(steps) == 4
+    assert failed_over > 0, "the restarts never met a request: the test proved nothing"
+    assert not tally.refused, tally.refused[:5]
+    assert tally.gave_up <= tally.requests * 0.001
+    assert len(tally.acked) >= 650
+
+
+def test_purge_runs_once_per_interval_across_instances(
+    cluster: Cluster, key: str, database: Any
+) -> None:
+    """Read last: by now the instances have asked for purge turns for the whole module."""
+
+    async def seed_and_wait() -> str:
+        async with httpx.AsyncClient(base_url=cluster.url) as client:
+            tally = Tally()
+            await _respondent(client, tally, key, "purge-check", 1)
+        (sid,) = tally.sessions
+        async with database.begin() as conn:
+            await conn.execute(
+                text("UPDATE sessions SET expires_at = :t WHERE id = :id"),
+                {"t": utcnow() - dt.timedelta(days=3), "id": uuid.UUID(sid)},
+            )
+        for _ in range(600):  # the next turn, on whichever instance wins it, deletes it
+            async with database.connect() as conn:
+                left = await conn.scalar(
+                    text("SELECT count(*) FROM sessions WHERE id = :id"), {"id": uuid.UUID(sid)}
+                )
+            if left == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert left == 0, "the expired session was not purged"
+        async with database.connect() as conn:
+            return int(
+                await conn.scalar(text("SELECT runs FROM periodic_leases WHERE name = 'purge'"))
+            )
+
+    runs = asyncio.run(seed_and_wait())
+    turns = sorted(
+        (dt.datetime.fromisoformat(entry["turn"]), entry["holder"])
+        for entry in (json.loads(line) for line in cluster.logs() if line.startswith("{"))
+        if entry.get("event") == "periodic_turn" and entry.get("task") == "purge"
+    )
+    # Every turn the table counted was taken by one instance and logged once.
+    assert len(turns) == runs
+    assert runs >= 5
+    gaps = [(b - a).total_seconds() for (a, _), (b, _) in itertools.pairwise(turns)]
+    assert min(gaps) >= PURGE_INTERVAL, "two instances ran the same turn"
+    assert len({holder for _, holder in turns}) >= 2, "turns are shared between instances"
