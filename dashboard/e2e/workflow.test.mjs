@@ -140,6 +140,14 @@ describe('researcher workflow', () => {
     const badge = page.locator(`[data-session-id="${person.session_id}"] [data-testid="decision"]`);
     await badge.waitFor();
     assert.equal(await badge.getAttribute('data-decision'), expected);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = await (await import('node:fs')).promises.readFile(await download.path(), 'utf8');
+    const lines = csv.trim().split('\n');
+    assert.equal(lines.length, 4, csv); // header and the survey's three sessions
+    assert.ok(lines.some((l) => l.startsWith(person.session_id) && l.includes(`,${expected},`)));
     await page.goto(`${service.url}/sessions/${person.session_id}`);
     await page.getByTestId('decision-rule').filter({ hasText: "this survey's rule" }).waitFor();
     await page

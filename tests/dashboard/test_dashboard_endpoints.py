@@ -201,3 +201,19 @@ async def test_search_finds_id_prefixes_respondents_and_response_ids(client, app
             )
         )
     assert await found("R_5xYzResponse") == [sid]
+
+
+async def test_the_list_exports_as_csv_with_its_filters(client, admin):
+    import csv
+    import io
+
+    kept = await new_session(client, admin, survey_id="SV_x", respondent_id="=cmd()")
+    await new_session(client, admin, survey_id="SV_y")
+    response = await client.get(f"{DASH}/sessions/export.csv?survey_id=SV_x", headers=admin)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["session_id"] for r in rows] == [kept["session_id"]]
+    assert rows[0]["respondent_id"] == "'=cmd()"
+    assert rows[0]["decision"] == ""
+    assert set(rows[0]) >= {"verdict", "decision", "review_state", "label", "bot_probability"}

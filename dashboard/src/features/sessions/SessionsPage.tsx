@@ -161,6 +161,13 @@ export default function SessionsPage() {
           value={filters.risk}
           onChange={set}
         />
+        <a
+          className="text-sm text-indigo-700 underline"
+          href={`/api/v1/dashboard/sessions/export.csv?${new URLSearchParams(query)}`}
+          download
+        >
+          Export CSV
+        </a>
       </form>
       <Card className="p-0">
         <div
