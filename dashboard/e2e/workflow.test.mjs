@@ -140,12 +140,59 @@ describe('researcher workflow', () => {
     const badge = page.locator(`[data-session-id="${person.session_id}"] [data-testid="decision"]`);
     await badge.waitFor();
     assert.equal(await badge.getAttribute('data-decision'), expected);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = await (await import('node:fs')).promises.readFile(await download.path(), 'utf8');
+    const lines = csv.trim().split('\n');
+    assert.equal(lines.length, 4, csv); // header and the survey's three sessions
+    assert.ok(lines.some((l) => l.startsWith(person.session_id) && l.includes(`,${expected},`)));
     await page.goto(`${service.url}/sessions/${person.session_id}`);
     await page.getByTestId('decision-rule').filter({ hasText: "this survey's rule" }).waitFor();
     await page
       .getByTestId('respondent-id')
       .filter({ hasText: person.respondent_id ?? 'R_' })
       .waitFor();
+  });
+
+  it('reviews flagged sessions with the keyboard and bulk buttons, and exports who decided', async () => {
+    await service.call('PUT', '/api/v1/decision-rules/surveys/SV_e2e', { threshold: 0 });
+    await page.goto(`${service.url}/review?survey_id=SV_e2e`);
+    const rows = page.getByTestId('review-row');
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    const ids = await rows.evaluateAll((all) => all.map((r) => r.dataset.sessionId));
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.getByText('2 selected').waitFor();
+    await shot(page, 'review');
+    await page.keyboard.press('d');
+    await page.getByText('2 sessions marked dismissed').waitFor();
+    await rows.nth(1).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Confirm bot (b)' }).click();
+    await page.getByText('1 session marked confirmed bot').waitFor();
+    await page.getByText('Nothing here').waitFor();
+
+    for (const [i, expected] of [
+      [0, 'keep'],
+      [1, 'keep'],
+      [2, 'exclude'],
+    ]) {
+      const r = await service.call('GET', `/api/v1/detection/sessions/${ids[i]}/result`);
+      assert.equal(r.decision, expected, ids[i]);
+    }
+    const response = await fetch(
+      `${service.url}/api/v1/dashboard/review/history.csv?survey_id=SV_e2e`,
+      { headers: { Authorization: `Bearer ${service.secret}` } },
+    );
+    const lines = (await response.text()).trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.ok(
+      lines.slice(1).every((l) => l.includes(USERS.admin)),
+      lines.join('\n'),
+    );
   });
 
   it('renders /docs and /redoc with every other origin unreachable', async () => {

@@ -149,3 +149,71 @@ async def test_times_without_an_offset_are_taken_as_utc(client, admin):
     assert response.status_code == 200
     assert response.json()["totals"]["sessions"] == 1
     assert response.json()["since"].endswith("Z")
+
+
+async def test_search_finds_id_prefixes_respondents_and_response_ids(client, app, admin):
+    from botsieve.kit.db import transaction
+    from botsieve.models import Integration, ScoredResponse
+    from botsieve.models.base import utcnow
+
+    target = await new_session(client, admin, survey_id="SV_s", respondent_id="R_find")
+    other = await new_session(client, admin, survey_id="SV_s", respondent_id="R_other")
+    sid = target["session_id"]
+
+    async def found(q: str) -> list[str]:
+        body = (await client.get(f"{DASH}/sessions", params={"q": q}, headers=admin)).json()
+        return [r["session_id"] for r in body["items"]]
+
+    # Time-ordered ids made a moment apart can share their first characters.
+    assert sid in await found(sid[:8])
+    assert other["session_id"] not in await found(sid[:8]) or sid[:8] == other["session_id"][:8]
+    assert sid in await found(sid[:13])
+    assert await found(sid) == [sid]
+    assert await found(sid.upper()) == [sid]
+    assert await found("R_find") == [sid]
+    assert await found("ffffffff-dead") == []
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        integration_id = uuid.uuid4()
+        db.add(
+            Integration(
+                id=integration_id,
+                platform="qualtrics",
+                name="search",
+                survey_id="SV_s",
+                token_hash="a" * 64,
+                hook_hash="b" * 64,
+            )
+        )
+        await db.flush()
+        db.add(
+            ScoredResponse(
+                integration_id=integration_id,
+                response_id="R_5xYzResponse",
+                session_id=uuid.UUID(sid),
+                status="scored",
+                verdict="human",
+                risk="low",
+                flags=[],
+                model_version="m",
+                quality_flags=[],
+                quality_features={},
+                created_at=utcnow(),
+            )
+        )
+    assert await found("R_5xYzResponse") == [sid]
+
+
+async def test_the_list_exports_as_csv_with_its_filters(client, admin):
+    import csv
+    import io
+
+    kept = await new_session(client, admin, survey_id="SV_x", respondent_id="=cmd()")
+    await new_session(client, admin, survey_id="SV_y")
+    response = await client.get(f"{DASH}/sessions/export.csv?survey_id=SV_x", headers=admin)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["session_id"] for r in rows] == [kept["session_id"]]
+    assert rows[0]["respondent_id"] == "'=cmd()"
+    assert rows[0]["decision"] == ""
+    assert set(rows[0]) >= {"verdict", "decision", "review_state", "label", "bot_probability"}

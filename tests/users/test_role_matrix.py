@@ -39,6 +39,7 @@ MATRIX: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/users", _new_user, "admin"),
     ("PATCH", f"/api/v1/users/{uuid.UUID(int=1)}", {"name": "x"}, "admin"),
     ("DELETE", f"/api/v1/users/{uuid.UUID(int=1)}", None, "admin"),
+    ("GET", "/api/v1/dashboard/sessions/export.csv", None, "viewer"),
     ("GET", "/api/v1/dashboard/review", None, "viewer"),
     ("GET", "/api/v1/dashboard/review/history.csv", None, "viewer"),
     (

@@ -104,6 +104,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/sessions/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Sessions
+         * @description The session list with the same filters, every row, as CSV (with the decision, the
+         *     engine's verdict and the review state).
+         */
+        get: operations["export_sessions_api_v1_dashboard_sessions_export_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/sessions/{session_id}/details": {
         parameters: {
             query?: never;
@@ -2237,6 +2258,41 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionPage"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_sessions_api_v1_dashboard_sessions_export_csv_get: {
+        parameters: {
+            query?: {
+                since?: string | null;
+                until?: string | null;
+                survey_id?: string | null;
+                platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
+                verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
+                risk?: ("low" | "medium" | "high" | "critical") | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -1,4 +1,14 @@
-import { BookOpen, Gauge, List, LogOut, Plug, Radio, Settings, Terminal } from 'lucide-react';
+import {
+  BookOpen,
+  Gauge,
+  List,
+  ListChecks,
+  LogOut,
+  Plug,
+  Radio,
+  Settings,
+  Terminal,
+} from 'lucide-react';
 import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
 import { useLogout, useMe } from '../lib/auth';
@@ -9,6 +19,7 @@ import { Skeleton } from './ui';
 const NAV = [
   { to: '/', label: 'Overview', icon: Gauge, end: true },
   { to: '/sessions', label: 'Sessions', icon: List, end: false },
+  { to: '/review', label: 'Review', icon: ListChecks, end: false },
   { to: '/integrations', label: 'Integrations', icon: Plug, end: false },
   { to: '/settings', label: 'Settings', icon: Settings, end: false },
   { to: '/playground', label: 'API playground', icon: Terminal, end: false },

@@ -31,11 +31,14 @@ export function patchLists(client: QueryClient, event: LiveEvent): boolean {
     event.event === 'analysis_complete'
       ? {
           is_bot: event.data.is_bot as boolean,
+          ...('decision' in event.data
+            ? { decision: event.data.decision as SessionRow['decision'] }
+            : {}),
           bot_probability: event.data.bot_probability as number,
           risk_level: event.data.risk_level as string,
         }
       : Object.fromEntries(
-          ['event_count', 'status', 'label']
+          ['event_count', 'status', 'label', 'decision', 'is_bot']
             .filter((k) => k in event.data)
             .map((k) => [k, event.data[k]]),
         );

@@ -8,6 +8,7 @@ const LoginPage = lazy(() => import('../features/auth/LoginPage'));
 const OverviewPage = lazy(() => import('../features/overview/OverviewPage'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage'));
 const SessionDetailsPage = lazy(() => import('../features/sessions/SessionDetailsPage'));
+const ReviewPage = lazy(() => import('../features/review/ReviewPage'));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
 const GuidePage = lazy(() => import('../features/guide/GuidePage'));
 const IntegrationsPage = lazy(() => import('../features/integrations/IntegrationsPage'));
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: 'sessions', element: <SessionsPage /> },
           { path: 'sessions/:sessionId', element: <SessionDetailsPage /> },
+          { path: 'review', element: <ReviewPage /> },
           { path: 'integrations', element: <IntegrationsPage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: 'guide', element: <GuidePage /> },

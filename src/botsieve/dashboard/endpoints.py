@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from botsieve.dashboard import service
 from botsieve.dashboard.schemas import (
@@ -66,6 +67,38 @@ async def sessions(
         "q": q,
     }
     return await service.list_sessions(db, filters, cursor, limit)
+
+
+@router.get("/sessions/export.csv", response_class=StreamingResponse)
+async def export_sessions(
+    _: Viewer,
+    db: DbDep,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    survey_id: ShortText = None,
+    platform: Platform | None = None,
+    verdict: VerdictFilter | None = None,
+    risk: RiskFilter | None = None,
+    q: ShortText = None,
+) -> StreamingResponse:
+    """The session list with the same filters, every row, as CSV (with the decision, the
+    engine's verdict and the review state)."""
+    filters = {
+        "since": since,
+        "until": until,
+        "survey_id": survey_id,
+        "platform": platform,
+        "verdict": verdict,
+        "risk": risk,
+        "q": q,
+    }
+    # Read it all inside the request's transaction, then stream the text.
+    chunks = [chunk async for chunk in service.export_csv(db, filters)]
+    return StreamingResponse(
+        iter(chunks),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="botsieve-sessions.csv"'},
+    )
 
 
 @router.get("/sessions/{session_id}/details", response_model=SessionDetails)

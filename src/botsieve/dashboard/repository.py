@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.models import HourlyRollup, Session
+from botsieve.models import HourlyRollup, ScoredResponse, Session
 
 DECISION_OF_FILTER = {"bot": "exclude", "human": "keep"}
 COUNTERS = (
@@ -46,6 +47,24 @@ class DashboardRepository:
             query = query.where(HourlyRollup.platform == platform)
         return list(await self.db.execute(query.group_by(key)))
 
+    def _search(self, q: str) -> ColumnElement[bool]:
+        """A respondent, survey or response id, or the start of a session id (the list shows 8
+        characters). The prefix match reads the id as text, so it scans the filtered rows."""
+        by_response = select(ScoredResponse.session_id).where(
+            ScoredResponse.response_id == q, ScoredResponse.session_id.is_not(None)
+        )
+        matches = [
+            Session.respondent_id == q,
+            Session.survey_id == q,
+            Session.id.in_(by_response),
+        ]
+        if SESSION_ID_PREFIX.match(q):
+            prefix = q.lower()
+            if self.db.get_bind().dialect.name == "sqlite":
+                prefix = prefix.replace("-", "")  # stored as 32 hex digits
+            matches.append(cast(Session.id, String).like(prefix + "%"))
+        return or_(*matches)
+
     async def decisions_created(
         self, since: dt.datetime, until: dt.datetime, survey_id: str | None, platform: str | None
     ) -> dict[str, int]:
@@ -82,8 +101,7 @@ class DashboardRepository:
         if filters.get("risk"):
             query = query.where(Session.risk_level == filters["risk"])
         if filters.get("q"):
-            q = filters["q"]
-            query = query.where(or_(Session.respondent_id == q, Session.survey_id == q))
+            query = query.where(self._search(filters["q"]))
         if after is not None:
             created, sid = after
             query = query.where(
@@ -96,6 +114,9 @@ class DashboardRepository:
             )
         query = query.order_by(Session.created_at.desc(), Session.id.desc()).limit(limit)
         return list(await self.db.scalars(query))
+
+
+SESSION_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
 
 
 def _scope(query: Select[Any], survey_id: str | None, platform: str | None) -> Select[Any]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
+import io
 import uuid
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import numpy as np
@@ -222,3 +225,63 @@ async def events(db: AsyncSession, session_id: uuid.UUID) -> SessionEvents:
         },
         labels={k: list(v) for k, v in decoded.labels.items()},
     )
+
+
+EXPORT_COLUMNS = (
+    "session_id",
+    "created_at",
+    "survey_id",
+    "platform",
+    "respondent_id",
+    "status",
+    "event_count",
+    "bot_probability",
+    "risk_level",
+    "verdict",
+    "decision",
+    "review_state",
+    "label",
+)
+EXPORT_BATCH = 1000
+
+
+def _cell(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def export_csv(db: AsyncSession, filters: dict[str, Any]) -> AsyncIterator[str]:
+    """The filtered session list as CSV, newest first, read in batches (any length)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    repo = DashboardRepository(db)
+    after: tuple[dt.datetime, Any] | None = None
+    while True:
+        batch = await repo.page(filters, after, EXPORT_BATCH)
+        for s in batch:
+            p = "" if s.bot_probability is None else f"{s.bot_probability:.4f}"
+            writer.writerow(
+                [
+                    str(s.id),
+                    as_utc(s.created_at).isoformat(),
+                    _cell(s.survey_id),
+                    s.platform,
+                    _cell(s.respondent_id),
+                    s.status,
+                    s.event_count,
+                    p,
+                    s.risk_level or "",
+                    s.verdict or "",
+                    s.decision or "",
+                    s.review_state or "",
+                    s.label or "",
+                ]
+            )
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(batch) < EXPORT_BATCH:
+            return
+        after = (batch[-1].created_at, batch[-1].id)

@@ -114,7 +114,7 @@ export default function SessionsPage() {
           <input
             key={filters.q ?? ''}
             className={`${inputClass} ml-1 w-56`}
-            placeholder="session, respondent or survey id"
+            placeholder="start of a session id, respondent, response or survey id"
             defaultValue={filters.q ?? ''}
             onKeyDown={(e) =>
               e.key === 'Enter' && set('q', (e.target as HTMLInputElement).value.trim())
@@ -161,6 +161,13 @@ export default function SessionsPage() {
           value={filters.risk}
           onChange={set}
         />
+        <a
+          className="text-sm text-indigo-700 underline"
+          href={`/api/v1/dashboard/sessions/export.csv?${new URLSearchParams(query)}`}
+          download
+        >
+          Export CSV
+        </a>
       </form>
       <Card className="p-0">
         <div
