@@ -84,6 +84,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review Queue
+         * @description Sessions the decision rule flags (excluded or in the review band), by review state.
+         */
+        get: operations["review_queue_api_v1_dashboard_review_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/review/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Reviews
+         * @description Confirm sessions as bots, dismiss them as people, or undo the review; recorded with
+         *     who and when, and applied to the sessions' decision at once.
+         */
+        post: operations["decide_reviews_api_v1_dashboard_review_decisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/review/history.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review History
+         * @description Every review decision (who, what, when), oldest first, as CSV.
+         */
+        get: operations["review_history_api_v1_dashboard_review_history_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/sessions": {
         parameters: {
             query?: never;
@@ -134,7 +195,7 @@ export interface paths {
         };
         /**
          * Session Details
-         * @description The session, a summary of its events, and every analysis of it.
+         * @description The session, its decision and the rule behind it, its events, every analysis of it.
          */
         get: operations["session_details_api_v1_dashboard_sessions__session_id__details_get"];
         put?: never;
@@ -200,6 +261,114 @@ export interface paths {
          */
         post: operations["reanalyze_api_v1_dashboard_sessions__session_id__reanalyze_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description The install's rule and every survey's own.
+         */
+        get: operations["list_rules_api_v1_decision_rules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision-rules/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effective Rule
+         * @description The rule in force for a survey (the install's when none is given).
+         */
+        get: operations["effective_rule_api_v1_decision_rules_effective_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision-rules/install": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Install Rule
+         * @description Save the install's rule; sessions of surveys without their own are relabelled now.
+         */
+        put: operations["save_install_rule_api_v1_decision_rules_install_put"];
+        post?: never;
+        /**
+         * Reset Install Rule
+         * @description Go back to the model's calibrated threshold (no review band).
+         */
+        delete: operations["reset_install_rule_api_v1_decision_rules_install_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision-rules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Rule
+         * @description How many analysed sessions would change decision under this rule (nothing is saved).
+         */
+        post: operations["preview_rule_api_v1_decision_rules_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision-rules/surveys/{survey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Survey Rule
+         * @description Give a survey its own rule; its sessions are relabelled now, without re-analysis.
+         */
+        put: operations["save_survey_rule_api_v1_decision_rules_surveys__survey_id__put"];
+        post?: never;
+        /**
+         * Remove Survey Rule
+         * @description Drop the survey's own rule; its sessions follow the install's again.
+         */
+        delete: operations["remove_survey_rule_api_v1_decision_rules_surveys__survey_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -887,14 +1056,34 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Decision
+             * @description What the survey's decision rule makes of this result: exclude, review, keep, or insufficient_evidence (never counted as a person).
+             * @enum {string}
+             */
+            decision: "exclude" | "review" | "keep" | "insufficient_evidence";
             /** Event Count */
             event_count: number;
-            /** Is Bot */
+            /**
+             * Is Bot
+             * @description The survey's decision rule excludes this session as a bot (decision == 'exclude'); false when the engine had too little evidence.
+             */
             is_bot: boolean;
+            /**
+             * Lines Of Evidence
+             * @description Independent lines of evidence that leaned bot-ward; a bot verdict without proof needs two.
+             * @default 0
+             */
+            lines_of_evidence: number;
             /** Method Scores */
             method_scores: {
                 [key: string]: components["schemas"]["MethodScoreOut"];
             };
+            /**
+             * Missing Evidence
+             * @description What was missing when the engine abstained.
+             */
+            missing_evidence?: string[];
             /** Model Version */
             model_version: string;
             /** Processing Time Ms */
@@ -908,6 +1097,11 @@ export interface components {
              * Format: uuid
              */
             session_id: string;
+            /**
+             * Verdict
+             * @description The engine's own verdict: bot, human or insufficient_evidence.
+             */
+            verdict: string;
         };
         /** ApiKeyOut */
         ApiKeyOut: {
@@ -934,6 +1128,21 @@ export interface components {
             prefix: string;
             /** Revoked At */
             revoked_at: string | null;
+        };
+        /** Change */
+        Change: {
+            /**
+             * After
+             * @enum {string}
+             */
+            after: "exclude" | "review" | "keep" | "insufficient_evidence";
+            /**
+             * Before
+             * @enum {string}
+             */
+            before: "exclude" | "review" | "keep" | "insufficient_evidence";
+            /** Sessions */
+            sessions: number;
         };
         /** Click */
         Click: {
@@ -1572,6 +1781,39 @@ export interface components {
              */
             type: "page";
         };
+        /** PreviewIn */
+        PreviewIn: {
+            /**
+             * Review From
+             * @description P(bot) from which, below the threshold, a session goes to review.
+             */
+            review_from?: number | null;
+            /** Survey Id */
+            survey_id?: string | null;
+            /**
+             * Threshold
+             * @description P(bot) from which a session is excluded.
+             */
+            threshold: number;
+        };
+        /**
+         * PreviewOut
+         * @description What saving the rule would do to the sessions it governs (analysed ones).
+         */
+        PreviewOut: {
+            /** After */
+            after: {
+                [key: string]: number;
+            };
+            /** Before */
+            before: {
+                [key: string]: number;
+            };
+            /** Changes */
+            changes: components["schemas"]["Change"][];
+            /** Sessions */
+            sessions: number;
+        };
         /** Readiness */
         Readiness: {
             /** Event Count */
@@ -1645,6 +1887,139 @@ export interface components {
         RetryOut: {
             /** Requeued */
             requeued: number;
+        };
+        /** ReviewIn */
+        ReviewIn: {
+            /** Note */
+            note?: string | null;
+            /** Session Ids */
+            session_ids: string[];
+            /**
+             * State
+             * @description confirmed_bot excludes the sessions, dismissed keeps them as people, pending undoes the review (the decision rule applies again).
+             * @enum {string}
+             */
+            state: "pending" | "confirmed_bot" | "dismissed";
+        };
+        /** ReviewItem */
+        ReviewItem: {
+            /** Bot Probability */
+            bot_probability: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision */
+            decision: string | null;
+            /** Respondent Id */
+            respondent_id: string | null;
+            /**
+             * Review State
+             * @enum {string}
+             */
+            review_state: "pending" | "confirmed_bot" | "dismissed";
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /** Risk Level */
+            risk_level: string | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /** Survey Id */
+            survey_id: string;
+            /** Verdict */
+            verdict: string | null;
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["ReviewItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Reviewed */
+        Reviewed: {
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decided By */
+            decided_by: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "confirmed_bot" | "dismissed";
+            /** Updated */
+            updated: number;
+        };
+        /** RuleIn */
+        RuleIn: {
+            /**
+             * Review From
+             * @description P(bot) from which, below the threshold, a session goes to review.
+             */
+            review_from?: number | null;
+            /**
+             * Threshold
+             * @description P(bot) from which a session is excluded.
+             */
+            threshold: number;
+        };
+        /** RuleOut */
+        RuleOut: {
+            /** Model Threshold */
+            model_threshold: number;
+            /**
+             * Review From
+             * @description P(bot) from which, below the threshold, a session goes to review.
+             */
+            review_from?: number | null;
+            /**
+             * Source
+             * @description Where the rule in force comes from: the survey's own, the install's, or the model's calibrated threshold (nothing saved).
+             * @enum {string}
+             */
+            source: "survey" | "install" | "model";
+            /**
+             * Survey Id
+             * @description None for the install's rule.
+             */
+            survey_id: string | null;
+            /**
+             * Threshold
+             * @description P(bot) from which a session is excluded.
+             */
+            threshold: number;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Updated By */
+            updated_by?: string | null;
+        };
+        /** RulesOut */
+        RulesOut: {
+            install: components["schemas"]["RuleOut"];
+            /** Surveys */
+            surveys: components["schemas"]["RuleOut"][];
+        };
+        /** Saved */
+        Saved: {
+            /**
+             * Relabelled
+             * @description Sessions whose decision changed.
+             */
+            relabelled: number;
+            rule: components["schemas"]["RuleOut"];
         };
         /**
          * ScoreReply
@@ -1775,6 +2150,9 @@ export interface components {
         };
         /** SessionDetails */
         SessionDetails: {
+            /** Decision */
+            decision: ("exclude" | "review" | "keep" | "insufficient_evidence") | null;
+            decision_rule: components["schemas"]["RuleOut"];
             /** Environment */
             environment: {
                 [key: string]: unknown;
@@ -1820,6 +2198,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Decision */
+            decision: ("exclude" | "review" | "keep" | "insufficient_evidence") | null;
             /** Event Count */
             event_count: number;
             /** Is Bot */
@@ -1841,6 +2221,8 @@ export interface components {
             status: string;
             /** Survey Id */
             survey_id: string;
+            /** Verdict */
+            verdict: string | null;
         };
         /** SessionStatus */
         SessionStatus: {
@@ -1902,24 +2284,35 @@ export interface components {
         Thresholds: {
             /** Alert Risk Levels */
             alert_risk_levels?: ("low" | "medium" | "high" | "critical")[];
-            /**
-             * Bot Probability
-             * @default 0.5
-             */
-            bot_probability: number;
         };
         /** Totals */
         Totals: {
             /** Analyzed */
             analyzed: number;
-            /** Bot Rate */
+            /**
+             * Bot Rate
+             * @description bots / analyzed: the exclusion rate.
+             */
             bot_rate: number;
-            /** Bots */
+            /**
+             * Bots
+             * @description Sessions the decision rule excludes as bots.
+             */
             bots: number;
             /** Events */
             events: number;
             /** Events Per Second */
             events_per_second: number;
+            /**
+             * In Review
+             * @description Stored sessions in the rule's review band.
+             */
+            in_review: number;
+            /**
+             * Insufficient Evidence
+             * @description Stored sessions the engine abstained on.
+             */
+            insufficient_evidence: number;
             /** Sessions */
             sessions: number;
         };
@@ -2231,6 +2624,102 @@ export interface operations {
             };
         };
     };
+    review_queue_api_v1_dashboard_review_get: {
+        parameters: {
+            query?: {
+                state?: "pending" | "confirmed_bot" | "dismissed" | "all";
+                survey_id?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_reviews_api_v1_dashboard_review_decisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reviewed"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    review_history_api_v1_dashboard_review_history_csv_get: {
+        parameters: {
+            query?: {
+                survey_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     sessions_api_v1_dashboard_sessions_get: {
         parameters: {
             query?: {
@@ -2238,7 +2727,7 @@ export interface operations {
                 until?: string | null;
                 survey_id?: string | null;
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
-                verdict?: ("bot" | "human" | "unanalyzed") | null;
+                verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -2420,6 +2909,209 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_rules_api_v1_decision_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesOut"];
+                };
+            };
+        };
+    };
+    effective_rule_api_v1_decision_rules_effective_get: {
+        parameters: {
+            query?: {
+                survey_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_install_rule_api_v1_decision_rules_install_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reset_install_rule_api_v1_decision_rules_install_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+        };
+    };
+    preview_rule_api_v1_decision_rules_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_survey_rule_api_v1_decision_rules_surveys__survey_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_survey_rule_api_v1_decision_rules_surveys__survey_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
                 };
             };
             /** @description Validation Error */
