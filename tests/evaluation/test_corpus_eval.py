@@ -86,26 +86,17 @@ def test_people_never_trained_on_stay_unflagged(
     assert got["advanced_bot"] >= was["advanced_bot"] - RATE_MARGIN
 
 
-def test_people_of_every_source_stay_unflagged(
-    result: dict[str, Any], baseline: dict[str, Any]
-) -> None:
-    """Each human source, scored by models that saw other people of it: at most 1% flagged.
-    Scored by a model that never saw any of its people: no worse than recorded (the 1% floor
-    is not met for every source yet: docs/detection.md, "Latest figures")."""
+def test_people_of_every_source_stay_unflagged(result: dict[str, Any]) -> None:
+    """Each human source, scored by models that saw other people of it and by a model that
+    never saw any of its people: at most 1% flagged either way."""
     sources = {k: v for k, v in result["sources"].items() if k != "worst"}
     assert set(sources) == {"balabit", "sapimouse", "webbot"}
     over = {
-        src: v["flagged_in_training"]
+        src: (v["flagged_in_training"], v["flagged_left_out"])
         for src, v in sources.items()
-        if v["flagged_in_training"] > PEOPLE_FLAGGED_FLOOR
+        if max(v["flagged_in_training"], v["flagged_left_out"]) > PEOPLE_FLAGGED_FLOOR
     }
     assert over == {}
-    worse = {
-        src: (baseline["sources"][src]["flagged_left_out"], v["flagged_left_out"])
-        for src, v in sources.items()
-        if v["flagged_left_out"] > baseline["sources"][src]["flagged_left_out"] + FLAGGED_MARGIN
-    }
-    assert worse == {}
     assert result["overall"]["humans_flagged_at_threshold"] <= PEOPLE_FLAGGED_FLOOR
 
 
