@@ -44,21 +44,28 @@ def _stroke_bounds(t: np.ndarray, click_t: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= MIN_FRAMES]
 
 
+_UNIT = np.linspace(0.0, 1.0, POINTS)
+
+
 def describe(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
     """One stroke's signature, shape ``(STROKE_DIM,)``, or None when it is too short or too
     straight. ``t`` ms, ``x``/``y`` CSS px, shape ``(n,)``."""
+    arc = np.r_[0.0, np.cumsum(np.hypot(np.diff(x), np.diff(y)))]
+    return _describe(t, x, y, arc)
+
+
+def _describe(t: np.ndarray, x: np.ndarray, y: np.ndarray, arc: np.ndarray) -> np.ndarray | None:
+    """``describe`` with the stroke's arc length at each point (from 0) already known."""
     ex, ey = float(x[-1] - x[0]), float(y[-1] - y[0])
     chord = float(np.hypot(ex, ey))
     if chord < MIN_CHORD_PX or t[-1] <= t[0]:
         return None
-    step = np.hypot(np.diff(x), np.diff(y))
-    arc = np.r_[0.0, np.cumsum(step)]
-    at = np.linspace(0.0, arc[-1], POINTS)
+    at = _UNIT * arc[-1]
     px, py = np.interp(at, arc, x) - x[0], np.interp(at, arc, y) - y[0]
     c, s = ex / chord, ey / chord
-    along = (c * px + s * py) / chord - np.linspace(0, 1, POINTS)
+    along = (c * px + s * py) / chord - _UNIT
     across = (-s * px + c * py) / chord
-    tau = (np.interp(at, arc, t) - t[0]) / (t[-1] - t[0]) - np.linspace(0, 1, POINTS)
+    tau = (np.interp(at, arc, t) - t[0]) / (t[-1] - t[0]) - _UNIT
     bend = float(np.sqrt((along**2 + across**2).mean()))
     if bend < MIN_BEND:
         return None
@@ -85,13 +92,18 @@ def stroke_signatures(
     frame = np.floor((t - t[0]) / FRAME_MS).astype(np.int64)
     last = np.r_[frame[1:] != frame[:-1], True]
     t, x, y = t[last], x[last], y[last]
-    found = []
-    for a, b in _stroke_bounds(t, click_t):
-        sig = describe(t[a:b], x[a:b], y[a:b])
+    arc = np.r_[0.0, np.cumsum(np.hypot(np.diff(x), np.diff(y)))]
+    bounds = _stroke_bounds(t, click_t)
+    # Longest first, described until enough are found: the same strokes as describing all
+    # and keeping the longest, for a fraction of the work.
+    bounds.sort(key=lambda ab: arc[ab[0]] - arc[ab[1] - 1])
+    rows = []
+    for a, b in bounds:
+        sig = _describe(t[a:b], x[a:b], y[a:b], arc[a:b] - arc[a])
         if sig is not None:
-            found.append((float(np.hypot(np.diff(x[a:b]), np.diff(y[a:b])).sum()), sig))
-    found.sort(key=lambda item: -item[0])
-    rows = [sig for _, sig in found[:MAX_STROKES]]
+            rows.append(sig)
+            if len(rows) == MAX_STROKES:
+                break
     if not rows:
         return np.zeros((0, STROKE_DIM), dtype=np.float32)
     return np.array(rows, dtype=np.float32)
