@@ -4,6 +4,7 @@ from botsieve.models.base import Base
 from botsieve.models.events import BehaviorData, EventBatch
 from botsieve.models.integrations import Integration, OutboxJob, ScoredResponse, Webhook
 from botsieve.models.keys import ApiKey, IdempotencyRecord
+from botsieve.models.privacy import DeletionRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
 from botsieve.models.sessions import Session
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "BehaviorData",
     "DashboardSetting",
+    "DeletionRecord",
     "DetectionResult",
     "EventBatch",
     "HourlyRollup",
