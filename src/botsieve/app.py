@@ -29,6 +29,7 @@ from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
+from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
 from botsieve.kit.middleware import RequestContextMiddleware
 from botsieve.kit.ratelimit import RateLimiter
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(demo_router, prefix="/demo", include_in_schema=False)
     spa.install(app)
     app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
+    app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     _document_raw_bodies(app)

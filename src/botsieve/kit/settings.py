@@ -45,6 +45,14 @@ class Settings(BaseSettings):
 
     max_batch_events: int = 5000
     max_body_bytes: int = 1_000_000
+    # Limits at the edge (kit/limits.py), by route class: ingestion takes max_body_bytes above,
+    # logins a few fields, every other route a modest JSON document. Bodies over the limit are
+    # refused as they stream in, never buffered whole.
+    max_body_bytes_auth: int = Field(default=16_384, gt=0)
+    max_body_bytes_default: int = Field(default=262_144, gt=0)
+    max_url_bytes: int = Field(default=8_192, gt=0)
+    max_header_bytes: int = Field(default=16_384, gt=0)
+    max_header_count: int = Field(default=100, gt=0)
     # Clients whose X-Forwarded-For is believed: addresses or CIDR ranges of reverse proxies.
     trusted_proxies: list[str] = Field(default_factory=list)
     cors_max_age_seconds: int = 600
