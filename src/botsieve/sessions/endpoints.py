@@ -205,8 +205,8 @@ async def ready_for_analysis(
 async def delete_session(
     session_id: uuid.UUID, caller: SecretKey, state: StateDep, db: DbDep
 ) -> DeletedCount:
-    """Delete the session with everything made from it (a respondent's request): events,
-    analyses, the platform responses scored from it, and queued jobs and webhook deliveries."""
+    """Delete the session with its events and results (a respondent's request)."""
+    # privacy.service says what "results" covers: analyses, scored responses, queued jobs.
     counts = await privacy.delete_session(
         db, state.settings.secret, session_id, requested_by=f"key:{caller.key_id}"
     )
@@ -221,8 +221,7 @@ async def delete_respondent(
     survey_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
     respondent_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
 ) -> DeletedCount:
-    """Delete everything one respondent left in one survey: sessions with their events and
-    analyses, platform responses scored for them, and queued jobs and deliveries naming them."""
+    """Delete everything one respondent left in one survey."""
     counts = await privacy.delete_respondent(
         db, state.settings.secret, survey_id, respondent_id, f"key:{caller.key_id}"
     )
