@@ -35,6 +35,22 @@ class RateLimiter:
         item = self._item(rule)
         if await self._limiter.hit(item, *identifiers):
             return
+        await self._refuse(rule, item, *identifiers)
+
+    async def count(self, rule: str, *identifiers: str) -> None:
+        """Count one hit (a failure, say) without refusing this one."""
+        if self.enabled:
+            await self._limiter.hit(self._item(rule), *identifiers)
+
+    async def refuse_if_exhausted(self, rule: str, *identifiers: str) -> None:
+        """Raise RateLimited if the limit is used up, without counting a hit."""
+        if not self.enabled:
+            return
+        item = self._item(rule)
+        if not await self._limiter.test(item, *identifiers):
+            await self._refuse(rule, item, *identifiers)
+
+    async def _refuse(self, rule: str, item: RateLimitItem, *identifiers: str) -> None:
         stats = await self._limiter.get_window_stats(item, *identifiers)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     rate_limit_publishable_per_ip: str = "1200/minute"
     rate_limit_publishable_per_key: str = "600000/minute"
     rate_limit_secret_per_key: str = "600000/minute"
+    # Wrong API keys per client address; past it the address is refused before any lookup.
+    rate_limit_failed_auth_per_ip: str = "60/minute"
     key_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Dashboard logins: a signed, HTTP-only session cookie (Secure unless development, when
