@@ -35,6 +35,7 @@ from botsieve.kit.middleware import RequestContextMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
 from botsieve.kit.responses import JSON
+from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.maintenance.service import purge_forever
@@ -181,6 +182,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
     app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
+    if settings.security_headers_on:
+        app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     _document_raw_bodies(app)
     return app

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # Clients whose X-Forwarded-For is believed: addresses or CIDR ranges of reverse proxies.
     trusted_proxies: list[str] = Field(default_factory=list)
     cors_max_age_seconds: int = 600
+    # CSP, frame-ancestors, nosniff, Referrer-Policy (kit/security_headers.py): on unless
+    # development, when unset; HSTS is sent in production only.
+    security_headers: bool | None = None
 
     # Rate limits in the `limits` library's notation. Browser traffic (publishable keys) is
     # limited per key and per client IP; server traffic (secret keys) per key.
@@ -122,6 +125,10 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    @property
+    def security_headers_on(self) -> bool:
+        return self.env != "development" if self.security_headers is None else self.security_headers
 
     @property
     def cookies_are_secure(self) -> bool:
