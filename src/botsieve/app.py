@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hmac
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +23,7 @@ from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.demo.endpoints import DEMO_SURVEY
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
@@ -45,6 +47,7 @@ from botsieve.review.endpoints import router as review_router
 from botsieve.sessions.endpoints import BODY_SCHEMAS
 from botsieve.sessions.endpoints import LANES as SESSION_LANES
 from botsieve.sessions.endpoints import router as sessions_router
+from botsieve.sessions.repository import SessionRepository
 from botsieve.settings_store.endpoints import keys_router, settings_router
 from botsieve.users.endpoints import auth_router, users_router
 from botsieve.webapp import spa
@@ -101,12 +104,19 @@ async def _enable_demo(state: AppState) -> None:
             origins=origins,
         )
 
-    async def demo_result(session_id: str) -> dict[str, Any] | None:
+    async def demo_result(session_id: str, visitor: str) -> dict[str, Any] | None:
+        """Only for the browser that made the session: its visitor id is in the metadata."""
         try:
             sid = uuid.UUID(session_id)
         except ValueError:
             return None
         async with transaction(state.sessionmaker) as db:
+            session = await SessionRepository(db).get(sid)
+            owner = None
+            if session is not None and session.survey_id == DEMO_SURVEY:
+                owner = (session.session_metadata or {}).get("visitor")
+            if not visitor or not isinstance(owner, str) or not hmac.compare_digest(owner, visitor):
+                return None
             result = await complete_session(db, state.model, state.counters, sid)
         return result.model_dump(mode="json")
 
