@@ -68,6 +68,8 @@ async def list_keys(db: AsyncSession, include_revoked: bool = False) -> list[Api
 
 
 async def revoke_key(db: AsyncSession, key_id_or_prefix: str) -> None:
+    if "\x00" in key_id_or_prefix or not key_id_or_prefix.isprintable():
+        raise NotFound(f"No API key {key_id_or_prefix!r}")  # and no database could store it
     repo = ApiKeyRepository(db)
     key = await repo.by_prefix(key_id_or_prefix[:LOOKUP_LENGTH])
     if key is None:
