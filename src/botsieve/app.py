@@ -34,6 +34,7 @@ from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
 from botsieve.kit.middleware import RequestContextMiddleware
+from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
 from botsieve.kit.responses import JSON
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
     app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
+    app.add_middleware(DatabaseOutageMiddleware)
     if settings.security_headers_on:
         app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
