@@ -166,3 +166,14 @@ async def test_private_destinations_are_refused_in_production(settings):
         with pytest.raises(BadRequest):
             await check_destination(url, allow_private=False)
     assert await check_destination("http://127.0.0.1:9/x", allow_private=True)
+
+
+async def test_the_address_guard_refuses_shared_and_reserved_space():
+    import pytest
+
+    from botsieve.integrations.webhooks import check_destination
+    from botsieve.kit.errors import BadRequest
+
+    for address in ("100.64.0.1", "100.127.255.254", "198.18.0.1", "240.0.0.1"):
+        with pytest.raises(BadRequest, match="private address"):
+            await check_destination(f"https://{address}/hook", allow_private=False)

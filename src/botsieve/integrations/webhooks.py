@@ -88,6 +88,7 @@ async def check_destination(url: str, *, allow_private: bool) -> str:
         raise BadRequest(f"The host {parts.hostname!r} does not resolve.") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local:
+        # is_global also rules out shared (carrier-grade NAT, 100.64.0.0/10) and reserved space.
+        if not address.is_global or address.is_multicast:
             raise BadRequest(f"{parts.hostname!r} resolves to a private address ({address}).")
     return url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -100,6 +101,8 @@ class Settings(BaseSettings):
             )
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("BOTSIEVE_SECRET_KEY must be at least 32 characters")
+        if self.env == "production" and self.secret_key is not None:
+            _refuse_low_entropy(self.secret_key.get_secret_value())
         if self.env == "production" and self.cookie_secure is False:
             raise ValueError("BOTSIEVE_COOKIE_SECURE may be off only in development")
         return self
@@ -138,6 +141,27 @@ class Settings(BaseSettings):
     def ip_salt(self) -> bytes:
         """The per-install salt for hashing client addresses, derived from the secret."""
         return hmac.new(self.secret, b"ip-salt", hashlib.sha256).digest()
+
+
+# By the estimate below, secrets.token_hex(24) scores about 175 bits, token_urlsafe(32) about
+# 200, "password" * 4 scores 88 and "x" * 32 scores 0.
+MIN_SECRET_BITS = 90
+
+
+def _refuse_low_entropy(secret: str) -> None:
+    """Refuse a secret whose characters carry too little information to be a random one.
+
+    The estimate is the length times the Shannon entropy of the characters' frequencies: a
+    repeated character, a short word or a dictionary phrase fall far below, a random string
+    made by ``secrets.token_urlsafe(32)`` far above.
+    """
+    counts = [secret.count(c) for c in set(secret)]
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts)
+    if per_char * len(secret) < MIN_SECRET_BITS:
+        raise ValueError(
+            "BOTSIEVE_SECRET_KEY looks made by hand (too little entropy); "
+            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
 
 
 def get_settings() -> Settings:
