@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hmac
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -23,6 +24,7 @@ from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.decisions.endpoints import router as decisions_router
+from botsieve.demo.endpoints import DEMO_SURVEY
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
@@ -32,11 +34,14 @@ from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
+from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
 from botsieve.kit.middleware import RequestContextMiddleware
+from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
 from botsieve.kit.responses import JSON
+from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.maintenance.service import purge_once
@@ -46,6 +51,7 @@ from botsieve.review.endpoints import router as review_router
 from botsieve.sessions.endpoints import BODY_SCHEMAS
 from botsieve.sessions.endpoints import LANES as SESSION_LANES
 from botsieve.sessions.endpoints import router as sessions_router
+from botsieve.sessions.repository import SessionRepository
 from botsieve.settings_store.endpoints import keys_router, settings_router
 from botsieve.users.endpoints import auth_router, users_router
 from botsieve.webapp import apidocs, spa
@@ -105,12 +111,19 @@ async def _enable_demo(state: AppState) -> None:
             origins=origins,
         )
 
-    async def demo_result(session_id: str) -> dict[str, Any] | None:
+    async def demo_result(session_id: str, visitor: str) -> dict[str, Any] | None:
+        """Only for the browser that made the session: its visitor id is in the metadata."""
         try:
             sid = uuid.UUID(session_id)
         except ValueError:
             return None
         async with transaction(state.sessionmaker) as db:
+            session = await SessionRepository(db).get(sid)
+            owner = None
+            if session is not None and session.survey_id == DEMO_SURVEY:
+                owner = (session.session_metadata or {}).get("visitor")
+            if not visitor or not isinstance(owner, str) or not hmac.compare_digest(owner, visitor):
+                return None
             result = await complete_session(db, state.model, state.counters, sid)
         return result.model_dump(mode="json")
 
@@ -191,7 +204,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     apidocs.install(app)
     spa.install(app)
     app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
+    app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
+    app.add_middleware(DatabaseOutageMiddleware)
+    if settings.security_headers_on:
+        app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     _document_raw_bodies(app)
     return app

@@ -74,9 +74,27 @@ async def test_rollup_rebuild_matches_live_counters(client, app, admin):
     async with transaction(app.state.botsieve.sessionmaker) as db:
         await rebuild(db)
     after = (await client.get(f"{DASH}/overview", headers=admin)).json()
-    for field in ("sessions", "analyzed", "bots"):
+    for field in ("sessions", "events", "analyzed", "bots"):
         assert after["totals"][field] == before["totals"][field], field
+    assert before["totals"]["events"] > 0
     assert after["risk_distribution"] == before["risk_distribution"]
+
+
+async def test_rollup_rebuild_recounts_lost_event_counters_from_the_batches(client, app, admin):
+    from sqlalchemy import delete
+
+    from botsieve.dashboard.rollups import rebuild
+    from botsieve.kit.db import transaction
+    from botsieve.models import HourlyRollup
+
+    await _analysed(client, admin, webdriver=False, survey_id="SV_b")
+    before = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        await db.execute(delete(HourlyRollup))  # as if the counters were lost in a crash
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        await rebuild(db)
+    after = (await client.get(f"{DASH}/overview", headers=admin)).json()
+    assert after["totals"]["events"] == before["totals"]["events"] > 0
 
 
 async def test_session_list_pages_with_a_cursor_newest_first(client, admin):

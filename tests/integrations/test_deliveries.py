@@ -190,3 +190,14 @@ async def test_a_provisional_result_then_the_final_one_are_each_delivered_once(
     await outbox.run_once(app.state.botsieve, outbound)
     statuses = [r["body"]["data"]["status"] for r in fake.received]
     assert sorted(statuses) == ["ok", "provisional"]
+
+
+async def test_the_address_guard_refuses_shared_and_reserved_space():
+    import pytest
+
+    from botsieve.integrations.webhooks import check_destination
+    from botsieve.kit.errors import BadRequest
+
+    for address in ("100.64.0.1", "100.127.255.254", "198.18.0.1", "240.0.0.1"):
+        with pytest.raises(BadRequest, match="private address"):
+            await check_destination(f"https://{address}/hook", allow_private=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from pydantic import ValidationError
 
@@ -36,3 +38,14 @@ def test_environment_variables_use_the_prefix(monkeypatch, tmp_path):
     monkeypatch.setenv("BOTSIEVE_RETENTION_DAYS", "7")
     monkeypatch.setenv("BOTSIEVE_DATA_DIR", str(tmp_path))
     assert Settings().retention_days == 7
+
+
+@pytest.mark.parametrize("secret", ["x" * 32, "ab" * 20, "password" * 4], ids=str)
+def test_a_low_entropy_secret_is_refused_in_production(secret):
+    with pytest.raises(ValidationError, match="too little entropy"):
+        Settings(env="production", secret_key=secret)
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_urlsafe(32), lambda: secrets.token_hex(24)])
+def test_a_generated_secret_is_accepted_in_production(make):
+    assert Settings(env="production", secret_key=make()).env == "production"

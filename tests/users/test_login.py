@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from sqlalchemy import select
 
 from botsieve.kit.db import transaction
@@ -101,3 +102,27 @@ async def test_a_role_change_signs_the_user_out(app, web):
             f"/api/v1/users/{users['analyst@example.org']}", json={"role": "viewer"}, headers=csrf
         )
         assert (await other.get("/api/v1/auth/me")).status_code == 401
+
+
+async def test_an_attacker_elsewhere_cannot_lock_the_owner_out(settings):
+    from botsieve.app import create_app
+    from tests.conftest import start_clean
+
+    proxied = settings.model_copy(update={"trusted_proxies": ["127.0.0.1/32"]})
+    app = create_app(proxied)
+    async with app.router.lifespan_context(app):
+        await start_clean(app)
+        email = await make_user(app, "admin", "owner@example.org")
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="https://t") as web:
+            attacker = {"X-Forwarded-For": "203.0.113.9"}
+            wrong = {"email": email, "password": "guess guess"}
+            codes = [
+                (await web.post("/api/v1/auth/login", json=wrong, headers=attacker)).status_code
+                for _ in range(12)
+            ]
+            assert codes[-1] == 429
+            owner = {"X-Forwarded-For": "198.51.100.20"}
+            right = {"email": email, "password": PASSWORD}
+            reply = await web.post("/api/v1/auth/login", json=right, headers=owner)
+            assert reply.status_code == 200, reply.text

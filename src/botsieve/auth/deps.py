@@ -31,8 +31,8 @@ async def authenticate(
     """Verify a key, apply its origin rule and its rate limits."""
     if not presented:
         raise Unauthorized("An API key is required: send 'Authorization: Bearer <key>'.")
-    principal = await state.keys.verify(presented)
     settings = state.settings
+    principal = await _verify_limiting_failures(request, state, presented)
     if principal.is_secret:
         await state.limiter.check(settings.rate_limit_secret_per_key, str(principal.key_id))
         return principal
@@ -47,6 +47,21 @@ async def authenticate(
     ip = client_ip(request, settings.trusted_proxies)
     await state.limiter.check(settings.rate_limit_publishable_per_ip, "ip", ip)
     return principal
+
+
+async def _verify_limiting_failures(
+    request: HTTPConnection, state: AppState, presented: str
+) -> Principal:
+    """Wrong keys count against the client's address; past the limit it is refused (429)
+    before its keys are even looked at, so guessing costs the guesser, not the service."""
+    rule = state.settings.rate_limit_failed_auth_per_ip
+    ip = client_ip(request, state.settings.trusted_proxies)
+    await state.limiter.refuse_if_exhausted(rule, "auth-failed", ip)
+    try:
+        return await state.keys.verify(presented)
+    except Unauthorized:
+        await state.limiter.count(rule, "auth-failed", ip)
+        raise
 
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]

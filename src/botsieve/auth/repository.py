@@ -31,6 +31,10 @@ class ApiKeyRepository:
         )
         return result.first()
 
+    async def active_prefixes(self) -> set[str]:
+        rows = await self.db.scalars(select(ApiKey.prefix).where(ApiKey.revoked_at.is_(None)))
+        return set(rows)
+
     async def list(self, include_revoked: bool = False) -> list[ApiKey]:
         query = select(ApiKey).order_by(ApiKey.created_at)
         if not include_revoked:

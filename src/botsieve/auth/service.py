@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 import uuid
@@ -67,6 +68,8 @@ async def list_keys(db: AsyncSession, include_revoked: bool = False) -> list[Api
 
 
 async def revoke_key(db: AsyncSession, key_id_or_prefix: str) -> None:
+    if "\x00" in key_id_or_prefix or not key_id_or_prefix.isprintable():
+        raise NotFound(f"No API key {key_id_or_prefix!r}")  # and no database could store it
     repo = ApiKeyRepository(db)
     key = await repo.by_prefix(key_id_or_prefix[:LOOKUP_LENGTH])
     if key is None:
@@ -84,19 +87,27 @@ class KeyVerifier:
     """Verifies presented keys, caching the answer for a few seconds per key.
 
     The cache keeps key lookups off the ingestion hot path; a revoked key stops working within
-    ``ttl`` seconds on every worker.
+    ``ttl`` seconds on every worker. The prefixes of active keys are kept in memory too, so a
+    key with an unknown prefix (a guess, a flood of random keys) is refused without a database
+    lookup; the set is reloaded at most once every ``PREFIX_RELOAD_SECONDS`` on a miss (never
+    more often than ``ttl``: 0 means always ask the database), so a key made by another process
+    works within that time.
     """
+
+    PREFIX_RELOAD_SECONDS = 1.0
 
     def __init__(self, ttl: float, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.ttl = ttl
         self._sessionmaker = sessionmaker
         self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._prefixes: set[str] = set()
+        self._prefixes_loaded_at = -math.inf
 
     async def verify(self, presented: str) -> Principal:
         now = time.monotonic()
         cached = self._cache.get(presented)
         if cached is None or cached[0] < now:
-            principal = await self._lookup(presented)
+            principal = await self._lookup(presented) if await self._may_exist(presented) else None
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[presented] = (now + self.ttl, principal)
@@ -106,10 +117,22 @@ class KeyVerifier:
             raise Unauthorized("Invalid or revoked API key.")
         return principal
 
+    async def _may_exist(self, presented: str) -> bool:
+        if KIND_PREFIX.get(presented[:6]) is None or len(presented) < LOOKUP_LENGTH + 16:
+            return False
+        prefix = presented[:LOOKUP_LENGTH]
+        if prefix in self._prefixes:
+            return True
+        now = time.monotonic()
+        if now - self._prefixes_loaded_at < min(self.ttl, self.PREFIX_RELOAD_SECONDS):
+            return False
+        self._prefixes_loaded_at = now
+        async with transaction(self._sessionmaker) as db:
+            self._prefixes = await ApiKeyRepository(db).active_prefixes()
+        return prefix in self._prefixes
+
     async def _lookup(self, presented: str) -> Principal | None:
-        kind = KIND_PREFIX.get(presented[:6])
-        if kind is None or len(presented) < LOOKUP_LENGTH + 16:
-            return None
+        kind = KIND_PREFIX[presented[:6]]
         async with transaction(self._sessionmaker) as db:
             row = await ApiKeyRepository(db).row_by_prefix(presented[:LOOKUP_LENGTH])
         if row is None or row.revoked_at is not None:
@@ -118,8 +141,13 @@ class KeyVerifier:
             return None
         return Principal(row.id, kind, row.name, tuple(row.allowed_origins or ()))
 
+    def remember(self, prefix: str) -> None:
+        """A key made by this worker works here at once (others see it at their next reload)."""
+        self._prefixes.add(prefix)
+
     def forget(self) -> None:
         self._cache.clear()
+        self._prefixes_loaded_at = -math.inf
 
 
 async def ensure_stored_key(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator
 
 from botsieve.dashboard import service
 from botsieve.dashboard.schemas import (
@@ -25,6 +26,24 @@ from botsieve.users.deps import Viewer
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 ShortText = Annotated[StorableText | None, Query(min_length=1, max_length=128)]
+# Years 1 and 9999 with a +-14:00 offset are valid ISO 8601 but leave the datetime range once
+# converted to UTC (or moved by a day); filters far from any session are refused instead.
+EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+
+
+def _within_range(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        utc = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("must be a time between the years 1900 and 9000") from None
+    if not EARLIEST <= utc <= LATEST:
+        raise ValueError("must be a time between the years 1900 and 9000")
+    return utc
+
+
+FilterTime = Annotated[dt.datetime | None, AfterValidator(_within_range)]
 
 
 @router.get("/overview", response_model=Overview)
@@ -32,8 +51,8 @@ async def overview(
     _: Viewer,
     db: DbDep,
     state: StateDep,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: FilterTime = None,
+    until: FilterTime = None,
     survey_id: ShortText = None,
     platform: Platform | None = None,
 ) -> Overview:
@@ -46,8 +65,8 @@ async def overview(
 async def sessions(
     _: Viewer,
     db: DbDep,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: FilterTime = None,
+    until: FilterTime = None,
     survey_id: ShortText = None,
     platform: Platform | None = None,
     verdict: VerdictFilter | None = None,

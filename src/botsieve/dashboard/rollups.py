@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import dialect_insert, transaction
-from botsieve.models import HourlyRollup, Session
+from botsieve.models import EventBatch, HourlyRollup, Session
 
 log = structlog.get_logger()
 RISK_COLUMNS = {
@@ -132,18 +132,55 @@ def verdict_increments(before: tuple[bool, str] | None, after: tuple[bool, str])
 
 def hour_bucket(dialect: str) -> Any:
     """A session's creation hour in SQL (a datetime on PostgreSQL, ISO text on SQLite)."""
-    if dialect == "postgresql":
-        return func.date_trunc("hour", Session.created_at)
-    return func.strftime("%Y-%m-%d %H:00:00.000000", Session.created_at)
+    return _hour(Session.created_at, dialect == "postgresql")
 
 
 async def rebuild(db: AsyncSession) -> int:
-    """Recount session counters from the sessions table (after an import or a repair).
+    """Recount the hourly counters from the sessions table (after an import or a repair).
 
-    Event counters are kept as they are: they count by arrival hour, which sessions do not keep.
+    Events count by arrival hour: they are recounted from the stored batches, and an hour keeps
+    the count it had when that was larger (its sessions may since have been purged).
     """
-    hour = hour_bucket(db.get_bind().dialect.name)
-    query = select(
+    postgres = db.get_bind().dialect.name == "postgresql"
+    rows = (await db.execute(_session_counts(postgres))).all()
+    events = await _event_counts(db, postgres)
+    for previous in await db.scalars(select(HourlyRollup)):
+        key = (previous.bucket, previous.survey_id, previous.platform)
+        events[key] = max(events.get(key, 0), previous.events or 0)
+    await db.execute(delete(HourlyRollup))
+    counted: dict[tuple[dt.datetime, str, str], HourlyRollup] = {}
+    for row in rows:
+        key = (_bucket(row[0]), row[1], row[2])
+        counted[key] = HourlyRollup(
+            bucket=key[0],
+            survey_id=row[1],
+            platform=row[2],
+            sessions=row[3],
+            events=events.pop(key, 0),
+            analyzed=row[4],
+            bots=int(row[5]),
+            **{col: row[6 + i] for i, col in enumerate(RISK_COLUMNS.values())},
+        )
+    for key, count in events.items():  # hours with events but no session begun in them
+        counted[key] = _events_only(key, count)
+    db.add_all(counted.values())
+    await db.flush()
+    return len(counted)
+
+
+def _hour(column: Any, postgres: bool) -> Any:
+    if postgres:
+        return func.date_trunc("hour", column)
+    return func.strftime("%Y-%m-%d %H:00:00.000000", column)
+
+
+def _bucket(value: dt.datetime | str) -> dt.datetime:
+    return hour_of(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value))
+
+
+def _session_counts(postgres: bool) -> Any:
+    hour = _hour(Session.created_at, postgres)
+    return select(
         hour.label("bucket"),
         Session.survey_id,
         Session.platform,
@@ -155,21 +192,29 @@ async def rebuild(db: AsyncSession) -> int:
             for risk, col in RISK_COLUMNS.items()
         ],
     ).group_by(hour, Session.survey_id, Session.platform)
-    rows = (await db.execute(query)).all()
-    await db.execute(delete(HourlyRollup))
-    for row in rows:
-        bucket = row[0] if isinstance(row[0], dt.datetime) else dt.datetime.fromisoformat(row[0])
-        db.add(
-            HourlyRollup(
-                bucket=hour_of(bucket),
-                survey_id=row[1],
-                platform=row[2],
-                sessions=row[3],
-                events=0,
-                analyzed=row[4],
-                bots=int(row[5]),
-                **{col: row[6 + i] for i, col in enumerate(RISK_COLUMNS.values())},
-            )
-        )
-    await db.flush()
-    return len(rows)
+
+
+async def _event_counts(
+    db: AsyncSession, postgres: bool
+) -> dict[tuple[dt.datetime, str, str], int]:
+    hour = _hour(EventBatch.received_at, postgres)
+    query = (
+        select(hour, Session.survey_id, Session.platform, func.sum(EventBatch.event_count))
+        .join(Session, Session.id == EventBatch.session_id)
+        .group_by(hour, Session.survey_id, Session.platform)
+    )
+    return {(_bucket(r[0]), r[1], r[2]): int(r[3]) for r in await db.execute(query)}
+
+
+def _events_only(key: tuple[dt.datetime, str, str], events: int) -> HourlyRollup:
+    zeros = {col: 0 for col in RISK_COLUMNS.values()}
+    return HourlyRollup(
+        bucket=key[0],
+        survey_id=key[1],
+        platform=key[2],
+        sessions=0,
+        events=events,
+        analyzed=0,
+        bots=0,
+        **zeros,
+    )

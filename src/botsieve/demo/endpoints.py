@@ -6,12 +6,17 @@ Python package serves the demo without Node. The demo is on only while the app s
 publishable key for it (``demo_publishable_key``, set in development); otherwise every route
 here is 404.
 The result is read server side through ``demo_result``: a publishable key cannot read results.
+Only the browser that made a demo session sees its result: the pages give each browser a random
+visitor id (in an HTTP-only cookie, and in the page for the collector's session metadata), and
+the result page shows a session only to the cookie its metadata names.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,9 @@ _STATIC_TYPES = {
     "demo.js": "text/javascript",
     "demo.css": "text/css",
 }
+DEMO_SURVEY = "demo"
+VISITOR_COOKIE = "botsieve_demo_visitor"
+_VISITOR = re.compile(r"^[A-Za-z0-9_-]{32}$")
 _HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -47,10 +55,17 @@ def _render(name: str, **slots: str) -> HTMLResponse:
     return HTMLResponse(text, headers=_HEADERS)
 
 
-def _config(request: Request, key: str) -> str:
+def _visitor(request: Request) -> str:
+    """This browser's visitor id: the one its cookie carries, or a new one."""
+    current = request.cookies.get(VISITOR_COOKIE, "")
+    return current if _VISITOR.match(current) else secrets.token_urlsafe(24)
+
+
+def _config(request: Request, key: str, visitor: str) -> str:
     endpoint = str(request.base_url).rstrip("/")
+    config = {"endpoint": endpoint, "key": key, "visitor": visitor, "survey": DEMO_SURVEY}
     # Inside <script type="application/json">: keep "</" from closing the element.
-    return json.dumps({"endpoint": endpoint, "key": key}).replace("</", "<\\/")
+    return json.dumps(config).replace("</", "<\\/")
 
 
 @router.get("", include_in_schema=False)
@@ -78,7 +93,9 @@ async def demo_static(request: Request, name: str) -> Response:
 async def demo_result(request: Request, session: str = "") -> Response:
     _demo_key(request)
     reader = getattr(request.app.state.botsieve, "demo_result", None)
-    result = await reader(session) if reader is not None and session else None
+    visitor = request.cookies.get(VISITOR_COOKIE, "")
+    known = reader is not None and session and _VISITOR.match(visitor)
+    result = await reader(session, visitor) if known and reader is not None else None
     if result is None:
         raise NotFound("No result for this session.")
     return _render("result", RESULT=render_result(result))
@@ -89,7 +106,13 @@ async def demo_page(request: Request, page: str) -> Response:
     key = _demo_key(request)
     if page not in _PAGES:
         raise NotFound(f"No demo page {page}.")
-    return _render(page, CONFIG=_config(request, key))
+    visitor = _visitor(request)
+    response = _render(page, CONFIG=_config(request, key, visitor))
+    secure = request.app.state.botsieve.settings.cookies_are_secure
+    response.set_cookie(
+        VISITOR_COOKIE, visitor, httponly=True, samesite="strict", path="/demo", secure=secure
+    )
+    return response
 
 
 def _reason(reason: dict[str, Any]) -> str:

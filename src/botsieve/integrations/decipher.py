@@ -90,14 +90,16 @@ def verify_call(
         if required:
             raise Unauthorized("This survey signs its calls: 'ts' and 'sig' are missing.")
         return
-    if not call.ts or not call.ts.isdigit() or not call.sig:
+    # ASCII digits, a Unix time's worth: str.isdigit() also takes "²³", which int() refuses.
+    ts = call.ts or ""
+    if not (ts.isascii() and ts.isdigit() and len(ts) <= 12) or not call.sig:
         raise Unauthorized("'ts' must be unix seconds and 'sig' its HMAC.")
-    if abs((time.time() if now is None else now) - int(call.ts)) > TOLERANCE_SECONDS:
+    if abs((time.time() if now is None else now) - int(ts)) > TOLERANCE_SECONDS:
         raise Unauthorized("The call's timestamp is more than 5 minutes off: replay refused.")
     matched = False
     for key in keys:
         matched |= hmac.compare_digest(
-            expected_sig(key, call.ts, call.survey, call.uuid), call.sig.lower()
+            expected_sig(key, ts, call.survey, call.uuid), call.sig.lower()
         )
     if not matched:
         raise Unauthorized("'sig' does not match under the survey's shared key.")

@@ -49,7 +49,8 @@ def verify(
     macs: list[str] = []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        # ASCII digits only, as many as a Unix time has: "²³" and 400-digit stamps are refused.
+        if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
         elif key == "v1" and value:
             macs.append(value.lower())
@@ -87,6 +88,7 @@ async def check_destination(url: str, *, allow_private: bool) -> str:
         raise BadRequest(f"The host {parts.hostname!r} does not resolve.") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local:
+        # is_global also rules out shared (carrier-grade NAT, 100.64.0.0/10) and reserved space.
+        if not address.is_global or address.is_multicast:
             raise BadRequest(f"{parts.hostname!r} resolves to a private address ({address}).")
     return url

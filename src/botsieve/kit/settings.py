@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -53,9 +54,20 @@ class Settings(BaseSettings):
 
     max_batch_events: int = 5000
     max_body_bytes: int = 1_000_000
+    # Limits at the edge (kit/limits.py), by route class: ingestion takes max_body_bytes above,
+    # logins a few fields, every other route a modest JSON document. Bodies over the limit are
+    # refused as they stream in, never buffered whole.
+    max_body_bytes_auth: int = Field(default=16_384, gt=0)
+    max_body_bytes_default: int = Field(default=262_144, gt=0)
+    max_url_bytes: int = Field(default=8_192, gt=0)
+    max_header_bytes: int = Field(default=16_384, gt=0)
+    max_header_count: int = Field(default=100, gt=0)
     # Clients whose X-Forwarded-For is believed: addresses or CIDR ranges of reverse proxies.
     trusted_proxies: list[str] = Field(default_factory=list)
     cors_max_age_seconds: int = 600
+    # CSP, frame-ancestors, nosniff, Referrer-Policy (kit/security_headers.py): on unless
+    # development, when unset; HSTS is sent in production only.
+    security_headers: bool | None = None
 
     # Rate limits in the `limits` library's notation. Browser traffic (publishable keys) is
     # limited per key and per client IP; server traffic (secret keys) per key.
@@ -63,6 +75,8 @@ class Settings(BaseSettings):
     rate_limit_publishable_per_ip: str = "1200/minute"
     rate_limit_publishable_per_key: str = "600000/minute"
     rate_limit_secret_per_key: str = "600000/minute"
+    # Wrong API keys per client address; past it the address is refused before any lookup.
+    rate_limit_failed_auth_per_ip: str = "60/minute"
     key_cache_seconds: float = Field(default=5.0, ge=0)
 
     # Dashboard logins: a signed, HTTP-only session cookie (Secure unless development, when
@@ -95,6 +109,8 @@ class Settings(BaseSettings):
             )
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("BOTSIEVE_SECRET_KEY must be at least 32 characters")
+        if self.env == "production" and self.secret_key is not None:
+            _refuse_low_entropy(self.secret_key.get_secret_value())
         if self.env == "production" and self.cookie_secure is False:
             raise ValueError("BOTSIEVE_COOKIE_SECURE may be off only in development")
         return self
@@ -122,6 +138,10 @@ class Settings(BaseSettings):
         return path.read_text().strip().encode()
 
     @property
+    def security_headers_on(self) -> bool:
+        return self.env != "development" if self.security_headers is None else self.security_headers
+
+    @property
     def cookies_are_secure(self) -> bool:
         return self.env != "development" if self.cookie_secure is None else self.cookie_secure
 
@@ -129,6 +149,27 @@ class Settings(BaseSettings):
     def ip_salt(self) -> bytes:
         """The per-install salt for hashing client addresses, derived from the secret."""
         return hmac.new(self.secret, b"ip-salt", hashlib.sha256).digest()
+
+
+# By the estimate below, secrets.token_hex(24) scores about 175 bits, token_urlsafe(32) about
+# 200, "password" * 4 scores 88 and "x" * 32 scores 0.
+MIN_SECRET_BITS = 90
+
+
+def _refuse_low_entropy(secret: str) -> None:
+    """Refuse a secret whose characters carry too little information to be a random one.
+
+    The estimate is the length times the Shannon entropy of the characters' frequencies: a
+    repeated character, a short word or a dictionary phrase fall far below, a random string
+    made by ``secrets.token_urlsafe(32)`` far above.
+    """
+    counts = [secret.count(c) for c in set(secret)]
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts)
+    if per_char * len(secret) < MIN_SECRET_BITS:
+        raise ValueError(
+            "BOTSIEVE_SECRET_KEY looks made by hand (too little entropy); "
+            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
 
 
 def get_settings() -> Settings:

@@ -35,7 +35,8 @@ class AppState:
     model: Any
     redis: Redis | None = None
     demo_publishable_key: str | None = None
-    demo_result: Callable[[str], Awaitable[dict[str, Any] | None]] | None = None
+    # (session id, the visitor id of the browser asking) -> the result, if that browser made it.
+    demo_result: Callable[[str, str], Awaitable[dict[str, Any] | None]] | None = None
     # Tells live listeners (dashboard sockets) what changed: session_updated, analysis_complete.
     # Must not block: the realtime domain replaces it with a queue that delivers in the
     # background, and coalesces bursts.

@@ -8,16 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import transaction
 from botsieve.models.base import utcnow
-from botsieve.sessions.repository import SessionRepository
+from botsieve.privacy import service as privacy
 from botsieve.settings_store.service import saved_retention_days
 
 log = structlog.get_logger()
 
 
 async def purge_expired(db: AsyncSession, retention_days: float) -> int:
-    """Delete sessions (with their events and results) expired more than the retention ago."""
+    """Delete what outlived the retention: expired sessions (with their events and results),
+    scored platform responses and outbox jobs; return how many sessions went."""
     cutoff = utcnow() - dt.timedelta(days=retention_days)
-    return await SessionRepository(db).delete_expired(cutoff)
+    counts = await privacy.delete_older_than(db, cutoff)
+    return counts["sessions"]
 
 
 async def retention_in_force(db: AsyncSession, configured_days: float) -> float:

@@ -13,6 +13,7 @@ from botsieve.models.integrations import (
 )
 from botsieve.models.keys import ApiKey, IdempotencyRecord
 from botsieve.models.leases import PeriodicLease
+from botsieve.models.privacy import DeletionRecord
 from botsieve.models.results import DetectionResult
 from botsieve.models.rollups import HourlyRollup
 from botsieve.models.sessions import Session
@@ -24,6 +25,7 @@ __all__ = [
     "BehaviorData",
     "DashboardSetting",
     "DecisionRule",
+    "DeletionRecord",
     "DetectionResult",
     "EventBatch",
     "HourlyRollup",

@@ -16,6 +16,7 @@ from botsieve.kit.errors import ValidationFailed, problems_from_pydantic
 from botsieve.kit.fastlane import Lane
 from botsieve.kit.state import AppState
 from botsieve.kit.text import StorableText
+from botsieve.privacy import service as privacy
 from botsieve.sessions import service
 from botsieve.sessions.schemas import (
     DeletedCount,
@@ -201,22 +202,30 @@ async def ready_for_analysis(
 
 
 @router.delete("/sessions/{session_id}", response_model=DeletedCount)
-async def delete_session(session_id: uuid.UUID, _: SecretKey, db: DbDep) -> DeletedCount:
+async def delete_session(
+    session_id: uuid.UUID, caller: SecretKey, state: StateDep, db: DbDep
+) -> DeletedCount:
     """Delete the session with its events and results (a respondent's request)."""
-    return DeletedCount(sessions_deleted=await service.delete_session(db, session_id))
+    # privacy.service says what "results" covers: analyses, scored responses, queued jobs.
+    counts = await privacy.delete_session(
+        db, state.settings.secret, session_id, requested_by=f"key:{caller.key_id}"
+    )
+    return DeletedCount(sessions_deleted=counts["sessions"])
 
 
 @router.delete("/respondents", response_model=DeletedCount)
 async def delete_respondent(
-    _: SecretKey,
+    caller: SecretKey,
+    state: StateDep,
     db: DbDep,
     survey_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
     respondent_id: Annotated[StorableText, Query(min_length=1, max_length=128)],
 ) -> DeletedCount:
     """Delete everything one respondent left in one survey."""
-    return DeletedCount(
-        sessions_deleted=await service.delete_respondent(db, survey_id, respondent_id)
+    counts = await privacy.delete_respondent(
+        db, state.settings.secret, survey_id, respondent_id, f"key:{caller.key_id}"
     )
+    return DeletedCount(sessions_deleted=counts["sessions"])
 
 
 # Served past the router by kit/fastlane.py; the routes above are what OpenAPI shows.

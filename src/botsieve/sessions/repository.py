@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from botsieve.kit.rawdb import RawDatabase, RawTransaction
@@ -304,10 +304,3 @@ class SessionRepository:
             .where(Session.id == session_id)
             .values(status="completed", is_completed=True, updated_at=utcnow())
         )
-
-    async def delete_where(self, *conditions: Any) -> int:
-        result = await self.db.execute(delete(Session).where(*conditions))
-        return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def delete_expired(self, before: dt.datetime) -> int:
-        return await self.delete_where(Session.expires_at < before)

@@ -267,13 +267,3 @@ async def readiness(db: AsyncSession, settings: Settings, session_id: uuid.UUID)
         events_by_type=counts,
         missing=missing,
     )
-
-
-async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> int:
-    return await SessionRepository(db).delete_where(Session.id == session_id)
-
-
-async def delete_respondent(db: AsyncSession, survey_id: str, respondent_id: str) -> int:
-    return await SessionRepository(db).delete_where(
-        Session.survey_id == survey_id, Session.respondent_id == respondent_id
-    )

@@ -39,11 +39,13 @@ async def list_keys(_: Admin, db: DbDep, include_revoked: bool = False) -> list[
 
 
 @keys_router.post("", response_model=CreatedApiKey, status_code=201)
-async def create_key(body: KeyCreate, _: Admin, db: DbDep) -> CreatedApiKey:
+async def create_key(body: KeyCreate, _: Admin, db: DbDep, state: StateDep) -> CreatedApiKey:
     """Create a key; the reply holds the key itself, shown this once and never again."""
-    return await keys.create_key(
+    created = await keys.create_key(
         db, name=body.name, kind=body.kind, allowed_origins=body.allowed_origins
     )
+    state.keys.remember(created.prefix)
+    return created
 
 
 @keys_router.delete("/{key_id}", status_code=204)

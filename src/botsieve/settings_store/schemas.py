@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from botsieve.auth.schemas import KeyKind
+from botsieve.kit.text import StorableText
 
 RiskLevel = Literal["low", "medium", "high", "critical"]
 
@@ -47,6 +48,6 @@ class DashboardSettingsUpdate(BaseModel):
 
 
 class KeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: StorableText = Field(min_length=1, max_length=100)
     kind: KeyKind = "publishable"
-    allowed_origins: list[str] = Field(default_factory=list, max_length=50)
+    allowed_origins: list[StorableText] = Field(default_factory=list, max_length=50)

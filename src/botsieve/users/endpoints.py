@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from botsieve.kit.clientip import client_ip
 from botsieve.kit.deps import DbDep, StateDep
+from botsieve.kit.errors import Unauthorized
 from botsieve.kit.settings import Settings
 from botsieve.users import service
 from botsieve.users.deps import Admin, Viewer
@@ -37,8 +38,15 @@ async def login(
     settings = state.settings
     ip = client_ip(request, settings.trusted_proxies)
     await state.limiter.check(settings.rate_limit_login, "login-ip", ip)
-    await state.limiter.check(settings.rate_limit_login, "login-email", body.email.lower())
-    user = await service.check_password(db, body.email, body.password)
+    # Failures count per email *and* address: guessing at an account from one address is
+    # stopped, and an attacker elsewhere cannot lock the account's owner out.
+    email_here = ("login-email-ip", body.email.lower(), ip)
+    await state.limiter.refuse_if_exhausted(settings.rate_limit_login, *email_here)
+    try:
+        user = await service.check_password(db, body.email, body.password)
+    except Unauthorized:
+        await state.limiter.count(settings.rate_limit_login, *email_here)
+        raise
     token, csrf = service.issue_token(settings, user)
     _set_cookies(response, settings, token, csrf)
     out = service.to_out(user)

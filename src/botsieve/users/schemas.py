@@ -28,19 +28,20 @@ class UserCreate(BaseModel):
     email: StorableText = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     name: StorableText = Field(default="", max_length=100)
     role: Role = "viewer"
-    password: str = Field(min_length=MIN_PASSWORD, max_length=256)
+    password: StorableText = Field(min_length=MIN_PASSWORD, max_length=256)
 
 
 class UserUpdate(BaseModel):
     name: StorableText | None = Field(default=None, max_length=100)
     role: Role | None = None
     is_active: bool | None = None
-    password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=256)
+    password: StorableText | None = Field(default=None, min_length=MIN_PASSWORD, max_length=256)
 
 
 class LoginIn(BaseModel):
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=256)
+    # Storable: a NUL would reach the database in the lookup; a lone surrogate the hasher.
+    email: StorableText = Field(min_length=1, max_length=254)
+    password: StorableText = Field(min_length=1, max_length=256)
 
 
 class Me(BaseModel):

@@ -31,10 +31,11 @@ class LoopbackServer:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 10
+        # Wait for readiness, not for a deadline: the thread either starts serving or ends.
         while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("stand-in did not start")
+            if not self._thread.is_alive():
+                self._server = self._thread = None
+                raise RuntimeError(f"stand-in could not serve on port {self.port}")
             time.sleep(0.01)
         return self
 
@@ -42,5 +43,5 @@ class LoopbackServer:
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join()
         self._server = self._thread = None

@@ -30,10 +30,11 @@
     return window.botsieve.start({
       endpoint: config.endpoint,
       key: config.key,
-      surveyId: 'demo',
+      surveyId: config.survey || 'demo',
       respondentId: respondent(),
       platform: 'web',
-      metadata: { source: 'demo' },
+      // Binds the session to this browser: only its cookie may see the result page.
+      metadata: { source: 'demo', visitor: config.visitor },
     });
   }
 

@@ -1,0 +1,115 @@
+"""A database that cannot be reached is a 503 with Retry-After, not a 500 per request.
+
+Requests that fail because the database is down (refused or dropped connections, a server
+shutting down) get the one error shape with status 503; the log says so once when the outage
+starts and once when a request succeeds again, instead of a stack trace per request.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import structlog
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from botsieve.kit.errors import error_body
+from botsieve.kit.responses import JSON
+
+RETRY_AFTER_SECONDS = 5
+log = structlog.get_logger("botsieve.database")
+
+
+def _outage_types() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    try:
+        from asyncpg import exceptions as pg
+
+        found += [
+            pg.PostgresConnectionError,
+            pg.ConnectionDoesNotExistError,
+            pg.CannotConnectNowError,
+            pg.AdminShutdownError,
+            pg.CrashShutdownError,
+            pg.TooManyConnectionsError,
+        ]
+    except ImportError:  # asyncpg is only there for PostgreSQL
+        pass
+    return tuple(found)
+
+
+OUTAGE_TYPES = _outage_types()
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database could not be reached."""
+    seen: set[int] = set()
+    pending: list[Any] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OUTAGE_TYPES) or getattr(current, "connection_invalidated", False):
+            return True
+        if isinstance(current, BaseExceptionGroup):
+            pending += list(current.exceptions)
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
+    return False
+
+
+class OutageLog:
+    """Remembers whether the database is down, to log only when that changes."""
+
+    def __init__(self) -> None:
+        self.down_since: float | None = None
+
+    def failed(self, exc: BaseException) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            log.error("database_unavailable", error=repr(exc)[:300])
+
+    def succeeded(self) -> None:
+        if self.down_since is not None:
+            seconds = round(time.monotonic() - self.down_since, 1)
+            self.down_since = None
+            log.warning("database_available_again", outage_seconds=seconds)
+
+
+class DatabaseOutageMiddleware:
+    def __init__(self, app: ASGIApp, *, outage: OutageLog | None = None) -> None:
+        self.app = app
+        self.outage = outage or OutageLog()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def watched_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as exc:
+            if status or not is_database_outage(exc):
+                raise
+            self.outage.failed(exc)
+            await _unavailable(scope)(scope, receive, send)
+            return
+        if 0 < status < 500:
+            self.outage.succeeded()
+
+
+def _unavailable(scope: Scope) -> JSON:
+    body = error_body(
+        "unavailable",
+        "The database cannot be reached just now; retry shortly.",
+        Request(scope),
+    )
+    return JSON(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

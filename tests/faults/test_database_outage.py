@@ -1,0 +1,121 @@
+"""A PostgreSQL outage: 503 with Retry-After in the one error shape, one log line when it
+starts and one when it ends, and service again once the database is back.
+
+The outage is made by a TCP relay between the app and the test database, cut and restored, so
+the PostgreSQL server the other tests share keeps running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from botsieve.app import create_app
+from botsieve.kit import outage
+from tests.conftest import DATABASE, _key, start_clean
+from tests.factories import SESSION_BODY, mouse_path
+
+pytestmark = pytest.mark.skipif(
+    DATABASE != "postgresql", reason="an outage of a database server (SQLite has none)"
+)
+
+
+class Relay:
+    """Forwards 127.0.0.1:<port> to the database; ``cut`` drops every connection."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        await self._server.wait_closed()
+        self._server = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self._writers |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.transport.abort()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        self._writers -= {writer, up_writer}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def error(self, event: str, **_: object) -> None:
+        self.lines.append(event)
+
+    warning = error
+
+
+@pytest.fixture
+async def relayed(settings, monkeypatch):
+    url = urlsplit(settings.database_url)
+    relay = Relay(url.hostname or "127.0.0.1", url.port or 5432)
+    await relay.start()
+    netloc = url.netloc.replace(f":{url.port}", f":{relay.port}")
+    relayed_url = url._replace(netloc=netloc).geturl()
+    recorder = Recorder()
+    monkeypatch.setattr(outage, "log", recorder)
+    app = create_app(settings.model_copy(update={"database_url": relayed_url}))
+    try:
+        async with app.router.lifespan_context(app):
+            await start_clean(app)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                yield app, client, relay, recorder
+    finally:
+        if relay._server is not None:
+            await relay.cut()
+
+
+async def test_an_outage_is_503_with_retry_after_and_logged_once(relayed):
+    app, client, relay, recorder = relayed
+    admin = {"Authorization": f"Bearer {await _key(app, 'secret')}"}
+    made = await client.post("/api/v1/detection/sessions", json=SESSION_BODY, headers=admin)
+    sid = made.json()["session_id"]
+    status_url = f"/api/v1/detection/sessions/{sid}/status"
+    assert (await client.get(status_url, headers=admin)).status_code == 200
+
+    await relay.cut()
+    events = {"batch_id": "during", "events": mouse_path(30)}
+    replies = [await client.get(status_url, headers=admin) for _ in range(5)]
+    replies += [
+        await client.post(f"/api/v1/detection/sessions/{sid}/events", json=events, headers=admin)
+        for _ in range(3)
+    ]
+    replies.append(await client.get("/api/v1/dashboard/sessions", headers=admin))
+    for reply in replies:
+        assert reply.status_code == 503, (reply.request.url, reply.text)
+        assert reply.headers["retry-after"] == str(outage.RETRY_AFTER_SECONDS)
+        assert reply.json()["error"]["code"] == "unavailable"
+    assert recorder.lines == ["database_unavailable"]
+
+    await relay.start()  # the same port again
+    back = await client.get(status_url, headers=admin)
+    assert back.status_code == 200, back.text
+    sent = await client.post(f"/api/v1/detection/sessions/{sid}/events", json=events, headers=admin)
+    assert sent.status_code == 202, sent.text
+    assert recorder.lines == ["database_unavailable", "database_available_again"]
