@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.models import DeletionRecord, Integration, OutboxJob, ScoredResponse, Session
+from botsieve.models import (
+    DeletionRecord,
+    Integration,
+    OutboxJob,
+    ScoredResponse,
+    Session,
+    SessionBinding,
+)
 
 Response = tuple[uuid.UUID, str]
 
@@ -100,13 +107,19 @@ class PrivacyRepository:
                 or_(ScoredResponse.created_at < cutoff, ScoredResponse.session_id.in_(expired)),
             ),
             "integration_outbox": await self._delete(OutboxJob, OutboxJob.created_at < cutoff),
+            "integration_session_bindings": await self._delete(
+                SessionBinding,
+                or_(SessionBinding.created_at < cutoff, SessionBinding.session_id.in_(expired)),
+            ),
             "sessions": await self._delete(Session, Session.expires_at < cutoff),
         }
 
     async def delete_sessions(self, session_ids: set[uuid.UUID]) -> int:
-        """Sessions, and by cascade their batches, events, analyses and idempotency records."""
+        """Sessions, and by cascade their batches, events, analyses, review decisions and
+        idempotency records; and which platform response each was bound to."""
         if not session_ids:
             return 0
+        await self._delete(SessionBinding, SessionBinding.session_id.in_(session_ids))
         return await self._delete(Session, Session.id.in_(session_ids))
 
     async def record(self, row: DeletionRecord) -> None:

@@ -41,6 +41,14 @@ RESPONDENT_DATA = {
         erasure="jobs and webhook deliveries naming the session or the response are deleted",
         retention="deleted once queued longer ago than the retention",
     ),
+    "integration_session_bindings": TableRule(
+        erasure="deleted with the session (which response it was bound to)",
+        retention="deleted once older than the retention, or with their expired session",
+    ),
+    "review_events": TableRule(
+        erasure="cascades from the session (who decided what, and the analyst's note)",
+        retention="cascades from the session",
+    ),
 }
 
 NO_RESPONDENT_DATA = {
@@ -56,6 +64,16 @@ NO_RESPONDENT_DATA = {
     ),
     "users": TableRule(erasure="dashboard users, not respondents", retention="kept"),
     "dashboard_settings": TableRule(erasure="holds no respondent data", retention="kept"),
+    "decision_rules": TableRule(
+        erasure="a threshold per survey, no respondent data", retention="kept"
+    ),
+    "periodic_leases": TableRule(
+        erasure="which instance runs periodic work, no respondent data", retention="kept"
+    ),
+    "integration_refusals": TableRule(
+        erasure="when and why a platform post was refused, never its body",
+        retention="deleted once older than the retention",
+    ),
     "deletion_audit": TableRule(
         erasure="counts and a keyed digest of the subject, never its data",
         retention="kept, as the proof that deletions happened",
