@@ -66,6 +66,9 @@ MATRIX: list[tuple[str, str, Any, str]] = [
         "admin",
     ),
     ("POST", f"/api/v1/integrations/{uuid.UUID(int=1)}/rotate", None, "admin"),
+    ("PATCH", f"/api/v1/integrations/{uuid.UUID(int=1)}", {"name": "renamed"}, "admin"),
+    ("POST", f"/api/v1/integrations/{uuid.UUID(int=1)}/retry", None, "admin"),
+    ("GET", f"/api/v1/surveys/{uuid.UUID(int=1)}/responses", None, "viewer"),
     ("POST", "/api/v1/integrations/webhooks", {"url": "https://hooks.example/x"}, "admin"),
     ("POST", f"/api/v1/integrations/webhooks/{uuid.UUID(int=1)}/rotate", None, "admin"),
     ("POST", f"/api/v1/integrations/webhooks/{uuid.UUID(int=1)}/test", None, "admin"),
@@ -79,6 +82,10 @@ UNGUARDED = {
     ("POST", "/api/v1/integrations/qualtrics/events/{x}"),
     ("POST", "/api/v1/integrations/decipher/score"),
     ("POST", "/api/v1/integrations/generic/events/{x}"),
+    ("GET", "/api/v1/integrations/qualtrics/events/{x}"),
+    ("GET", "/api/v1/integrations/generic/events/{x}"),
+    ("POST", "/api/v1/integrations/qualtrics/entry"),
+    ("POST", "/api/v1/integrations/decipher/entry"),
 }
 GUARDED_TAGS = {"dashboard", "users", "settings", "integrations", "decision rules"}
 ID_PARAMS = r"\{(key_id|user_id|integration_id|endpoint_id|hook)\}"
