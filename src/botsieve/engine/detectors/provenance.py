@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -68,18 +69,23 @@ def _has_before(times: np.ndarray, before: np.ndarray, window_ms: float) -> np.n
     return ok & (times - last <= window_ms)
 
 
-def _jump_share(
-    click_t: np.ndarray,
-    click_x: np.ndarray,
-    click_y: np.ndarray,
-    move_t: np.ndarray,
-    move_x: np.ndarray,
-    move_y: np.ndarray,
-) -> float:
+class Pointer(NamedTuple):
+    """Clicks and moves of one session: times (ms) and positions (CSS px), sorted by time."""
+
+    click_t: np.ndarray
+    click_x: np.ndarray
+    click_y: np.ndarray
+    move_t: np.ndarray
+    move_x: np.ndarray
+    move_y: np.ndarray
+
+
+def _jump_share(p: Pointer) -> float:
     """Share of clicks the pointer reached by a jump: at most two moves in the
     ``JUMP_WINDOW_MS`` before the click, and the pointer was ``JUMP_PX`` or more away before
     them. A hand on a mouse or trackpad sends moves all the way; a script that sets the
     pointer's position does not. ``nan`` with fewer than three clicks or no moves at all."""
+    click_t, click_x, click_y, move_t, move_x, move_y = p
     if click_t.size < 3 or move_t.size == 0:
         return float("nan")
     lo = np.searchsorted(move_t, click_t - JUMP_WINDOW_MS, side="left")
@@ -99,16 +105,10 @@ def _jump_share(
     return float(jumped.mean())
 
 
-def _clicks_where_pointer_rests(
-    click_t: np.ndarray,
-    click_x: np.ndarray,
-    click_y: np.ndarray,
-    move_t: np.ndarray,
-    move_x: np.ndarray,
-    move_y: np.ndarray,
-) -> np.ndarray:
+def _clicks_where_pointer_rests(p: Pointer) -> np.ndarray:
     """For each click, whether it came where the pointer last was (within ``REST_PX``): a
     still hand explains it; a script clicking an element the pointer never reached does not."""
+    click_t, click_x, click_y, move_t, move_x, move_y = p
     if click_t.size == 0 or move_t.size == 0 or click_x.size != click_t.size:
         return np.zeros(click_t.size, dtype=bool)
     idx = np.searchsorted(move_t, click_t, side="right") - 1
@@ -208,7 +208,7 @@ class ProvenanceDetector:
         # Keyboard users click with Enter or Space, so a key press also explains a click.
         keyed = _has_before(click_t, column(session, "keydown", "t"), 1000.0)
         # A person who holds still to read, then clicks, clicks where the pointer rests.
-        pointer = (
+        pointer = Pointer(
             click_t,
             column(session, "click", "x"),
             column(session, "click", "y"),
@@ -216,7 +216,7 @@ class ProvenanceDetector:
             column(session, "mousemove", "x"),
             column(session, "mousemove", "y"),
         )
-        resting = _clicks_where_pointer_rests(*pointer)
+        resting = _clicks_where_pointer_rests(pointer)
         orphan = share(~(led | keyed | resting))
         rule = ORPHAN_CLICK_LOGIT * orphan if click_t.size >= 3 and orphan >= 0.5 else 0.0
         dx, dy = column(session, "click", "dx"), column(session, "click", "dy")
@@ -225,7 +225,7 @@ class ProvenanceDetector:
         centre = float(
             (at_centre.sum() + PSEUDO_CLICKS * CENTRE_RATE) / (known.sum() + PSEUDO_CLICKS)
         )
-        jumps = _jump_share(*pointer)
+        jumps = _jump_share(pointer)
         pressed = _has_before(click_t, down_t, 2000.0) | _has_before(click_t, touch_t, 1000.0)
         no_press = share(~pressed) if down_t.size or touch_t.size else 0.0
 
