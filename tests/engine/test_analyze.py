@@ -143,6 +143,13 @@ def test_a_page_left_for_good_is_no_absence() -> None:
     assert left and left[0].value == 3
 
 
+def test_a_page_hidden_before_anything_was_done_is_judged() -> None:
+    """Visibility changes and nothing else (a tab opened in the background, then closed)."""
+    vis = {"t": np.array([10.0, 5000.0]), "state": np.array([1, 0]), "trusted": np.ones(2, bool)}
+    r = analyze(SessionInput(events={"visibilitychange": vis}), MODEL)
+    assert r.verdict == "insufficient_evidence" and "no_interaction" in r.quality_flags
+
+
 def test_a_field_losing_focus_is_not_leaving_the_page() -> None:
     s = hand_session(1)
     blur = {"t": np.array([3000.0, 6000.0]), "trusted": np.ones(2, bool)}

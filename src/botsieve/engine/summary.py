@@ -54,8 +54,11 @@ def time_away(session: SessionInput) -> tuple[float, float]:
     hidden_at = vis_t[state == VISIBILITY_STATES.index("hidden")]
     next_change = vis_t[np.minimum(np.searchsorted(vis_t, hidden_at, side="right"), vis_t.size - 1)]
     next_change = np.where(next_change > hidden_at, next_change, np.inf)
-    idx = np.searchsorted(act_t, hidden_at, side="right")
-    next_act = np.where(idx < act_t.size, act_t[np.minimum(idx, act_t.size - 1)], np.inf)
+    if act_t.size:
+        idx = np.searchsorted(act_t, hidden_at, side="right")
+        next_act = np.where(idx < act_t.size, act_t[np.minimum(idx, act_t.size - 1)], np.inf)
+    else:
+        next_act = np.full(hidden_at.size, np.inf)
     ends = np.minimum(next_change, next_act)
     away = float(np.where(np.isfinite(ends), ends - hidden_at, 0.0).sum())
     every = np.r_[vis_t, act_t]
