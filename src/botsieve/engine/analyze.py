@@ -46,7 +46,6 @@ def extract_features(session: SessionInput) -> tuple[dict[str, Evidence], dict[s
 # Features read from event timing; below a clock this coarse (ms) they are not measured.
 COARSE_CLOCK_MS = 4.0
 TIMING_FEATURES = frozenset({*MOTION_FEATURES, "prov_fast_move_share"})
-DETECTOR_NAMES = tuple(d.name for d in REGISTRY)
 
 
 def blur_timing(
@@ -70,10 +69,10 @@ def fused(
 ) -> tuple[float, np.ndarray, bool]:
     """(final log-odds, log-odds per line of evidence in ``fusion.LINES``, proof) for one
     session."""
-    owner = {n: d.name for d in REGISTRY for n in d.feature_names}
-    feature_line = [fusion.line_of(n, owner[n]) for n in model.features]
     rules = np.array([[evidence[d.name].rule_logit for d in REGISTRY]])
-    per_line = fusion.line_logits(contrib[None, :], feature_line, rules, DETECTOR_NAMES)
+    per_line = fusion.line_logits(
+        contrib[None, :], fusion.feature_lines(model.features), rules, fusion.DETECTOR_NAMES
+    )
     proof = any(ev.proof for ev in evidence.values())
     shared = np.array([sum(ev.shared_logit for ev in evidence.values())])
     base = model.base_logit if model.features else PRIOR_LOGIT

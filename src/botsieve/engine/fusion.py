@@ -16,11 +16,13 @@ measures is exactly what the service says. Three rules sit on top of the model's
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from botsieve.engine.detectors import REGISTRY
 from botsieve.engine.detectors.mouse import MOTION_FEATURES
 
 # The independent lines of evidence: the detectors, with the mouse's two kinds apart (where
@@ -66,6 +68,17 @@ def line_of(feature: str, detector: str) -> int:
     if detector == "mouse":
         return LINES.index("mouse_motion" if feature in MOUSE_MOTION else "mouse_path")
     return LINES.index(detector)
+
+
+DETECTOR_NAMES = tuple(d.name for d in REGISTRY)
+
+
+@functools.cache
+def feature_lines(names: tuple[str, ...]) -> tuple[int, ...]:
+    """Each learned feature's line of evidence, as an index into ``LINES`` (worked out once
+    per model's feature list)."""
+    owner = {n: d.name for d in REGISTRY for n in d.feature_names}
+    return tuple(line_of(n, owner[n]) for n in names)
 
 
 def line_logits(

@@ -19,7 +19,7 @@ import numpy as np
 
 from botsieve.engine import fusion
 from botsieve.engine.analyze import PROOF_PROBABILITY
-from botsieve.engine.detectors import REGISTRY, feature_sides
+from botsieve.engine.detectors import feature_sides
 from botsieve.engine.model import FORMAT, Model, default_risk_edges
 
 L2 = 10.0
@@ -205,7 +205,9 @@ def probabilities(
         z = model.logit(X) + rule_logit
     else:
         contrib = model.contributions(X)
-        per_line = fusion.line_logits(contrib, feature_lines(model.features), rules, DETECTORS)
+        per_line = fusion.line_logits(
+            contrib, fusion.feature_lines(model.features), rules, fusion.DETECTOR_NAMES
+        )
         z = fusion.fuse(
             model.base_logit,
             per_line,
@@ -221,15 +223,6 @@ def score(spec: dict[str, Any], ts: TrainingSet, mask: np.ndarray | None = None)
     """``probabilities`` for the rows of ``ts`` that are scored (``mask``: a subset)."""
     sub = ts if mask is None else ts.subset(mask)
     return probabilities(spec, sub.scored, sub.rule_logit, sub.proof, sub.rules, sub.shared)
-
-
-DETECTORS = tuple(d.name for d in REGISTRY)
-
-
-def feature_lines(names: tuple[str, ...]) -> list[int]:
-    """Each feature's line of evidence, as an index into ``fusion.LINES``."""
-    owner = {n: d.name for d in REGISTRY for n in d.feature_names}
-    return [fusion.line_of(n, owner[n]) for n in names]
 
 
 def _unseen_source_cut(ts: TrainingSet, l2: float, a: float, b: float) -> float:

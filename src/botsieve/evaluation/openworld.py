@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from botsieve.engine.detectors import REGISTRY, learned_feature_names
 from botsieve.evaluation import habits
-from botsieve.evaluation.dataset import CORPUS_BOT_FAMILIES, HUMAN_FAMILY, Labelled, feature_row
-from botsieve.evaluation.fit import TrainingSet, probabilities, score, train_model
+from botsieve.evaluation.dataset import CORPUS_BOT_FAMILIES, HUMAN_FAMILY, Labelled, features
+from botsieve.evaluation.fit import TrainingSet, score, train_model
 
 ROBUSTNESS_PEOPLE = 70
 ECE_BINS = 10
@@ -79,23 +78,10 @@ def by_source(
 
 
 def _score_sessions(spec: dict[str, Any], sessions: list[Any]) -> np.ndarray:
-    names = learned_feature_names()
-    rows, rules, shared, proof = [], [], [], []
-    for s in sessions:
-        row, (evidence, _) = feature_row(s, names)
-        rows.append(row)
-        rules.append([evidence[d.name].rule_logit for d in REGISTRY])
-        shared.append(sum(e.shared_logit for e in evidence.values()))
-        proof.append(any(e.proof for e in evidence.values()))
-    r = np.array(rules, dtype=np.float64)
-    return probabilities(
-        spec,
-        np.array(rows, dtype=np.float64),
-        r.sum(axis=1),
-        np.array(proof, dtype=bool),
-        r,
-        np.array(shared, dtype=np.float64),
-    )
+    """``sessions`` scored by ``spec`` exactly as the evaluation scores its own rows."""
+    items = [Labelled(s, HUMAN_FAMILY, "habit") for s in sessions]
+    ts, _ = features(items, np.zeros(len(items), dtype=np.int64))
+    return score(spec, ts)
 
 
 def robustness(
