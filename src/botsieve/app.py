@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hmac
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -44,6 +43,7 @@ from botsieve.kit.responses import JSON
 from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
+from botsieve.kit.text import same_secret
 from botsieve.maintenance.service import purge_once
 from botsieve.realtime.broadcaster import Broadcaster
 from botsieve.realtime.endpoints import router as realtime_router
@@ -122,7 +122,7 @@ async def _enable_demo(state: AppState) -> None:
             owner = None
             if session is not None and session.survey_id == DEMO_SURVEY:
                 owner = (session.session_metadata or {}).get("visitor")
-            if not visitor or not isinstance(owner, str) or not hmac.compare_digest(owner, visitor):
+            if not visitor or not isinstance(owner, str) or not same_secret(owner, visitor):
                 return None
             result = await complete_session(db, state.model, state.counters, sid)
         return result.model_dump(mode="json")

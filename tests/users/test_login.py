@@ -57,6 +57,16 @@ async def test_changes_need_the_csrf_header(app, web):
     assert accepted.status_code == 200
 
 
+async def test_a_csrf_header_that_is_not_ascii_is_refused_not_a_server_error(app, web):
+    await make_user(app, "admin")
+    await login(web, "admin@example.org")
+    body = {"retention": {"retention_days": 30}}
+    # Header bytes arrive as latin-1 text: "é" and a UTF-8 sequence alike.
+    for sent in ("caf\u00e9".encode("latin-1"), "\u2603".encode()):
+        wrong = await web.put("/api/v1/settings", json=body, headers={"X-CSRF-Token": sent})
+        assert wrong.status_code == 403, wrong.text
+
+
 async def test_logout_voids_the_cookie_even_if_replayed(app, web):
     await make_user(app, "viewer")
     csrf = await login(web, "viewer@example.org")

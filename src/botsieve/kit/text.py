@@ -6,6 +6,7 @@ cannot encode a lone surrogate, so they are refused at the edge as a validation 
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated, Any
 
 import orjson
@@ -56,3 +57,12 @@ def storable_json(max_bytes: int) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+
+def same_secret(expected: str, presented: str) -> bool:
+    """Constant-time comparison of two strings as UTF-8 bytes: ``hmac.compare_digest`` refuses
+    a ``str`` that is not ASCII (a TypeError, which would be a 500), and a header or cookie may
+    carry any text, a lone surrogate included."""
+    return hmac.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), presented.encode("utf-8", "surrogatepass")
+    )

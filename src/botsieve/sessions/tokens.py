@@ -6,6 +6,8 @@ import base64
 import hmac
 import uuid
 
+from botsieve.kit.text import same_secret
+
 
 def session_token(secret: bytes, session_id: uuid.UUID) -> str:
     digest = hmac.digest(secret, b"session-write:" + session_id.bytes, "sha256")
@@ -15,4 +17,4 @@ def session_token(secret: bytes, session_id: uuid.UUID) -> str:
 def token_matches(secret: bytes, session_id: uuid.UUID, presented: str | None) -> bool:
     if not presented:
         return False
-    return hmac.compare_digest(session_token(secret, session_id), presented)
+    return same_secret(session_token(secret, session_id), presented)

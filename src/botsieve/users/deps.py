@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -21,6 +20,7 @@ from botsieve.auth.schemas import Principal
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import Forbidden, Unauthorized
 from botsieve.kit.state import AppState
+from botsieve.kit.text import same_secret
 from botsieve.users import service
 from botsieve.users.schemas import ROLE_ORDER, Role, UserOut
 
@@ -67,7 +67,7 @@ async def identify(
     token = service.read_token(state.settings, cookie)
     if changes:
         sent = conn.headers.get(service.CSRF_HEADER, "")
-        if not sent or not hmac.compare_digest(sent, token.csrf):
+        if not sent or not same_secret(token.csrf, sent):
             raise Forbidden("Missing or wrong X-CSRF-Token header.")
     user = await service.user_for_token(db, token)
     return Actor(role=user.role, user=service.to_out(user), csrf=token.csrf)  # type: ignore[arg-type]
