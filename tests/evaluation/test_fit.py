@@ -3,7 +3,15 @@ from __future__ import annotations
 import numpy as np
 
 from botsieve.engine import load_model
-from botsieve.evaluation.fit import TrainingSet, fit_logistic, probabilities, train_model
+from botsieve.evaluation.fit import (
+    SOURCE_MARGIN,
+    TrainingSet,
+    fit_logistic,
+    preprocessing,
+    probabilities,
+    source_shift,
+    train_model,
+)
 
 SIGNALS = 6
 
@@ -66,3 +74,43 @@ def test_proof_lifts_probability() -> None:
     spec = train_model(ts)
     p = probabilities(spec, ts.X[:3], np.zeros(3), np.array([True, False, False]))
     assert p[0] >= 0.995
+
+
+def _two_sources(shift: float, n: int = 400) -> TrainingSet:
+    """People of two sources that differ by ``shift`` on the first feature only; bots far off
+    on both features."""
+    rng = np.random.default_rng(3)
+    y = (np.arange(n) % 4 == 0).astype(np.int64)
+    group = np.where(y == 1, "zoo", np.where(np.arange(n) % 2 == 0, "lab", "panel"))
+    X = rng.normal(0, 1, (n, 2))
+    X[group == "panel", 0] += shift
+    X[y == 1] += 6.0
+    return TrainingSet(
+        ("sourced", "steady"),
+        X,
+        y,
+        np.ones(n),
+        np.arange(n) % 5,
+        np.zeros(n),
+        np.zeros(n, dtype=bool),
+        group=group,
+    )
+
+
+def test_source_shift_measures_how_far_human_sources_disagree() -> None:
+    ts = _two_sources(3.0)
+    shift = source_shift(ts.X, ts.y, ts.group)
+    assert 2.5 < shift[0] < 3.5 and shift[1] < 0.5
+    assert (source_shift(ts.X, ts.y, None) == 0).all()
+
+
+def test_people_range_reaches_as_far_beyond_as_sources_differ() -> None:
+    near, far = _two_sources(0.0), _two_sources(3.0)
+    width = [
+        np.subtract(*map(np.asarray, (p["human_hi"], p["human_lo"])))
+        for p in (preprocessing(ts.X, ts.y, ts.group) for ts in (near, far))
+    ]
+    # Both sides of the shifted feature's range reach SOURCE_MARGIN times the shift further;
+    # the steady feature's barely moves.
+    assert width[1][0] - width[0][0] > 2 * SOURCE_MARGIN * 2.5
+    assert abs(width[1][1] - width[0][1]) < 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,13 @@ TARGET_FPR = 0.003
 UNSEEN_SOURCE_FPR = 0.01
 HUMAN_MARGIN = 0.5
 FEATURE_CAP = 2.0
+# People's range reaches this many times the largest gap between two human sources' typical
+# values beyond the people seen (see ``source_shift``). The threshold is set for people of a
+# source the model never saw; without this the features on which sources differ (a sampler's
+# clock, a sensor's step noise) put a new source's people outside the range, and the
+# threshold had to rise above most human-like bots to keep them safe. Chosen on the
+# leave-one-family-out figures (1 to 8 tried; 3 best over the families, docs/detection.md).
+SOURCE_MARGIN = 3.0
 MIN_THRESHOLD = 0.5
 # Below the probability proof lifts a session to, so proof always flags.
 MAX_THRESHOLD = 0.99
@@ -97,9 +105,34 @@ class TrainingSet:
         return self.X if self.X_eval is None else self.X_eval
 
 
-def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
+def source_shift(X: np.ndarray, y: np.ndarray, group: np.ndarray | None) -> np.ndarray:
+    """Per feature, how far the typical person of one human source lies from the typical
+    person of the others (the largest such distance, in the feature's units; 0 with fewer
+    than two sources). A new source (another panel, another device) can differ as much again:
+    this is how far people's range must reach beyond the people seen."""
+    k = X.shape[1]
+    if group is None:
+        return np.zeros(k)
+    human = y == 0
+    sources = np.unique(group[human])
+    if sources.size < 2:
+        return np.zeros(k)
+    shift = np.zeros(k)
+    for src in sources.tolist():
+        mine, rest = human & (group == src), human & (group != src)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a feature no one of a source has
+            gap = np.abs(np.nanmedian(X[mine], axis=0) - np.nanmedian(X[rest], axis=0))
+        shift = np.fmax(shift, np.where(np.isnan(gap), 0.0, gap))
+    return shift
+
+
+def preprocessing(
+    X: np.ndarray, y: np.ndarray, group: np.ndarray | None = None
+) -> dict[str, list[float]]:
     """Impute with the typical person; people's range is their 1st to 99th percentile,
-    centred on their median; the scale is the spread of everyone (robust, with a floor)."""
+    centred on their median, widened by how far human sources differ (``source_shift``);
+    the scale is the spread of everyone (robust, with a floor)."""
     humans = X[y == 0]
     impute = np.nanmedian(humans, axis=0)
     impute = np.where(np.isnan(impute), 0.0, impute)
@@ -113,7 +146,8 @@ def preprocessing(X: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
     )
     scale = np.maximum(scale, 1e-3)
     # A margin beyond the people seen, so the next person is not "outside" by a hair.
-    human_lo, human_hi = human_lo - HUMAN_MARGIN * scale, human_hi + HUMAN_MARGIN * scale
+    margin = HUMAN_MARGIN * scale + SOURCE_MARGIN * source_shift(X, y, group)
+    human_lo, human_hi = human_lo - margin, human_hi + margin
     return {
         "impute": impute.tolist(),
         "center": center.tolist(),
@@ -170,7 +204,7 @@ def fit_platt(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float
 
 
 def _spec(ts: TrainingSet, l2: float) -> dict[str, Any]:
-    pre = preprocessing(ts.X, ts.y)
+    pre = preprocessing(ts.X, ts.y, ts.group)
     all_sides = feature_sides()
     sides = [all_sides.get(n, 0) for n in ts.names]
     spec: dict[str, Any] = {"format": FORMAT, "features": list(ts.names), "sides": sides, **pre}

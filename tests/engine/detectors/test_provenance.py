@@ -46,6 +46,33 @@ def test_clicks_from_nowhere_add_a_rule_but_keyboard_clicks_do_not() -> None:
     assert keyed.rule_logit == 0.0
 
 
+def _pointed_clicks(centre: int, n: int = 6) -> SessionBuilder:
+    """``n`` clicks each reached by a short stroke, the first ``centre`` on the exact centre."""
+    b = SessionBuilder()
+    for i in range(n):
+        t, cx = 2000.0 * (i + 1), 100.0 + 150 * i
+        b.moves(
+            t - np.array([60.0, 40.0, 20.0]), cx - np.array([30.0, 15.0, 4.0]), np.full(3, 300.0)
+        )
+        x = cx if i < centre else cx + 4
+        b.click(t, x, 300.0, target=(cx, 300.0, 40, 20))
+    return b
+
+
+def test_clicks_on_the_exact_centre_again_and_again_add_a_rule() -> None:
+    assert DETECTOR.extract(_pointed_clicks(6).build()).rule_logit == 3.0
+    # Two in six is chance for small radios: no rule.
+    assert DETECTOR.extract(_pointed_clicks(2).build()).rule_logit == 0.0
+
+
+def test_keyboard_activated_clicks_do_not_count_as_centre_clicks() -> None:
+    b = _pointed_clicks(6)
+    for i in range(6):
+        t = 2000.0 * (i + 1)
+        b.keys(np.array([t - 300]), np.array([t - 220]), np.array([2]), np.array([32]))
+    assert DETECTOR.extract(b.build()).rule_logit == 0.0
+
+
 def test_one_click_on_a_radio_centre_is_not_a_centre_habit() -> None:
     b = SessionBuilder()
     for i in range(5):

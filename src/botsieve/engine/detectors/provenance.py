@@ -51,6 +51,12 @@ JUMP_PX = 40.0
 JUMP_LOGIT = 3.0
 JUMP_SHARE = 0.75
 JUMP_CLICKS = 5
+# Clicks on the exact centre of their targets (within half a pixel), again and again: a hand
+# lands there about 2% of the time, so most of five or more is placed by a script (or by a
+# voice-control tool: one line of evidence, never a verdict on its own).
+CENTRE_LOGIT = 3.0
+CENTRE_SHARE = 0.6
+CENTRE_CLICKS = 5
 REST_PX = 5.0
 _TYPING_KEYS = np.array(
     [KEY_CLASSES.index(k) for k in ("letter", "digit", "space", "enter", "other")], dtype=np.int64
@@ -78,6 +84,15 @@ class Pointer(NamedTuple):
     move_t: np.ndarray
     move_x: np.ndarray
     move_y: np.ndarray
+
+
+def _centre_logit(at_centre: np.ndarray, keyed: np.ndarray) -> float:
+    """The centre rule over clicks with a known target offset; clicks a key caused are left
+    out (a browser may put a keyboard-activated click on the target's centre)."""
+    pointed = at_centre[~keyed] if keyed.size else at_centre
+    if pointed.size < CENTRE_CLICKS or pointed.mean() < CENTRE_SHARE:
+        return 0.0
+    return CENTRE_LOGIT * float(pointed.mean())
 
 
 def _jump_share(p: Pointer) -> float:
@@ -244,6 +259,7 @@ class ProvenanceDetector:
         rule += _text_context_logit(session, itype, delta, typed)
         if click_t.size >= JUMP_CLICKS and jumps >= JUMP_SHARE:
             rule += JUMP_LOGIT * jumps
+        rule += _centre_logit(at_centre, keyed[known] if keyed.size else keyed)
 
         dt = np.diff(move_t)
         # Moves sharing one timestamp are a client delivering a batch (remote desktops do);
