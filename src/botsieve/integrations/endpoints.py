@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from botsieve.integrations import (
+    backfill,
     completion,
     decipher,
     deliveries,
@@ -196,6 +197,9 @@ async def decipher_score(
     scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
     if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)
+    # With Decipher's REST API configured, the verdict (final by then) and the answers' quality
+    # are written into the data once the respondent has left.
+    await backfill.schedule(db, row, call.uuid)
     return scoring.reply_of(scored)
 
 
