@@ -822,6 +822,27 @@ export interface paths {
         patch: operations["update_integration_api_v1_integrations__integration_id__patch"];
         trace?: never;
     };
+    "/api/v1/integrations/{integration_id}/redirect/{token}/{outcome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Panel Redirect
+         * @description The respondent's exit (complete, screenout, quality, or auto: chosen from the verdict),
+         *     to the panel's configured address with the panel's parameters passed through.
+         */
+        get: operations["panel_redirect_api_v1_integrations__integration_id__redirect__token___outcome__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{integration_id}/retry": {
         parameters: {
             query?: never;
@@ -1516,6 +1537,11 @@ export interface components {
             name: string;
             /** Platform */
             platform: string;
+            /**
+             * Redirect Path
+             * @default
+             */
+            redirect_path: string;
             /** Signed Events */
             signed_events: boolean;
             /** Survey Id */
@@ -3937,6 +3963,37 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["IntegrationOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    panel_redirect_api_v1_integrations__integration_id__redirect__token___outcome__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+                token: string;
+                outcome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the panel's address for this outcome */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from botsieve.integrations import (
@@ -15,6 +16,7 @@ from botsieve.integrations import (
     deliveries,
     entry,
     export,
+    redirects,
     scoring,
     service,
 )
@@ -215,6 +217,23 @@ async def generic_event(hook: str, request: Request, state: StateDep, db: DbDep)
     except BotsieveError as exc:
         await service.record_refusal(state, row.id, exc)
         raise
+
+
+@router.get(
+    "/{integration_id}/redirect/{token}/{outcome}",
+    response_class=RedirectResponse,
+    status_code=302,
+    responses={302: {"description": "To the panel's address for this outcome"}},
+)
+async def panel_redirect(
+    integration_id: uuid.UUID, token: str, outcome: str, request: Request, db: DbDep
+) -> RedirectResponse:
+    """The respondent's exit (complete, screenout, quality, or auto: chosen from the verdict),
+    to the panel's configured address with the panel's parameters passed through."""
+    row = redirects.check_token(await service.find_integration(db, integration_id), token)
+    url = await redirects.redirect_url(db, row, outcome, request.url.query)
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return RedirectResponse(url, status_code=302, headers=headers)
 
 
 # ---- configuration: a secret API key, or a login (viewers read, admins change) ----

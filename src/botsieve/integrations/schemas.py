@@ -60,6 +60,9 @@ class IntegrationOut(BaseModel):
     created_at: dt.datetime
     last_event_at: dt.datetime | None
     last_error: str | None
+    # Where the survey sends respondents at the end: append /complete, /screenout, /quality or
+    # /auto (config.redirects names the panel's addresses).
+    redirect_path: str = ""
 
 
 class IntegrationSecrets(BaseModel):

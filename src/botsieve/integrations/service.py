@@ -9,6 +9,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from botsieve.integrations import redirects
 from botsieve.integrations.qualtrics import PlatformError
 from botsieve.integrations.repository import (
     IntegrationRepository,
@@ -66,6 +67,7 @@ def out(row: Integration) -> IntegrationOut:
         created_at=row.created_at,
         last_event_at=row.last_event_at,
         last_error=row.last_error,
+        redirect_path=redirects.path_of(row),
     )
 
 
@@ -76,6 +78,7 @@ def _new_token() -> str:
 async def create_integration(
     db: AsyncSession, settings: Settings, body: IntegrationCreate
 ) -> IntegrationSecrets:
+    redirects.validate(body.config)
     base_url = str(body.base_url).rstrip("/") if body.base_url else None
     if base_url:
         await check_destination(base_url, allow_private=allow_private(settings))
@@ -110,6 +113,10 @@ async def list_integrations(db: AsyncSession) -> list[IntegrationOut]:
     return [out(r) for r in await IntegrationRepository(db).all()]
 
 
+async def find_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integration | None:
+    return await IntegrationRepository(db).get(integration_id)
+
+
 async def get_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integration:
     row = await IntegrationRepository(db).get(integration_id)
     if row is None:
@@ -123,6 +130,8 @@ async def update_integration(
     """Fix what was wrong (token, datacenter, key); parked jobs are retried straight away."""
     row = await get_integration(db, integration_id)
     values = body.model_dump(exclude_unset=True)
+    if values.get("config") is not None:
+        redirects.validate(values["config"])
     if values.get("base_url") is not None:
         values["base_url"] = str(body.base_url).rstrip("/")
         await check_destination(values["base_url"], allow_private=allow_private(settings))
