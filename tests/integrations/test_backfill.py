@@ -150,11 +150,16 @@ async def test_a_refused_key_parks_the_job_until_the_integration_is_fixed(
     assert "invalid key" in job.last_error
     status = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
     assert status["needs_attention"] == 1 and "invalid key" in status["last_error"]
+    [waiting] = status["waiting_jobs"]
+    assert waiting["kind"] == "decipher.backfill" and waiting["response_id"] == "u4a"
+    assert waiting["last_status_code"] == 401 and waiting["status"] == "needs_attention"
     integration = created["integration"]["id"]
     fixed = await client.patch(f"{BASE}/{integration}", json={"api_token": API_KEY}, headers=admin)
     assert fixed.status_code == 200
     assert await _run(app, outbound) == 1
     assert (await _jobs(app))[0].status == "done" and fake.record("u4a")["hBotStatus"] == "ok"
+    status = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert status["waiting_jobs"] == [] and status["needs_attention"] == 0
 
 
 async def test_an_undeclared_variable_needs_attention_with_its_name(app, client, admin, outbound):

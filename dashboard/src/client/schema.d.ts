@@ -1591,12 +1591,19 @@ export interface components {
             /** Recent Refusals */
             recent_refusals?: components["schemas"]["Refusal"][];
             /**
+             * Redirect Path
+             * @default
+             */
+            redirect_path: string;
+            /**
              * Refused Last 24H
              * @default 0
              */
             refused_last_24h: number;
             /** Survey Id */
             survey_id: string;
+            /** Waiting Jobs */
+            waiting_jobs?: components["schemas"]["WaitingJob"][];
         };
         /**
          * IntegrationUpdate
@@ -2469,6 +2476,31 @@ export interface components {
              * @enum {string}
              */
             type: "visibilitychange";
+        };
+        /**
+         * WaitingJob
+         * @description A call out that waits for the integration to be fixed (or was given up).
+         */
+        WaitingJob: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Response Id */
+            response_id: string | null;
+            /** Status */
+            status: string;
         };
         /** WebhookCreate */
         WebhookCreate: {

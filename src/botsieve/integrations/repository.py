@@ -271,6 +271,20 @@ class OutboxRepository:
         )
         return {r[0]: int(r[1]) for r in rows}
 
+    async def waiting(self, integration_id: uuid.UUID, limit: int) -> list[OutboxJob]:
+        """The integration's latest jobs that wait for a fix or were given up, newest first."""
+        return list(
+            await self.db.scalars(
+                select(OutboxJob)
+                .where(
+                    OutboxJob.integration_id == integration_id,
+                    OutboxJob.status.in_(("needs_attention", "dead")),
+                )
+                .order_by(OutboxJob.id.desc())
+                .limit(limit)
+            )
+        )
+
     async def requeue(self, integration_id: uuid.UUID, now: dt.datetime) -> int:
         """Jobs parked for a fix (or given up) become due now, with a fresh retry window."""
         result = await self.db.execute(

@@ -25,19 +25,21 @@ from botsieve.integrations.schemas import (
     Refusal,
     RetryOut,
     StatusOut,
+    WaitingJob,
 )
 from botsieve.integrations.webhooks import check_destination
 from botsieve.kit.db import transaction
 from botsieve.kit.errors import BotsieveError, NotFound, Unauthorized
 from botsieve.kit.settings import Settings
 from botsieve.kit.state import AppState
-from botsieve.models import Integration
+from botsieve.models import Integration, OutboxJob
 from botsieve.models.base import utcnow
 
 TOKEN_PREFIX = "bs_it_"
 ROTATION_GRACE = dt.timedelta(hours=24)
 REFUSALS_WINDOW = dt.timedelta(hours=24)
 RECENT_REFUSALS = 5
+RECENT_WAITING = 10
 EVENT_PATHS = {
     "qualtrics": "/api/v1/integrations/qualtrics/events/{hook}",
     "generic": "/api/v1/integrations/generic/events/{hook}",
@@ -227,6 +229,7 @@ async def status(db: AsyncSession) -> StatusOut:
     items = []
     for row in await IntegrationRepository(db).all():
         recent = await refusals.latest(row.id, RECENT_REFUSALS)
+        waiting = await outbox.waiting(row.id, RECENT_WAITING)
         missing = missing_configuration(row)
         items.append(
             IntegrationStatus(
@@ -245,9 +248,25 @@ async def status(db: AsyncSession) -> StatusOut:
                 recent_refusals=[
                     Refusal(at=r.at, status_code=r.status_code, reason=r.reason) for r in recent
                 ],
+                waiting_jobs=[_waiting(job) for job in waiting],
+                redirect_path=redirects.path_of(row),
             )
         )
     return StatusOut(integrations=items, webhook_queue_depth=depth.get(None, 0))
+
+
+def _waiting(job: OutboxJob) -> WaitingJob:
+    response = (job.payload or {}).get("response_id") or (job.payload or {}).get("uuid")
+    return WaitingJob(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        response_id=str(response) if response is not None else None,
+        attempts=job.attempts,
+        last_status_code=job.last_status_code,
+        last_error=job.last_error,
+        created_at=job.created_at,
+    )
 
 
 def require_platform_api(row: Integration) -> tuple[str, str]:
