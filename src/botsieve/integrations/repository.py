@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import dialect_insert
 from botsieve.models import (
+    DetectionResult,
     Integration,
     OutboxJob,
     RefusedPost,
@@ -20,6 +21,18 @@ from botsieve.models import (
     Webhook,
 )
 from botsieve.models.base import utcnow
+
+
+async def analysed_event_count(db: AsyncSession, session_id: uuid.UUID) -> int | None:
+    """How many events the session's latest analysis saw (None: never analysed); one indexed
+    lookup, so that deciding whether to re-analyse costs less than loading the result."""
+    count = await db.scalar(
+        select(DetectionResult.event_count)
+        .where(DetectionResult.session_id == session_id)
+        .order_by(DetectionResult.id.desc())
+        .limit(1)
+    )
+    return None if count is None else int(count)
 
 
 class IntegrationRepository:

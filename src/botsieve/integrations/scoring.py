@@ -31,7 +31,11 @@ from botsieve.analysis.service import (
     latest_result,
 )
 from botsieve.integrations import quality
-from botsieve.integrations.repository import BindingRepository, ResponseRepository
+from botsieve.integrations.repository import (
+    BindingRepository,
+    ResponseRepository,
+    analysed_event_count,
+)
 from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
 from botsieve.models import Integration, ScoredResponse, Session
@@ -79,8 +83,9 @@ async def _analysed(
     """The latest analysis when it saw every event the session has (an entry check, then the
     end call with nothing new): one analysis, not two. Otherwise analyse now. ``finish``
     completes the session in both cases, so the end call always closes it."""
-    result = await latest_result(db, session.id)
-    if result is None or result.event_count != session.event_count:
+    seen = None if session.analyzed_at is None else await analysed_event_count(db, session.id)
+    result = await latest_result(db, session.id) if seen == session.event_count else None
+    if result is None:
         run = complete_session if finish else analyze_session
         result = await run(db, state.model, state.counters, session.id)
         state.notify("analysis_complete", announcement(result))
