@@ -99,9 +99,16 @@ class ResponseRepository:
         await self.db.execute(
             stmt.on_conflict_do_nothing(index_elements=["integration_id", "response_id"])
         )
-        row = await self.get(values["integration_id"], values["response_id"])
+        # populate_existing: the stored row as it is now, even if this session held an older copy.
+        row = await self.db.scalar(
+            select(ScoredResponse)
+            .where(
+                ScoredResponse.integration_id == values["integration_id"],
+                ScoredResponse.response_id == values["response_id"],
+            )
+            .execution_options(populate_existing=True)
+        )
         assert row is not None
-        await self.db.refresh(row)
         return row
 
     async def update(self, row_id: int, **values: Any) -> None:
@@ -163,7 +170,9 @@ class BindingRepository:
             response_id=response_id,
             created_at=utcnow(),
         )
-        await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+        inserted = await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+        if inserted.rowcount == 1:  # type: ignore[attr-defined]
+            return integration_id, response_id  # ours: no need to read it back
         row = (
             await self.db.execute(
                 select(SessionBinding.integration_id, SessionBinding.response_id).where(
