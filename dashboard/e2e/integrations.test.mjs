@@ -165,7 +165,10 @@ describe('integrations page', () => {
     const panel = page.locator('li', { hasText: 'Panel e2e' }).first();
     await panel.getByTestId('refusals').filter({ hasText: 'HMAC' }).waitFor();
     assert.match(await panel.getByTestId('refusals').textContent(), /last 24 h: 1.*HTTP 401/s);
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-integrations.png'), fullPage: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'dashboard-integrations-attention.png'),
+      fullPage: true,
+    });
 
     // Decipher's key is fixed on their side; the analyst presses Retry now.
     accepting = true;
