@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
+
+import orjson
 
 from tests.integrations.conftest import BASE, create_integration, human_session
 from tests.integrations.standins.decipher import logic_node_call
@@ -138,3 +141,19 @@ async def test_a_non_ascii_body_token_beside_a_bearer_header_is_a_401(client, ad
         },
     )
     assert reply.status_code == 401, reply.text
+
+
+async def test_a_non_ascii_signature_is_a_401(client, admin):
+    created = await _decipher(client, admin, require_signature=True)
+    stamp = str(int(time.time()))
+    for sig in ("\u00e9" * 64, "\U0001f916", "abc\u00e9"):
+        for as_json in (True, False):
+            body, headers = logic_node_call(created["token"], SURVEY, "u-na", as_json=as_json)
+            extra = {"ts": stamp, "sig": sig}
+            if as_json:
+                body = orjson.dumps({**orjson.loads(body), **extra})
+            else:
+                body += b"&" + urlencode(extra).encode()
+            reply = await client.post(SCORE, content=body, headers=headers)
+            assert reply.status_code == 401, (sig, as_json, reply.text)
+            assert "sig" in reply.json()["error"]["message"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from botsieve.integrations.qualtrics import sign
+from urllib.parse import quote
+
+import pytest
+
+from botsieve.integrations.qualtrics import sign, verify_hmac
+from botsieve.kit.errors import Unauthorized
 from tests.integrations.conftest import BASE, SURVEY, create_integration, human_session
 from tests.integrations.standins.qualtrics import FORM, completed_event
 
@@ -257,3 +262,22 @@ async def test_refusals_are_forgotten_after_the_retention_period(app, client, ad
     assert await outbox.purge_refusals(state) == 0
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=state.settings.retention_days + 1)
     assert await outbox.purge_refusals(state, now=later) == 1
+
+
+async def test_a_non_ascii_hmac_is_a_401_and_a_recorded_refusal(client, admin, qualtrics):
+    msg = completed_event(SURVEY, "R_na", None).decode()
+    for presented in ("\u00e9" * 128, "ünïcødé", "\U0001f916"):
+        body = f"{msg}&HMAC={quote(presented)}".encode()
+        reply = await client.post(event_url(qualtrics), content=body, headers=FORM)
+        assert reply.status_code == 401, (presented, reply.text)
+        assert reply.json()["error"]["code"]
+    status = (await client.get(f"{BASE}/status", headers=admin)).json()["integrations"][0]
+    assert status["refused_last_24h"] == 3
+
+
+def test_verify_hmac_compares_any_text_without_raising():
+    key, msg = "k" * 32, '{"ResponseID":"R_1"}'
+    verify_hmac([key], msg, sign(key, msg).upper())  # hex in either case
+    for presented in ("\u00e9", "\x00", sign(key, msg) + "\u00e9", "\ud800"):
+        with pytest.raises(Unauthorized):
+            verify_hmac([key], msg, presented)

@@ -35,6 +35,39 @@ async def test_a_scored_session_passes_or_is_blocked_by_its_verdict(client, admi
     assert (await client.get(export, headers=admin)).text.count("\n") == 1
 
 
+async def test_the_end_call_completes_a_session_the_entry_check_left_open(client, admin, qualtrics):
+    sid = await human_session(client, admin, "R_e6")
+    assert (await _entry(client, qualtrics, "R_e6", sid))["status"] == "ok"
+    status = f"/api/v1/detection/sessions/{sid}/status"
+    result = f"/api/v1/detection/sessions/{sid}/result"
+    opened = (await client.get(status, headers=admin)).json()
+    assert opened["is_completed"] is False and opened["status"] == "active"
+    entry_result = (await client.get(result, headers=admin)).json()
+    # No event since the entry check: its analysis stands, and the session is completed.
+    body = {"survey_id": SURVEY, "response_id": "R_e6", "session_id": sid}
+    end = await client.post(SCORE, json=body, headers=bearer(qualtrics))
+    assert end.status_code == 200 and end.json()["status"] == "ok"
+    closed = (await client.get(status, headers=admin)).json()
+    assert closed["is_completed"] is True and closed["status"] == "completed"
+    assert (await client.get(result, headers=admin)).json() == entry_result
+
+
+async def test_events_after_the_entry_check_are_analysed_by_the_end_call(client, admin, qualtrics):
+    session = await new_session(client, admin, survey_id=SURVEY, respondent_id="R_e7")
+    assert (await send_events(client, admin, session, mouse_path(60))).status_code == 202
+    sid = str(session["session_id"])
+    assert (await _entry(client, qualtrics, "R_e7", sid))["status"] == "ok"
+    result = f"/api/v1/detection/sessions/{sid}/result"
+    first = (await client.get(result, headers=admin)).json()
+    later = mouse_path(60, start_t=60_000.0)
+    assert (await send_events(client, admin, session, later, batch_id="b2")).status_code == 202
+    body = {"survey_id": SURVEY, "response_id": "R_e7", "session_id": sid}
+    assert (await client.post(SCORE, json=body, headers=bearer(qualtrics))).status_code == 200
+    final = (await client.get(result, headers=admin)).json()
+    assert final["event_count"] > first["event_count"]
+    assert final["created_at"] > first["created_at"]
+
+
 async def test_too_little_evidence_is_review_and_the_session_stays_open(client, admin, qualtrics):
     session = await new_session(client, admin, survey_id=SURVEY, respondent_id="R_e2")
     assert (await send_events(client, admin, session, mouse_path(5))).status_code == 202

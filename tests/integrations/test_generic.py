@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 import orjson
+import pytest
 from sqlalchemy import select
 
 from botsieve.integrations import outbox
-from botsieve.integrations.webhooks import signature_header
+from botsieve.integrations.webhooks import signature_header, verify
 from botsieve.kit.db import transaction
+from botsieve.kit.errors import Unauthorized
 from botsieve.models import ScoredResponse
 from tests.integrations.conftest import create_integration
 
@@ -69,3 +71,26 @@ async def test_text_no_database_can_store_is_a_400(client, admin):
         headers = {"Botsieve-Signature": signature_header([created["shared_key"]], body)}
         reply = await client.post(created["event_path"], content=body, headers=headers)
         assert reply.status_code == 400, reply.text
+
+
+async def test_a_non_ascii_signature_is_a_401(client, admin):
+    created = await create_integration(client, admin, platform="generic", survey_id="form-na")
+    body = _event("g-na")
+    good = signature_header([created["shared_key"]], body)
+    stamp = good.split(",")[0]
+    for header in (f"{stamp},v1=\u00e9\u00e9", f"{stamp},v1=caf\u00e9,{good.split(',')[1]}x"):
+        # Sent as raw bytes (latin-1 and UTF-8 both), as a hostile client would.
+        for raw in (header.encode("latin-1"), header.encode("utf-8")):
+            reply = await client.post(
+                created["event_path"], content=body, headers={"Botsieve-Signature": raw}
+            )
+            assert reply.status_code == 401, (raw, reply.text)
+
+
+def test_verify_compares_any_text_without_raising():
+    body, secret = b"{}", "whsec_x"
+    header = signature_header([secret], body)
+    assert verify(header, body, [secret]) > 0
+    for bad in ("\u00e9", "\ud800", "\U0001f916"):
+        with pytest.raises(Unauthorized):
+            verify(f"{header.split(',')[0]},v1={bad}", body, [secret])

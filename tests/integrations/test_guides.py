@@ -8,9 +8,9 @@ from typing import Any
 
 import orjson
 
-from botsieve.integrations import outbox
+from botsieve.integrations import decipher_api, outbox
 from tests.integrations.conftest import BASE, SURVEY, human_session
-from tests.integrations.guides import SERVICE, curl_json_body, one_block
+from tests.integrations.guides import DOCS, SERVICE, curl_json_body, one_block
 from tests.integrations.standins.qualtrics import API_TOKEN, FORM, completed_event
 from tests.integrations.standins.qualtrics_flow import SurveyFlow, parse_flow
 
@@ -236,3 +236,10 @@ async def test_decipher_entry_exec_reads_only_a_decision_the_service_sent(client
     ns["botsieve_entry"] = Node(504, "text/html", "<html>Gateway Timeout</html>")
     exec(check, ns)
     assert ns["hBotEntry"].val == "not_scored"
+
+
+def test_the_decipher_guide_declares_every_variable_the_back_fill_writes():
+    declared = set(
+        re.findall(r'<text label="(\w+)" where="execute">', (DOCS / "decipher.md").read_text())
+    )
+    assert set(decipher_api.VARIABLES.values()) <= declared

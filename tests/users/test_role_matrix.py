@@ -86,6 +86,8 @@ UNGUARDED = {
     ("GET", "/api/v1/integrations/generic/events/{x}"),
     ("POST", "/api/v1/integrations/qualtrics/entry"),
     ("POST", "/api/v1/integrations/decipher/entry"),
+    # The respondent's browser at the end of a survey: the path's token is the credential.
+    ("GET", "/api/v1/integrations/{x}/redirect/{token}/{outcome}"),
 }
 GUARDED_TAGS = {"dashboard", "users", "settings", "integrations", "decision rules"}
 ID_PARAMS = r"\{(key_id|user_id|integration_id|endpoint_id|hook)\}"

@@ -822,6 +822,27 @@ export interface paths {
         patch: operations["update_integration_api_v1_integrations__integration_id__patch"];
         trace?: never;
     };
+    "/api/v1/integrations/{integration_id}/redirect/{token}/{outcome}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Panel Redirect
+         * @description The respondent's exit (complete, screenout, quality, or auto: chosen from the verdict),
+         *     to the panel's configured address with the panel's parameters passed through.
+         */
+        get: operations["panel_redirect_api_v1_integrations__integration_id__redirect__token___outcome__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{integration_id}/retry": {
         parameters: {
             query?: never;
@@ -1516,6 +1537,11 @@ export interface components {
             name: string;
             /** Platform */
             platform: string;
+            /**
+             * Redirect Path
+             * @default
+             */
+            redirect_path: string;
             /** Signed Events */
             signed_events: boolean;
             /** Survey Id */
@@ -1565,12 +1591,19 @@ export interface components {
             /** Recent Refusals */
             recent_refusals?: components["schemas"]["Refusal"][];
             /**
+             * Redirect Path
+             * @default
+             */
+            redirect_path: string;
+            /**
              * Refused Last 24H
              * @default 0
              */
             refused_last_24h: number;
             /** Survey Id */
             survey_id: string;
+            /** Waiting Jobs */
+            waiting_jobs?: components["schemas"]["WaitingJob"][];
         };
         /**
          * IntegrationUpdate
@@ -2443,6 +2476,31 @@ export interface components {
              * @enum {string}
              */
             type: "visibilitychange";
+        };
+        /**
+         * WaitingJob
+         * @description A call out that waits for the integration to be fixed (or was given up).
+         */
+        WaitingJob: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Response Id */
+            response_id: string | null;
+            /** Status */
+            status: string;
         };
         /** WebhookCreate */
         WebhookCreate: {
@@ -3937,6 +3995,37 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["IntegrationOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    panel_redirect_api_v1_integrations__integration_id__redirect__token___outcome__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+                token: string;
+                outcome: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the panel's address for this outcome */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -103,7 +103,7 @@ async def accept_generic_event(
 GENERIC_SIGNATURE = SIGNATURE_HEADER
 
 
-async def _finish(
+async def finish_response(
     state: AppState,
     row: Integration,
     response_id: str,
@@ -135,7 +135,7 @@ async def process_qualtrics(
     response_id = job.payload["response_id"]
     result = await qualtrics.fetch_response(client, base_url, api_token, row.survey_id, response_id)
     values = result.get("values") or {}
-    scored, outcome = await _finish(
+    scored, outcome = await finish_response(
         state,
         row,
         response_id,
@@ -181,7 +181,7 @@ async def process_generic(state: AppState, client: httpx.AsyncClient, job: Outbo
         row = await IntegrationRepository(db).get(job.integration_id)  # type: ignore[arg-type]
     if row is None:
         return None
-    await _finish(
+    await finish_response(
         state,
         row,
         job.payload["response_id"],

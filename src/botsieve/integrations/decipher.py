@@ -96,10 +96,11 @@ def verify_call(
         raise Unauthorized("'ts' must be unix seconds and 'sig' its HMAC.")
     if abs((time.time() if now is None else now) - int(ts)) > TOLERANCE_SECONDS:
         raise Unauthorized("The call's timestamp is more than 5 minutes off: replay refused.")
+    given = call.sig.lower().encode("utf-8", "surrogatepass")  # bytes: any text compares
     matched = False
     for key in keys:
         matched |= hmac.compare_digest(
-            expected_sig(key, ts, call.survey, call.uuid), call.sig.lower()
+            expected_sig(key, ts, call.survey, call.uuid).encode(), given
         )
     if not matched:
         raise Unauthorized("'sig' does not match under the survey's shared key.")

@@ -6,14 +6,17 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from botsieve.integrations import (
+    backfill,
     completion,
     decipher,
     deliveries,
     entry,
     export,
+    redirects,
     scoring,
     service,
 )
@@ -196,6 +199,9 @@ async def decipher_score(
     scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
     if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)
+    # With Decipher's REST API configured, the verdict (final by then) and the answers' quality
+    # are written into the data once the respondent has left.
+    await backfill.schedule(db, row, call.uuid)
     return scoring.reply_of(scored)
 
 
@@ -211,6 +217,23 @@ async def generic_event(hook: str, request: Request, state: StateDep, db: DbDep)
     except BotsieveError as exc:
         await service.record_refusal(state, row.id, exc)
         raise
+
+
+@router.get(
+    "/{integration_id}/redirect/{token}/{outcome}",
+    response_class=RedirectResponse,
+    status_code=302,
+    responses={302: {"description": "To the panel's address for this outcome"}},
+)
+async def panel_redirect(
+    integration_id: uuid.UUID, token: str, outcome: str, request: Request, db: DbDep
+) -> RedirectResponse:
+    """The respondent's exit (complete, screenout, quality, or auto: chosen from the verdict),
+    to the panel's configured address with the panel's parameters passed through."""
+    row = redirects.check_token(await service.find_integration(db, integration_id), token)
+    url = await redirects.redirect_url(db, row, outcome, request.url.query)
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return RedirectResponse(url, status_code=302, headers=headers)
 
 
 # ---- configuration: a secret API key, or a login (viewers read, admins change) ----

@@ -2,8 +2,9 @@
 
 When a session is labelled in the review, every response it vouches for (not those that
 presented it as a borrowed session) gets a ``session.labelled`` webhook and, for Qualtrics,
-an embedded-data write of ``botsieve_label`` and ``botsieve_exclude``. The write is a job that
-reads the label when it runs, so a label changed twice is written as it finally stands.
+an embedded-data write of ``botsieve_label`` and ``botsieve_exclude`` (for Decipher with its REST
+API configured, ``hBotLabel`` and ``hBotExclude`` through "Modifying Data"). The write is a job
+that reads the label when it runs, so a label changed twice is written as it finally stands.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import uuid
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.integrations import deliveries, qualtrics
+from botsieve.integrations import backfill, deliveries, qualtrics
 from botsieve.integrations.export import should_exclude
 from botsieve.integrations.outbox import handler, new_job
 from botsieve.integrations.repository import (
@@ -25,10 +26,16 @@ from botsieve.integrations.scoring import SESSION_REUSED, result_event
 from botsieve.integrations.service import require_platform_api
 from botsieve.kit.db import transaction
 from botsieve.kit.state import AppState
-from botsieve.models import OutboxJob, Session
+from botsieve.models import Integration, OutboxJob, Session
 from botsieve.models.base import utcnow
 
-KIND = "qualtrics.label"
+KINDS = {"qualtrics": "qualtrics.label", "decipher": "decipher.label"}
+
+
+def _writes_back(integration: Integration) -> bool:
+    if integration.platform == "decipher":
+        return backfill.enabled(integration)
+    return (integration.config or {}).get("write_back", True) is not False
 
 
 async def label_changed(db: AsyncSession, session_id: uuid.UUID, label: str | None) -> int:
@@ -48,13 +55,12 @@ async def label_changed(db: AsyncSession, session_id: uuid.UUID, label: str | No
         }
         subject = f"{integration.id}:{scored.response_id}:{stamp}"
         await deliveries.emit(db, "session.labelled", subject, data)
-        if integration.platform == "qualtrics" and (integration.config or {}).get(
-            "write_back", True
-        ):
+        kind = KINDS.get(integration.platform)
+        if kind is not None and _writes_back(integration):
             await OutboxRepository(db).enqueue(
                 new_job(
-                    KIND,
-                    f"{KIND}:{integration.id}:{scored.response_id}:{stamp}",
+                    kind,
+                    f"{kind}:{integration.id}:{scored.response_id}:{stamp}",
                     {"response_id": scored.response_id},
                     integration_id=integration.id,
                 )
@@ -62,7 +68,8 @@ async def label_changed(db: AsyncSession, session_id: uuid.UUID, label: str | No
     return touched
 
 
-@handler(KIND)
+@handler(KINDS["qualtrics"])
+@handler(KINDS["decipher"])
 async def write_label(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -> int | None:
     async with transaction(state.sessionmaker) as db:
         row = await IntegrationRepository(db).get(job.integration_id)  # type: ignore[arg-type]
@@ -73,13 +80,11 @@ async def write_label(state: AppState, client: httpx.AsyncClient, job: OutboxJob
     if row is None or scored is None:
         return None
     label = session.label if session is not None else None
+    exclude = should_exclude(scored, label, session.decision if session is not None else None)
+    if row.platform == "decipher":
+        return await backfill.write_label(client, row, scored.response_id, label, exclude)
     base_url, api_token = require_platform_api(row)
-    fields = {
-        "botsieve_label": label or "",
-        "botsieve_exclude": "1"
-        if should_exclude(scored, label, session.decision if session is not None else None)
-        else "0",
-    }
+    fields = {"botsieve_label": label or "", "botsieve_exclude": "1" if exclude else "0"}
     await qualtrics.write_embedded_data(
         client, base_url, api_token, row.survey_id, scored.response_id, fields
     )

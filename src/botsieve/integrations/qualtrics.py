@@ -68,10 +68,11 @@ def verify_hmac(keys: list[str], msg: str, presented: str | None) -> None:
         return
     if not presented:
         raise Unauthorized("This subscription is signed: the HMAC field is missing.")
-    presented = presented.strip().lower()
+    # Bytes, not str: compare_digest refuses a str that is not ASCII (a TypeError, a 500).
+    given = presented.strip().lower().encode("utf-8", "surrogatepass")
     matched = False
     for key in keys:
-        matched |= hmac.compare_digest(sign(key, msg), presented)
+        matched |= hmac.compare_digest(sign(key, msg).encode(), given)
     if not matched:
         raise Unauthorized("The HMAC does not match the message under the shared key.")
 

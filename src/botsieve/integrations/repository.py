@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import dialect_insert
 from botsieve.models import (
+    DetectionResult,
     Integration,
     OutboxJob,
     RefusedPost,
@@ -20,6 +21,18 @@ from botsieve.models import (
     Webhook,
 )
 from botsieve.models.base import utcnow
+
+
+async def analysed_event_count(db: AsyncSession, session_id: uuid.UUID) -> int | None:
+    """How many events the session's latest analysis saw (None: never analysed); one indexed
+    lookup, so that deciding whether to re-analyse costs less than loading the result."""
+    count = await db.scalar(
+        select(DetectionResult.event_count)
+        .where(DetectionResult.session_id == session_id)
+        .order_by(DetectionResult.id.desc())
+        .limit(1)
+    )
+    return None if count is None else int(count)
 
 
 class IntegrationRepository:
@@ -86,9 +99,16 @@ class ResponseRepository:
         await self.db.execute(
             stmt.on_conflict_do_nothing(index_elements=["integration_id", "response_id"])
         )
-        row = await self.get(values["integration_id"], values["response_id"])
+        # populate_existing: the stored row as it is now, even if this session held an older copy.
+        row = await self.db.scalar(
+            select(ScoredResponse)
+            .where(
+                ScoredResponse.integration_id == values["integration_id"],
+                ScoredResponse.response_id == values["response_id"],
+            )
+            .execution_options(populate_existing=True)
+        )
         assert row is not None
-        await self.db.refresh(row)
         return row
 
     async def update(self, row_id: int, **values: Any) -> None:
@@ -150,7 +170,9 @@ class BindingRepository:
             response_id=response_id,
             created_at=utcnow(),
         )
-        await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+        inserted = await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
+        if inserted.rowcount == 1:  # type: ignore[attr-defined]
+            return integration_id, response_id  # ours: no need to read it back
         row = (
             await self.db.execute(
                 select(SessionBinding.integration_id, SessionBinding.response_id).where(
@@ -270,6 +292,20 @@ class OutboxRepository:
             .group_by(OutboxJob.integration_id)
         )
         return {r[0]: int(r[1]) for r in rows}
+
+    async def waiting(self, integration_id: uuid.UUID, limit: int) -> list[OutboxJob]:
+        """The integration's latest jobs that wait for a fix or were given up, newest first."""
+        return list(
+            await self.db.scalars(
+                select(OutboxJob)
+                .where(
+                    OutboxJob.integration_id == integration_id,
+                    OutboxJob.status.in_(("needs_attention", "dead")),
+                )
+                .order_by(OutboxJob.id.desc())
+                .limit(limit)
+            )
+        )
 
     async def requeue(self, integration_id: uuid.UUID, now: dt.datetime) -> int:
         """Jobs parked for a fix (or given up) become due now, with a fresh retry window."""

@@ -60,6 +60,9 @@ class IntegrationOut(BaseModel):
     created_at: dt.datetime
     last_event_at: dt.datetime | None
     last_error: str | None
+    # Where the survey sends respondents at the end: append /complete, /screenout, /quality or
+    # /auto (config.redirects names the panel's addresses).
+    redirect_path: str = ""
 
 
 class IntegrationSecrets(BaseModel):
@@ -165,6 +168,19 @@ class Refusal(BaseModel):
     reason: str
 
 
+class WaitingJob(BaseModel):
+    """A call out that waits for the integration to be fixed (or was given up)."""
+
+    id: int
+    kind: str
+    status: str
+    response_id: str | None
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: dt.datetime
+
+
 class RetryOut(BaseModel):
     requeued: int
 
@@ -184,6 +200,9 @@ class IntegrationStatus(BaseModel):
     needs_attention: int = 0
     refused_last_24h: int = 0
     recent_refusals: list[Refusal] = Field(default_factory=list)
+    # The latest of those jobs, with why; the retry action makes them due again.
+    waiting_jobs: list[WaitingJob] = Field(default_factory=list)
+    redirect_path: str = ""
 
 
 class StatusOut(BaseModel):

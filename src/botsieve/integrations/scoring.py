@@ -31,7 +31,11 @@ from botsieve.analysis.service import (
     latest_result,
 )
 from botsieve.integrations import quality
-from botsieve.integrations.repository import BindingRepository, ResponseRepository
+from botsieve.integrations.repository import (
+    BindingRepository,
+    ResponseRepository,
+    analysed_event_count,
+)
 from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
 from botsieve.models import Integration, ScoredResponse, Session
@@ -73,6 +77,23 @@ async def _find_session(
     return session, "session_by_respondent" if session else "session_missing"
 
 
+async def _analysed(
+    db: AsyncSession, state: AppState, session: Session, finish: bool
+) -> AnalysisOut:
+    """The latest analysis when it saw every event the session has (an entry check, then the
+    end call with nothing new): one analysis, not two. Otherwise analyse now. ``finish``
+    completes the session in both cases, so the end call always closes it."""
+    seen = None if session.analyzed_at is None else await analysed_event_count(db, session.id)
+    result = await latest_result(db, session.id) if seen == session.event_count else None
+    if result is None:
+        run = complete_session if finish else analyze_session
+        result = await run(db, state.model, state.counters, session.id)
+        state.notify("analysis_complete", announcement(result))
+    elif finish and not session.is_completed:
+        await SessionRepository(db).complete(session.id)
+    return result
+
+
 def decision_of(result: AnalysisOut) -> str:
     """bot, human or insufficient_evidence: the engine's ``verdict`` when it gives one."""
     verdict = getattr(result, "verdict", None)
@@ -106,12 +127,7 @@ async def verdict_for(
         return Verdict(SESSION_REUSED, sid, reasons=["session_of_another_response"])
     if session.event_count < state.settings.analysis_min_events:
         return Verdict(PROVISIONAL, sid, reasons=[how, "too_few_events"])
-    fresh = session.analyzed_at is not None and session.analyzed_at >= session.updated_at
-    result = await latest_result(db, sid) if fresh else None
-    if result is None:
-        run = complete_session if finish else analyze_session
-        result = await run(db, state.model, state.counters, sid)
-        state.notify("analysis_complete", announcement(result))
+    result = await _analysed(db, state, session, finish)
     if decision_of(result) == "insufficient_evidence":
         missing = [f"missing: {m}" for m in getattr(result, "missing_evidence", None) or []]
         return Verdict(INSUFFICIENT_EVIDENCE, sid, result, [how, *missing])

@@ -9,6 +9,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from botsieve.integrations import redirects
 from botsieve.integrations.qualtrics import PlatformError
 from botsieve.integrations.repository import (
     IntegrationRepository,
@@ -24,19 +25,21 @@ from botsieve.integrations.schemas import (
     Refusal,
     RetryOut,
     StatusOut,
+    WaitingJob,
 )
 from botsieve.integrations.webhooks import check_destination
 from botsieve.kit.db import transaction
 from botsieve.kit.errors import BotsieveError, NotFound, Unauthorized
 from botsieve.kit.settings import Settings
 from botsieve.kit.state import AppState
-from botsieve.models import Integration
+from botsieve.models import Integration, OutboxJob
 from botsieve.models.base import utcnow
 
 TOKEN_PREFIX = "bs_it_"
 ROTATION_GRACE = dt.timedelta(hours=24)
 REFUSALS_WINDOW = dt.timedelta(hours=24)
 RECENT_REFUSALS = 5
+RECENT_WAITING = 10
 EVENT_PATHS = {
     "qualtrics": "/api/v1/integrations/qualtrics/events/{hook}",
     "generic": "/api/v1/integrations/generic/events/{hook}",
@@ -66,6 +69,7 @@ def out(row: Integration) -> IntegrationOut:
         created_at=row.created_at,
         last_event_at=row.last_event_at,
         last_error=row.last_error,
+        redirect_path=redirects.path_of(row),
     )
 
 
@@ -76,6 +80,7 @@ def _new_token() -> str:
 async def create_integration(
     db: AsyncSession, settings: Settings, body: IntegrationCreate
 ) -> IntegrationSecrets:
+    redirects.validate(body.config)
     base_url = str(body.base_url).rstrip("/") if body.base_url else None
     if base_url:
         await check_destination(base_url, allow_private=allow_private(settings))
@@ -110,6 +115,10 @@ async def list_integrations(db: AsyncSession) -> list[IntegrationOut]:
     return [out(r) for r in await IntegrationRepository(db).all()]
 
 
+async def find_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integration | None:
+    return await IntegrationRepository(db).get(integration_id)
+
+
 async def get_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integration:
     row = await IntegrationRepository(db).get(integration_id)
     if row is None:
@@ -123,6 +132,8 @@ async def update_integration(
     """Fix what was wrong (token, datacenter, key); parked jobs are retried straight away."""
     row = await get_integration(db, integration_id)
     values = body.model_dump(exclude_unset=True)
+    if values.get("config") is not None:
+        redirects.validate(values["config"])
     if values.get("base_url") is not None:
         values["base_url"] = str(body.base_url).rstrip("/")
         await check_destination(values["base_url"], allow_private=allow_private(settings))
@@ -218,6 +229,7 @@ async def status(db: AsyncSession) -> StatusOut:
     items = []
     for row in await IntegrationRepository(db).all():
         recent = await refusals.latest(row.id, RECENT_REFUSALS)
+        waiting = await outbox.waiting(row.id, RECENT_WAITING)
         missing = missing_configuration(row)
         items.append(
             IntegrationStatus(
@@ -236,9 +248,25 @@ async def status(db: AsyncSession) -> StatusOut:
                 recent_refusals=[
                     Refusal(at=r.at, status_code=r.status_code, reason=r.reason) for r in recent
                 ],
+                waiting_jobs=[_waiting(job) for job in waiting],
+                redirect_path=redirects.path_of(row),
             )
         )
     return StatusOut(integrations=items, webhook_queue_depth=depth.get(None, 0))
+
+
+def _waiting(job: OutboxJob) -> WaitingJob:
+    response = (job.payload or {}).get("response_id") or (job.payload or {}).get("uuid")
+    return WaitingJob(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        response_id=str(response) if response is not None else None,
+        attempts=job.attempts,
+        last_status_code=job.last_status_code,
+        last_error=job.last_error,
+        created_at=job.created_at,
+    )
 
 
 def require_platform_api(row: Integration) -> tuple[str, str]:

@@ -46,14 +46,15 @@ def verify(
     if not header:
         raise Unauthorized(f"The {SIGNATURE_HEADER} header is missing.")
     timestamp: int | None = None
-    macs: list[str] = []
+    macs: list[bytes] = []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
         # ASCII digits only, as many as a Unix time has: "²³" and 400-digit stamps are refused.
         if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
         elif key == "v1" and value:
-            macs.append(value.lower())
+            # Bytes, not str: compare_digest refuses a str that is not ASCII (a 500).
+            macs.append(value.lower().encode("utf-8", "surrogatepass"))
     if timestamp is None or not macs:
         raise Unauthorized(f"The {SIGNATURE_HEADER} header must be 't=<unix>,v1=<hex>'.")
     current = time.time() if now is None else now
@@ -61,7 +62,7 @@ def verify(
         raise Unauthorized("The signature's timestamp is more than 5 minutes off: replay refused.")
     matched = False
     for secret in secrets_:
-        expected = _mac(secret, timestamp, body)
+        expected = _mac(secret, timestamp, body).encode()
         for presented in macs:
             matched |= hmac.compare_digest(expected, presented)
     if not matched:

@@ -92,4 +92,51 @@ describe('IntegrationsPage', () => {
     renderWith({ webhook_queue_depth: 0, integrations: [] });
     expect(screen.getByText('No integrations yet.')).toBeTruthy();
   });
+  it('shows jobs that need attention with a retry, refused posts and the export', () => {
+    renderWith({
+      webhook_queue_depth: 0,
+      integrations: [
+        {
+          id: 'i3',
+          platform: 'decipher',
+          name: 'Panel W',
+          survey_id: 'selfserve/9d3/p1',
+          configured: true,
+          missing: [],
+          last_event_at: null,
+          last_error: null,
+          last_error_at: null,
+          queue_depth: 0,
+          needs_attention: 1,
+          refused_last_24h: 2,
+          recent_refusals: [
+            { at: '2026-01-01T00:00:00Z', status_code: 401, reason: 'Unknown integration token.' },
+          ],
+          waiting_jobs: [
+            {
+              id: 9,
+              kind: 'decipher.backfill',
+              status: 'needs_attention',
+              response_id: 'u1',
+              attempts: 1,
+              last_status_code: 401,
+              last_error: 'GET data: HTTP 401 invalid key',
+              created_at: '2026-01-01T00:00:00Z',
+            },
+          ],
+          redirect_path: '/api/v1/integrations/i3/redirect/abc',
+        },
+      ],
+    });
+    const waiting = screen.getByTestId('waiting-jobs').textContent ?? '';
+    expect(waiting).toContain('Needs attention: 1');
+    expect(waiting).toContain('decipher.backfill u1');
+    expect(waiting).toContain('HTTP 401 invalid key');
+    expect(screen.getByRole('button', { name: /Retry now/ })).toBeTruthy();
+    const refused = screen.getByTestId('refusals').textContent ?? '';
+    expect(refused).toContain('Refused posts in the last 24 h: 2');
+    expect(refused).toContain('Unknown integration token.');
+    expect(screen.getByRole('button', { name: /Reconciliation CSV/ })).toBeTruthy();
+    expect(screen.getByText(/\/api\/v1\/integrations\/i3\/redirect\/abc\//)).toBeTruthy();
+  });
 });

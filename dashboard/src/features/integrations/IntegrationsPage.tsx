@@ -5,6 +5,7 @@ import { Button, Card, Empty, Skeleton } from '../../components/ui';
 import { ApiError, api, call } from '../../lib/api';
 import { when } from '../../lib/format';
 import { useLive } from '../../lib/live';
+import { ExportButtons, Refusals, WaitingJobs } from './Attention';
 
 const origin = window.location.origin;
 
@@ -145,6 +146,18 @@ export default function IntegrationsPage() {
                     Last error {when(i.last_error_at)}: {i.last_error}
                   </p>
                 )}
+                <WaitingJobs integration={i} />
+                <Refusals integration={i} />
+                <div className="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-600">
+                  <ExportButtons survey={i.survey_id} />
+                  {i.redirect_path && (
+                    <span>
+                      Panel exits:{' '}
+                      <code className="break-all">{`${origin}${i.redirect_path}/`}</code>
+                      complete | screenout | quality | auto
+                    </span>
+                  )}
+                </div>
                 <details className="mt-2">
                   <summary className="cursor-pointer text-xs text-indigo-700">Setup guide</summary>
                   <Setup platform={i.platform} survey={i.survey_id} />
