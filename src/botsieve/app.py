@@ -32,6 +32,7 @@ from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
+from botsieve.kit.encryption import Keyring, use_keyring
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
@@ -77,6 +78,7 @@ def _api_router() -> APIRouter:
 
 
 async def _build_state(settings: Settings) -> AppState:
+    use_keyring(Keyring.from_settings(settings))
     cache = settings.database_statement_cache
     engine = create_engine(settings.resolved_database_url, statement_cache=cache)
     sessionmaker = create_sessionmaker(engine)

@@ -163,6 +163,7 @@ def _register_optional(module: str, target: Any) -> None:
 
 _register_optional("botsieve.evaluation.commands", app)
 _register_optional("botsieve.users.commands", app)
+_register_optional("botsieve.privacy.commands", app)
 
 
 def main() -> None:
