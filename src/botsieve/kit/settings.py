@@ -75,11 +75,14 @@ class Settings(BaseSettings):
     security_headers: bool | None = None
 
     # Rate limits in the `limits` library's notation. Browser traffic (publishable keys) is
-    # limited per key and per client IP; server traffic (secret keys) per key.
+    # limited per key and per client IP; server traffic (secret keys) per key. A publishable
+    # key carries a whole survey (1,000 requests/s: thousands of respondents, a batch every few
+    # seconds each); a secret key is one server's integration (500/s). One key at its limit
+    # still leaves a 2-core server room for the others (docs/service.md, "Rate limits").
     rate_limit_enabled: bool = True
     rate_limit_publishable_per_ip: str = "1200/minute"
-    rate_limit_publishable_per_key: str = "600000/minute"
-    rate_limit_secret_per_key: str = "600000/minute"
+    rate_limit_publishable_per_key: str = "60000/minute"
+    rate_limit_secret_per_key: str = "30000/minute"
     # Wrong API keys per client address; past it the address is refused before any lookup.
     rate_limit_failed_auth_per_ip: str = "60/minute"
     key_cache_seconds: float = Field(default=5.0, ge=0)
