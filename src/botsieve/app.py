@@ -38,6 +38,7 @@ from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
 from botsieve.kit.middleware import RequestContextMiddleware
+from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
@@ -230,7 +231,7 @@ def _document_raw_bodies(app: FastAPI) -> None:
             body = adapter.json_schema(ref_template="#/components/schemas/{model}")
             components.update(body.pop("$defs", {}))
             components[name] = body
-        app.openapi_schema = schema
+        app.openapi_schema = document_errors(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
