@@ -5,9 +5,10 @@ BOTSIEVE_TEST_PG_URL set). A reader GETs a session's status with a valid secret 
 rate; in alternate rounds a flood of random well-formed secret keys runs beside it from another
 address, at a fixed rate far above the failed-authentication limit. The server trusts the
 loopback proxy, so the two addresses are X-Forwarded-For ones (a flooder sharing the reader's
-address would get the reader refused too: the limit is per address, by design). The figure is the median
-over rounds of the reader's p99 with the flood against without it. The load generator (wrk)
-shares the machine, so on a small loaded machine part of the slowdown is the flood's own CPU.
+address would get the reader refused too: the limit is per address, by design). The figure is
+the median over rounds of the reader's p99 with the flood against without it. The load
+generator (wrk) shares the machine, so on a small loaded machine part of the slowdown is the
+flood's own CPU.
 """
 
 from __future__ import annotations
