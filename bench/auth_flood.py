@@ -27,6 +27,7 @@ import httpx
 from limits import parse
 from tests.factories import SESSION_BODY, mouse_path
 
+from bench import cpu
 from bench.run import LUA, server_for
 from botsieve.kit.settings import Settings
 
@@ -88,13 +89,25 @@ def main() -> None:
         reader_env = {"BENCH_AUTH": auth["Authorization"]}
         rounds = []
         for _ in range(args.rounds):
+            pids = [server.process.pid] if server.process else []
+            spent = cpu.seconds(pids)
             quiet = _wrk("paced.lua", url, args.seconds, 2, args.read_rate, reader_env)
+            quiet_cpu, spent = cpu.seconds(pids) - spent, cpu.seconds(pids)
             flood: dict[str, Any] = {}
             flood_args = ("flood.lua", url, args.seconds + 2, 8, args.flood_rate, {})
             flooder = threading.Thread(target=_into, args=(flood, *flood_args))
             flooder.start()
             loaded = _wrk("paced.lua", url, args.seconds, 2, args.read_rate, reader_env)
             flooder.join()
+            flood_cpu = cpu.seconds(pids) - spent
+            both = loaded["requests"] + flood["requests"]
+            # The flood's share of the server's CPU: what the run with it cost beyond the reader.
+            flood["server_cpu_ms_per_request"] = round(
+                1000
+                * (flood_cpu - quiet_cpu * loaded["requests"] / quiet["requests"])
+                / max(1, both - loaded["requests"]),
+                3,
+            )
             rounds.append(
                 {
                     "quiet": quiet,
@@ -114,6 +127,9 @@ def main() -> None:
         "slowdown_percent": round(100 * (flooded_p99 / quiet_p99 - 1), 1),
         "flood_requests_per_s": flood_rate,
         "flood_times_the_failed_auth_limit": round(flood_rate / per_second_limit, 1),
+        "flood_server_cpu_ms_per_request": statistics.median(
+            r["flood"]["server_cpu_ms_per_request"] for r in rounds
+        ),
         "reader_non_2xx": sum(r["flooded"]["non_2xx"] + r["quiet"]["non_2xx"] for r in rounds),
         "load_average": [round(r["load_average"], 1) for r in rounds],
         "rounds": rounds,
