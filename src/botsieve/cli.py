@@ -53,6 +53,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         access_log=False,
         log_level="warning",
         proxy_headers=False,

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # With several workers, uvicorn pings each one and kills a worker that does not answer in
+    # this time. Its default (5 s) kills workers still starting on a busy host, over and over.
+    worker_healthcheck_seconds: int = Field(default=60, gt=0)
     log_level: str = "info"
     log_json: bool = True
     # /metrics is open in development; elsewhere it needs this bearer token or a secret API key.
