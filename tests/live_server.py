@@ -88,7 +88,12 @@ class LiveServer:
     def _signal_group(self, sig: int) -> None:
         assert self.process is not None
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, sig)
+            # A subclass may start the process outside a group of its own (bench/run.py's
+            # PatientServer): killpg would find no such group and signal nothing.
+            if os.getpgid(self.process.pid) == self.process.pid:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
 
     def kill(self) -> None:
         """Stop abruptly, as a crash or a power cut would (every worker with it)."""

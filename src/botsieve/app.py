@@ -31,11 +31,13 @@ from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import deliver_forever
 from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
+from botsieve.kit.encryption import Keyring, use_keyring
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
 from botsieve.kit.middleware import RequestContextMiddleware
+from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
@@ -77,6 +79,7 @@ def _api_router() -> APIRouter:
 
 
 async def _build_state(settings: Settings) -> AppState:
+    use_keyring(Keyring.from_settings(settings))
     cache = settings.database_statement_cache
     engine = create_engine(settings.resolved_database_url, statement_cache=cache)
     sessionmaker = create_sessionmaker(engine)
@@ -228,7 +231,7 @@ def _document_raw_bodies(app: FastAPI) -> None:
             body = adapter.json_schema(ref_template="#/components/schemas/{model}")
             components.update(body.pop("$defs", {}))
             components[name] = body
-        app.openapi_schema = schema
+        app.openapi_schema = document_errors(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -53,6 +53,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         access_log=False,
         log_level="warning",
         proxy_headers=False,
@@ -163,6 +164,7 @@ def _register_optional(module: str, target: Any) -> None:
 
 _register_optional("botsieve.evaluation.commands", app)
 _register_optional("botsieve.users.commands", app)
+_register_optional("botsieve.privacy.commands", app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
+from botsieve.kit.encryption import Keyring, use_keyring
 from botsieve.kit.errors import BotsieveError
 from botsieve.kit.settings import get_settings
 
@@ -21,6 +22,7 @@ def run_with_db(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 
     async def run() -> T:
         settings = get_settings()
+        use_keyring(Keyring.from_settings(settings))
         engine = create_engine(
             settings.resolved_database_url, statement_cache=settings.database_statement_cache
         )

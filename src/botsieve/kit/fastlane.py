@@ -38,7 +38,8 @@ class _CompiledLane:
     def __init__(self, lane: Lane, prefix: str) -> None:
         self.method = lane.method
         self.path = prefix + lane.path
-        self.regex, _, self.convertors = compile_path(self.path)
+        # path_format (the template without converters) is what metrics name the route by.
+        self.regex, self.path_format, self.convertors = compile_path(self.path)
         self.handler = lane.handler
 
     def params(self, path: str) -> dict[str, str] | None:

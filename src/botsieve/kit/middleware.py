@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,18 +26,31 @@ def _incoming_request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-def _route_template(scope: Scope) -> str:
-    """The path with its parameters named, e.g. /api/v1/detection/sessions/{session_id}/events.
+# Methods a client may name; any other word is one label, so a caller cannot mint series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
-    Built from the matched path parameters so that metrics have one label per route, not per id.
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template, e.g. /api/v1/detection/sessions/{session_id}/events.
+
+    Taken from the route itself, never from the path the client sent, so that metrics have one
+    label per route whatever the caller puts in the URL; every unmatched path is one label.
+    A route of an included router knows only its own part of the template; the routers'
+    prefixes in front of it are the static text the path has before the part it matched.
     """
-    if scope.get("route") is None:
+    route = scope.get("route")
+    template = getattr(route, "path_format", None)
+    if not isinstance(template, str):
         return "unmatched"
-    path: str = scope["path"]
-    params: dict[str, Any] = scope.get("path_params") or {}
-    for name, value in params.items():
-        path = path.replace(str(value), "{" + name + "}", 1)
-    return path
+    regex = getattr(route, "path_regex", None)
+    path = scope.get("path", "")
+    found = re.search(regex.pattern.lstrip("^"), path) if regex is not None else None
+    return template if found is None else path[: found.start()] + template
+
+
+def _method_label(scope: Scope) -> str:
+    method = scope.get("method", "")
+    return method if method in KNOWN_METHODS else "other"
 
 
 class RequestContextMiddleware:
@@ -74,7 +86,7 @@ class RequestContextMiddleware:
     def _record(self, scope: Scope, status: int, elapsed: float) -> None:
         template = _route_template(scope)
         method = scope.get("method", "")
-        REQUEST_LATENCY.labels(template, method).observe(elapsed)
+        REQUEST_LATENCY.labels(template, _method_label(scope)).observe(elapsed)
         REQUESTS.labels(template, str(status)).inc()
         if status >= 400:
             ERRORS.labels(template, str(status)).inc()

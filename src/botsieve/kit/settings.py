@@ -35,9 +35,17 @@ class Settings(BaseSettings):
     # Signs per-session write tokens and derives the per-install IP salt. Outside development it
     # must be set explicitly; in development a random one is made once and kept in data_dir.
     secret_key: SecretStr | None = None
+    # Encrypts platform tokens and signing secrets at rest (kit/encryption.py); unset, a key is
+    # derived from secret_key. To rotate: move the old value to encryption_previous_keys (a JSON
+    # list), set a new one, restart, run `botsieve rotate-encryption-key`, then drop the old.
+    encryption_key: SecretStr | None = None
+    encryption_previous_keys: list[SecretStr] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # With several workers, uvicorn pings each one and kills a worker that does not answer in
+    # this time. Its default (5 s) kills workers still starting on a busy host, over and over.
+    worker_healthcheck_seconds: int = Field(default=60, gt=0)
     log_level: str = "info"
     log_json: bool = True
     # /metrics is open in development; elsewhere it needs this bearer token or a secret API key.
@@ -70,11 +78,14 @@ class Settings(BaseSettings):
     security_headers: bool | None = None
 
     # Rate limits in the `limits` library's notation. Browser traffic (publishable keys) is
-    # limited per key and per client IP; server traffic (secret keys) per key.
+    # limited per key and per client IP; server traffic (secret keys) per key. A publishable
+    # key carries a whole survey (1,000 requests/s: thousands of respondents, a batch every few
+    # seconds each); a secret key is one server's integration (500/s). One key at its limit
+    # still leaves a 2-core server room for the others (docs/service.md, "Rate limits").
     rate_limit_enabled: bool = True
     rate_limit_publishable_per_ip: str = "1200/minute"
-    rate_limit_publishable_per_key: str = "600000/minute"
-    rate_limit_secret_per_key: str = "600000/minute"
+    rate_limit_publishable_per_key: str = "60000/minute"
+    rate_limit_secret_per_key: str = "30000/minute"
     # Wrong API keys per client address; past it the address is refused before any lookup.
     rate_limit_failed_auth_per_ip: str = "60/minute"
     key_cache_seconds: float = Field(default=5.0, ge=0)
@@ -111,6 +122,8 @@ class Settings(BaseSettings):
             raise ValueError("BOTSIEVE_SECRET_KEY must be at least 32 characters")
         if self.env == "production" and self.secret_key is not None:
             _refuse_low_entropy(self.secret_key.get_secret_value())
+        if self.encryption_key is not None:
+            _refuse_weak_encryption_key(self.encryption_key.get_secret_value(), self.env)
         if self.env == "production" and self.cookie_secure is False:
             raise ValueError("BOTSIEVE_COOKIE_SECURE may be off only in development")
         return self
@@ -156,7 +169,7 @@ class Settings(BaseSettings):
 MIN_SECRET_BITS = 90
 
 
-def _refuse_low_entropy(secret: str) -> None:
+def _refuse_low_entropy(secret: str, name: str = "BOTSIEVE_SECRET_KEY") -> None:
     """Refuse a secret whose characters carry too little information to be a random one.
 
     The estimate is the length times the Shannon entropy of the characters' frequencies: a
@@ -167,9 +180,16 @@ def _refuse_low_entropy(secret: str) -> None:
     per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts)
     if per_char * len(secret) < MIN_SECRET_BITS:
         raise ValueError(
-            "BOTSIEVE_SECRET_KEY looks made by hand (too little entropy); "
+            f"{name} looks made by hand (too little entropy); "
             'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
         )
+
+
+def _refuse_weak_encryption_key(key: str, env: Environment) -> None:
+    if len(key) < 32:
+        raise ValueError("BOTSIEVE_ENCRYPTION_KEY must be at least 32 characters")
+    if env == "production":
+        _refuse_low_entropy(key, "BOTSIEVE_ENCRYPTION_KEY")
 
 
 def get_settings() -> Settings:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from botsieve.kit.encryption import EncryptedText
 from botsieve.models.base import Base, BigId, JSONType, UTCDateTime, new_id, utcnow
 
 
@@ -37,10 +38,11 @@ class Integration(Base):
     previous_token_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # SHA-256 of the unguessable path segment that inbound events are posted to.
     hook_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Kept in clear: HMACs can only be checked, and platform APIs only called, with the secret.
-    shared_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    previous_shared_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    api_token: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Encrypted, not hashed: HMACs can only be checked, and platform APIs only called, with the
+    # secret itself (kit/encryption.py).
+    shared_key: Mapped[str | None] = mapped_column(EncryptedText(), nullable=True)
+    previous_shared_key: Mapped[str | None] = mapped_column(EncryptedText(), nullable=True)
+    api_token: Mapped[str | None] = mapped_column(EncryptedText(), nullable=True)
     base_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -126,8 +128,8 @@ class Webhook(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     url: Mapped[str] = mapped_column(String(500))
     events: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    secret: Mapped[str] = mapped_column(EncryptedText())
+    previous_secret: Mapped[str | None] = mapped_column(EncryptedText(), nullable=True)
     previous_secret_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +82,21 @@ def _deltas(values: Sequence[float | None]) -> list[int]:
     return out
 
 
-def _codes(field: str, kind: FieldKind, values: Sequence[Any], strings: list[str]) -> list[int]:
+# What a free string is stored as (field name, value -> stored value); see privacy/strings.py.
+StringPolicy = Callable[[str, str], str]
+
+
+def _as_sent(_field: str, value: str) -> str:
+    return value
+
+
+def _codes(
+    field: str,
+    kind: FieldKind,
+    values: Sequence[Any],
+    strings: list[str],
+    policy: StringPolicy = _as_sent,
+) -> list[int]:
     if kind == "f":
         return _deltas(values)
     if kind == "i":
@@ -97,6 +111,7 @@ def _codes(field: str, kind: FieldKind, values: Sequence[Any], strings: list[str
         if v is None:
             codes.append(MISSING_STRING)
             continue
+        v = policy(field, v)
         if v not in index:
             index[v] = len(strings)
             strings.append(v)
@@ -104,14 +119,14 @@ def _codes(field: str, kind: FieldKind, values: Sequence[Any], strings: list[str
     return codes
 
 
-def encode_rows(event_type: str, events: Sequence[Any]) -> bytes:
+def encode_rows(event_type: str, events: Sequence[Any], policy: StringPolicy = _as_sent) -> bytes:
     """Encode events of one type (objects with the type's fields as attributes)."""
     header: dict[str, list[str]] = {}
     parts = []
     for field, kind in FIELDS[event_type]:
         values = [getattr(e, field) for e in events]
         strings: list[str] = []
-        parts.append(_shuffled(kind, _codes(field, kind, values, strings)))
+        parts.append(_shuffled(kind, _codes(field, kind, values, strings, policy)))
         if strings:
             header[field] = strings
     header_bytes = json.dumps(header, separators=(",", ":")).encode() if header else b""
@@ -119,13 +134,15 @@ def encode_rows(event_type: str, events: Sequence[Any]) -> bytes:
     return bytes([FORMAT_VERSION]) + zlib.compress(payload, 6)
 
 
-def encode_batch(events: Iterable[Any]) -> list[EncodedRow]:
-    """Group a validated batch by type and encode each group."""
+def encode_batch(events: Iterable[Any], policy: StringPolicy = _as_sent) -> list[EncodedRow]:
+    """Group a validated batch by type and encode each group, free strings through ``policy``."""
     by_type: dict[str, list[Any]] = {}
     for event in events:
         by_type.setdefault(event.type, []).append(event)
     return [
-        EncodedRow(event_type, min(e.t for e in group), len(group), encode_rows(event_type, group))
+        EncodedRow(
+            event_type, min(e.t for e in group), len(group), encode_rows(event_type, group, policy)
+        )
         for event_type, group in by_type.items()
     ]
 

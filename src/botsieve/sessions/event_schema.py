@@ -28,7 +28,9 @@ KeyClass = Literal[
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: a number is a JSON number and a flag a JSON boolean ("1", true or 1.0 where an
+    # integer belongs are refused, not coerced); NaN and Infinity are refused by the fields.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     t: Ms
     trusted: bool = True
@@ -108,7 +110,7 @@ class Resize(_Event):
 class Touch(_Pointer):
     type: Literal["touchstart", "touchmove", "touchend"]
     id: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    force: Annotated[float, Field(ge=0, le=1)] | None = None
+    force: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
 
 
 class Page(_Event):

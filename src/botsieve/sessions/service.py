@@ -25,6 +25,7 @@ from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
 from botsieve.models import Session
 from botsieve.models.base import time_ordered_id, utcnow
+from botsieve.privacy.strings import event_strings
 from botsieve.sessions import codec
 from botsieve.sessions.event_schema import MAX_BACKWARDS_MS
 from botsieve.sessions.repository import (
@@ -191,7 +192,7 @@ async def ingest_events(
     batch: EventBatchIn,
 ) -> EventsAccepted:
     check_event_order(batch.events)
-    rows = codec.encode_batch(batch.events)
+    rows = codec.encode_batch(batch.events, event_strings(settings.ip_salt).stored)
     token_ok = principal.is_secret or token_matches(settings.secret, session_id, token)
     outcome = await store_batch(
         db,
