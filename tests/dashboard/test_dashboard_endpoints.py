@@ -235,3 +235,52 @@ async def test_the_list_exports_as_csv_with_its_filters(client, admin):
     assert rows[0]["respondent_id"] == "'=cmd()"
     assert rows[0]["decision"] == ""
     assert set(rows[0]) >= {"verdict", "decision", "review_state", "label", "bot_probability"}
+
+
+async def test_the_list_shows_and_filters_quality_flags_and_labels(client, admin):
+    import csv
+    import io
+
+    pasted = await new_session(client, admin, survey_id="SV_q")
+    await send_events(
+        client,
+        admin,
+        pasted,
+        [*mouse_path(40), {"type": "paste", "t": 900.0, "length": 12, "field": "q1"}],
+    )
+    await client.post(f"/api/v1/detection/sessions/{pasted['session_id']}/analyze", headers=admin)
+    clean, _ = await _analysed(client, admin, webdriver=False, survey_id="SV_q")
+    unanalysed = await new_session(client, admin, survey_id="SV_q")
+    labelled = await client.put(
+        f"{DASH}/sessions/{clean['session_id']}/label", json={"label": "human"}, headers=admin
+    )
+    assert labelled.status_code == 200, labelled.text
+
+    async def rows(**params):
+        page = await client.get(f"{DASH}/sessions", params=params, headers=admin)
+        assert page.status_code == 200, page.text
+        return {r["session_id"]: r for r in page.json()["items"]}
+
+    every = await rows(survey_id="SV_q")
+    assert "pasted_text" in every[pasted["session_id"]]["quality_flags"]
+    assert every[clean["session_id"]]["quality_flags"] == []
+    assert every[clean["session_id"]]["label"] == "human"
+    assert every[unanalysed["session_id"]]["quality_flags"] == []
+    assert set(await rows(survey_id="SV_q", flag="pasted_text")) == {pasted["session_id"]}
+    assert set(await rows(survey_id="SV_q", flag="any")) == {pasted["session_id"]}
+    # "none": analysed and clean; a session never analysed has no flags to be clean of.
+    assert set(await rows(survey_id="SV_q", flag="none")) == {clean["session_id"]}
+    assert await rows(survey_id="SV_q", flag="speeding") == {}
+    assert set(await rows(survey_id="SV_q", label="human")) == {clean["session_id"]}
+    assert await rows(survey_id="SV_q", label="bot") == {}
+    assert set(await rows(survey_id="SV_q", label="unlabelled")) == {
+        pasted["session_id"],
+        unanalysed["session_id"],
+    }
+    export = await client.get(f"{DASH}/sessions/export.csv?flag=pasted_text", headers=admin)
+    exported = list(csv.DictReader(io.StringIO(export.text)))
+    assert [r["session_id"] for r in exported] == [pasted["session_id"]]
+    assert "pasted_text" in exported[0]["quality_flags"].split()
+    for bad in ({"flag": "sloppy"}, {"label": "maybe"}):
+        response = await client.get(f"{DASH}/sessions", params=bad, headers=admin)
+        assert response.status_code == 422, bad

@@ -175,7 +175,7 @@ export interface paths {
         /**
          * Export Sessions
          * @description The session list with the same filters, every row, as CSV (with the decision, the
-         *     engine's verdict and the review state).
+         *     engine's verdict, the review state and the quality flags).
          */
         get: operations["export_sessions_api_v1_dashboard_sessions_export_csv_get"];
         put?: never;
@@ -2208,6 +2208,11 @@ export interface components {
             label: string | null;
             /** Platform */
             platform: string;
+            /**
+             * Quality Flags
+             * @description The latest analysis's quality flags.
+             */
+            quality_flags: string[];
             /** Respondent Id */
             respondent_id: string | null;
             /** Risk Level */
@@ -2723,15 +2728,17 @@ export interface operations {
     sessions_api_v1_dashboard_sessions_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
+                limit?: number;
                 since?: string | null;
                 until?: string | null;
                 survey_id?: string | null;
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
                 verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
+                flag?: ("any" | "none" | "speeding" | "no_interaction" | "long_absence" | "pasted_text") | null;
+                label?: ("human" | "bot" | "unlabelled") | null;
                 q?: string | null;
-                cursor?: string | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -2768,6 +2775,8 @@ export interface operations {
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
                 verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
+                flag?: ("any" | "none" | "speeding" | "no_interaction" | "long_absence" | "pasted_text") | null;
+                label?: ("human" | "bot" | "unlabelled") | null;
                 q?: string | null;
             };
             header?: never;

@@ -6,7 +6,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.models import HourlyRollup, ScoredResponse, Session
@@ -100,6 +112,13 @@ class DashboardRepository:
             query = query.where(Session.decision == DECISION_OF_FILTER.get(verdict, verdict))
         if filters.get("risk"):
             query = query.where(Session.risk_level == filters["risk"])
+        if filters.get("flag"):
+            query = query.where(_flag_filter(filters["flag"]))
+        if filters.get("label"):
+            wanted = filters["label"]
+            query = query.where(
+                Session.label.is_(None) if wanted == "unlabelled" else Session.label == wanted
+            )
         if filters.get("q"):
             query = query.where(self._search(filters["q"]))
         if after is not None:
@@ -117,6 +136,16 @@ class DashboardRepository:
 
 
 SESSION_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
+
+
+def _flag_filter(flag: str) -> ColumnElement[bool]:
+    """Sessions with the quality flag (stored space-separated), with any, or with none."""
+    flags = func.coalesce(Session.quality_flags, "")
+    if flag == "any":
+        return flags != ""
+    if flag == "none":
+        return Session.bot_probability.is_not(None) & (flags == "")
+    return (literal(" ") + flags + literal(" ")).contains(f" {flag} ", autoescape=True)
 
 
 def _scope(query: Select[Any], survey_id: str | None, platform: str | None) -> Select[Any]:

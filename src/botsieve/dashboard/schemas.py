@@ -15,6 +15,11 @@ from botsieve.sessions.schemas import SessionStatus
 # states of their own.
 VerdictFilter = Literal["bot", "human", "review", "insufficient_evidence", "unanalyzed"]
 RiskFilter = Literal["low", "medium", "high", "critical"]
+# The engine's quality flags (careless answering, never bot evidence), or any / none of them.
+QUALITY_FLAGS = ("speeding", "no_interaction", "long_absence", "pasted_text")
+FlagFilter = Literal["any", "none", "speeding", "no_interaction", "long_absence", "pasted_text"]
+# A researcher's label, or none yet.
+LabelFilter = Literal["human", "bot", "unlabelled"]
 
 
 class Totals(BaseModel):
@@ -57,6 +62,7 @@ class SessionRow(BaseModel):
     verdict: str | None
     bot_probability: float | None
     risk_level: str | None
+    quality_flags: list[str] = Field(description="The latest analysis's quality flags.")
     label: str | None
 
 

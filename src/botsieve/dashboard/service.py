@@ -74,8 +74,13 @@ def row_of(session: Session) -> SessionRow:
         verdict=session.verdict,
         bot_probability=session.bot_probability,
         risk_level=session.risk_level,
+        quality_flags=flags_of(session),
         label=session.label,
     )
+
+
+def flags_of(session: Session) -> list[str]:
+    return (session.quality_flags or "").split()
 
 
 async def overview(
@@ -237,6 +242,7 @@ EXPORT_COLUMNS = (
     "event_count",
     "bot_probability",
     "risk_level",
+    "quality_flags",
     "verdict",
     "decision",
     "review_state",
@@ -273,6 +279,7 @@ async def export_csv(db: AsyncSession, filters: dict[str, Any]) -> AsyncIterator
                     s.event_count,
                     p,
                     s.risk_level or "",
+                    " ".join(flags_of(s)),
                     s.verdict or "",
                     s.decision or "",
                     s.review_state or "",

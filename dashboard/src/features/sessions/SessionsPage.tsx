@@ -7,11 +7,13 @@ import { api, call, type SessionRow } from '../../lib/api';
 import { DecisionBadge } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
+import { QualityFlags } from '../../lib/quality';
 import { type FilterKey, readFilters, toQuery } from './filters';
 
 const PAGE = 200;
 const ROW_HEIGHT = 40;
-const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_9rem_6rem_5rem] items-center gap-2 px-3';
+const COLUMNS =
+  'grid grid-cols-[6.5rem_8.5rem_minmax(8rem,1fr)_5rem_4rem_8.5rem_5rem_4rem_minmax(7rem,10rem)_4.5rem] items-center gap-2 px-3';
 
 interface RowData {
   rows: SessionRow[];
@@ -42,6 +44,12 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
         <RiskBadge risk={s.risk_level} />
       </span>
       <span className={flagged ? 'font-semibold text-red-700' : ''}>{pct(s.bot_probability)}</span>
+      <span className="overflow-hidden">
+        <QualityFlags flags={s.quality_flags} />
+      </span>
+      <span data-testid="label">
+        {s.label ?? <span className="text-xs text-slate-400">—</span>}
+      </span>
     </Link>
   );
 }
@@ -161,6 +169,20 @@ export default function SessionsPage() {
           value={filters.risk}
           onChange={set}
         />
+        <Select
+          name="flag"
+          label="Quality"
+          options={['any', 'none', 'speeding', 'no_interaction', 'long_absence', 'pasted_text']}
+          value={filters.flag}
+          onChange={set}
+        />
+        <Select
+          name="label"
+          label="Label"
+          options={['human', 'bot', 'unlabelled']}
+          value={filters.label}
+          onChange={set}
+        />
         <a
           className="text-sm text-indigo-700 underline"
           href={`/api/v1/dashboard/sessions/export.csv?${new URLSearchParams(query)}`}
@@ -181,6 +203,8 @@ export default function SessionsPage() {
           <span>Verdict</span>
           <span>Risk</span>
           <span>P(bot)</span>
+          <span>Quality</span>
+          <span>Label</span>
         </div>
         {sessions.isPending ? (
           <div className="space-y-2 p-3">
