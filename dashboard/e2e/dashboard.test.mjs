@@ -115,6 +115,41 @@ describe('dashboard', () => {
     assert.equal(download.suggestedFilename(), `session-${id}.json`);
   });
 
+  it("opens a survey's page: its figures, its rule, its sessions", async () => {
+    const figures = await service.call('GET', '/api/v1/dashboard/surveys/SV_e2e');
+    await page.goto(`${service.url}/surveys`);
+    await page.getByTestId('surveys').getByRole('link', { name: 'SV_e2e' }).click();
+    await page.waitForURL('**/surveys/SV_e2e');
+    await page
+      .getByTestId('survey-sessions')
+      .filter({ hasText: String(figures.sessions) })
+      .waitFor();
+    assert.equal(await page.getByTestId('survey-analysed').textContent(), String(figures.analyzed));
+    assert.equal(
+      await page.getByTestId('survey-excluded').textContent(),
+      String(figures.decisions.exclude),
+    );
+    assert.equal(
+      await page.getByTestId('survey-exclusion-rate').textContent(),
+      `${(figures.exclusion_rate * 100).toFixed(1)}%`,
+    );
+    const kept = page.locator('[data-testid="survey-decisions"] [data-decision="keep"]');
+    assert.match(await kept.textContent(), new RegExp(`${figures.decisions.keep} \\(`));
+    assert.match(await page.getByTestId('survey-rule').textContent(), /calibrated threshold/);
+    await shot('survey');
+    await page.getByTestId('survey-sessions-link').click();
+    await page.waitForURL(/\/sessions\?survey_id=SV_e2e/);
+    await page
+      .getByTestId('row-count')
+      .filter({ hasText: `${figures.sessions} sessions loaded` })
+      .waitFor();
+    await page.goto(`${service.url}/surveys/SV_e2e`);
+    await page.getByRole('link', { name: 'Give it its own rule' }).click();
+    await page.waitForURL('**/settings?survey=SV_e2e');
+    const chosen = page.locator('select').filter({ has: page.locator('option[value="SV_e2e"]') });
+    assert.equal(await chosen.inputValue(), 'SV_e2e');
+  });
+
   it('updates the session list live as events arrive', async () => {
     await page.goto(`${service.url}/sessions`);
     await page.locator('[data-testid="live-status"][data-status="open"]').waitFor();

@@ -284,3 +284,58 @@ async def test_the_list_shows_and_filters_quality_flags_and_labels(client, admin
     for bad in ({"flag": "sloppy"}, {"label": "maybe"}):
         response = await client.get(f"{DASH}/sessions", params=bad, headers=admin)
         assert response.status_code == 422, bad
+
+
+async def test_a_survey_page_counts_decisions_reviews_flags_and_names_its_rule(client, admin):
+    # Two analysed sessions, one never analysed; a rule that excludes one and reviews nothing.
+    pasted = await new_session(client, admin, survey_id="SV_page")
+    await send_events(
+        client,
+        admin,
+        pasted,
+        [*mouse_path(40), {"type": "paste", "t": 900.0, "length": 12, "field": "q1"}],
+    )
+    await client.post(f"/api/v1/detection/sessions/{pasted['session_id']}/analyze", headers=admin)
+    other, _ = await _analysed(client, admin, webdriver=False, survey_id="SV_page")
+    await new_session(client, admin, survey_id="SV_page", platform="decipher")
+    await _analysed(client, admin, webdriver=True, survey_id="SV_elsewhere")
+    rows = (await client.get(f"{DASH}/sessions?survey_id=SV_page", headers=admin)).json()["items"]
+    probabilities = sorted(r["bot_probability"] for r in rows if r["bot_probability"] is not None)
+    cut = (probabilities[0] + probabilities[1]) / 2  # the higher one is excluded
+    saved = await client.put(
+        "/api/v1/decision-rules/surveys/SV_page", json={"threshold": cut}, headers=admin
+    )
+    assert saved.status_code == 200, saved.text
+    await client.put(
+        f"{DASH}/sessions/{other['session_id']}/label", json={"label": "human"}, headers=admin
+    )
+
+    body = (await client.get(f"{DASH}/surveys/SV_page", headers=admin)).json()
+    assert body["sessions"] == 3
+    assert body["analyzed"] == 2
+    assert body["unanalyzed"] == 1
+    assert body["decisions"] == {
+        "exclude": 1,
+        "review": 0,
+        "keep": 1,
+        "insufficient_evidence": 0,
+    }
+    assert body["exclusion_rate"] == 0.5
+    assert body["review"] == {"pending": 1, "confirmed_bot": 0, "dismissed": 0}
+    assert body["quality_flags"]["pasted_text"] == 1
+    assert body["with_quality_flags"] == 1
+    assert body["labels"] == {"human": 1, "bot": 0}
+    assert body["platforms"] == {"qualtrics": 2, "decipher": 1}
+    assert body["rule"]["source"] == "survey"
+    assert body["rule"]["threshold"] == cut
+    assert body["scored_responses"] == 0
+
+    listed = (await client.get(f"{DASH}/surveys", headers=admin)).json()["items"]
+    by_id = {r["survey_id"]: r for r in listed}
+    assert by_id["SV_page"]["sessions"] == 3
+    assert by_id["SV_page"]["excluded"] == 1
+    assert by_id["SV_page"]["exclusion_rate"] == 0.5
+    assert set(by_id) == {"SV_page", "SV_elsewhere"}
+    missing = await client.get(f"{DASH}/surveys/SV_nobody", headers=admin)
+    assert missing.status_code == 404
+    assert "error" in missing.json()

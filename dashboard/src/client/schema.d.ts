@@ -266,6 +266,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Surveys
+         * @description Every survey with sessions (up to 500), most recently active first.
+         */
+        get: operations["surveys_api_v1_dashboard_surveys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/surveys/{survey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey
+         * @description One survey, all time: sessions, exclusion rate, decisions, reviews, quality flags, the
+         *     rule in force.
+         */
+        get: operations["survey_api_v1_dashboard_surveys__survey_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/decision-rules": {
         parameters: {
             query?: never;
@@ -2274,6 +2315,92 @@ export interface components {
             /** Webhook Queue Depth */
             webhook_queue_depth: number;
         };
+        /**
+         * SurveyFigures
+         * @description One survey, all time, from the stored decisions (as the session list says them).
+         */
+        SurveyFigures: {
+            /** Analyzed */
+            analyzed: number;
+            /** Decisions */
+            decisions: {
+                [key: string]: number;
+            };
+            /**
+             * Exclusion Rate
+             * @description Excluded / analysed sessions.
+             */
+            exclusion_rate: number;
+            /** First Session At */
+            first_session_at: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: number;
+            };
+            /** Last Session At */
+            last_session_at: string | null;
+            /** Platforms */
+            platforms: {
+                [key: string]: number;
+            };
+            /**
+             * Quality Flags
+             * @description Sessions with each quality flag.
+             */
+            quality_flags: {
+                [key: string]: number;
+            };
+            /**
+             * Review
+             * @description The review queue: pending, confirmed_bot, dismissed.
+             */
+            review: {
+                [key: string]: number;
+            };
+            rule: components["schemas"]["RuleOut"];
+            /**
+             * Scored Responses
+             * @description Platform responses in the reconciliation download.
+             */
+            scored_responses: number;
+            /** Sessions */
+            sessions: number;
+            /** Survey Id */
+            survey_id: string;
+            /** Unanalyzed */
+            unanalyzed: number;
+            /**
+             * With Quality Flags
+             * @description Sessions with at least one quality flag.
+             */
+            with_quality_flags: number;
+        };
+        /** SurveyList */
+        SurveyList: {
+            /** Items */
+            items: components["schemas"]["SurveyRow"][];
+        };
+        /** SurveyRow */
+        SurveyRow: {
+            /** Analyzed */
+            analyzed: number;
+            /** Excluded */
+            excluded: number;
+            /**
+             * Exclusion Rate
+             * @description excluded / analyzed.
+             */
+            exclusion_rate: number;
+            /**
+             * Last Session At
+             * Format: date-time
+             */
+            last_session_at: string;
+            /** Sessions */
+            sessions: number;
+            /** Survey Id */
+            survey_id: string;
+        };
         /** TestDelivery */
         TestDelivery: {
             /** Delivered */
@@ -2918,6 +3045,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    surveys_api_v1_dashboard_surveys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyList"];
+                };
+            };
+        };
+    };
+    survey_api_v1_dashboard_surveys__survey_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyFigures"];
                 };
             };
             /** @description Validation Error */

@@ -1,5 +1,6 @@
 import {
   BookOpen,
+  ClipboardList,
   Gauge,
   List,
   ListChecks,
@@ -19,6 +20,7 @@ import { Skeleton } from './ui';
 const NAV = [
   { to: '/', label: 'Overview', icon: Gauge, end: true },
   { to: '/sessions', label: 'Sessions', icon: List, end: false },
+  { to: '/surveys', label: 'Surveys', icon: ClipboardList, end: false },
   { to: '/review', label: 'Review', icon: ListChecks, end: false },
   { to: '/integrations', label: 'Integrations', icon: Plug, end: false },
   { to: '/settings', label: 'Settings', icon: Settings, end: false },

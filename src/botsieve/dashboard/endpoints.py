@@ -19,6 +19,8 @@ from botsieve.dashboard.schemas import (
     SessionDetails,
     SessionEvents,
     SessionPage,
+    SurveyFigures,
+    SurveyList,
     VerdictFilter,
 )
 from botsieve.kit.deps import DbDep, StateDep
@@ -128,3 +130,16 @@ async def session_details(
 async def session_events(session_id: uuid.UUID, _: Viewer, db: DbDep) -> SessionEvents:
     """All of the session's events, in columns (for drawing and export)."""
     return await service.events(db, session_id)
+
+
+@router.get("/surveys", response_model=SurveyList)
+async def surveys(_: Viewer, db: DbDep) -> SurveyList:
+    """Every survey with sessions (up to 500), most recently active first."""
+    return await service.surveys(db)
+
+
+@router.get("/surveys/{survey_id:path}", response_model=SurveyFigures)
+async def survey(survey_id: str, _: Viewer, db: DbDep, state: StateDep) -> SurveyFigures:
+    """One survey, all time: sessions, exclusion rate, decisions, reviews, quality flags, the
+    rule in force."""
+    return await service.survey(db, survey_id, state.model.threshold)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     func,
     literal,
@@ -21,7 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.models import HourlyRollup, ScoredResponse, Session
+from botsieve.decisions.rule import DECISIONS
+from botsieve.models import HourlyRollup, Integration, ScoredResponse, Session
 
 DECISION_OF_FILTER = {"bot": "exclude", "human": "keep"}
 COUNTERS = (
@@ -133,6 +135,64 @@ class DashboardRepository:
             )
         query = query.order_by(Session.created_at.desc(), Session.id.desc()).limit(limit)
         return list(await self.db.scalars(query))
+
+    async def survey_figures(self, survey_id: str, flags: tuple[str, ...]) -> dict[str, Any]:
+        """One pass over the survey's sessions: counts by decision, quality flag and label."""
+
+        def count_if(condition: ColumnElement[bool]) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        columns: dict[str, Any] = {
+            "sessions": func.count(),
+            "analyzed": func.count(Session.bot_probability),
+            **{d: count_if(Session.decision == d) for d in DECISIONS},
+            **{f"flag:{f}": count_if(_flag_filter(f)) for f in (*flags, "any")},
+            **{f"label:{lb}": count_if(Session.label == lb) for lb in ("human", "bot")},
+            "first_session_at": func.min(Session.created_at),
+            "last_session_at": func.max(Session.created_at),
+        }
+        query = select(*[c.label(k) for k, c in columns.items()]).where(
+            Session.survey_id == survey_id
+        )
+        row = (await self.db.execute(query)).one()
+        return dict(row._mapping)
+
+    async def survey_platforms(self, survey_id: str) -> dict[str, int]:
+        rows = await self.db.execute(
+            select(Session.platform, func.count())
+            .where(Session.survey_id == survey_id)
+            .group_by(Session.platform)
+        )
+        return {str(p): int(n) for p, n in rows}
+
+    async def scored_responses(self, survey_id: str) -> int:
+        """Platform responses scored for the survey (the reconciliation download's rows)."""
+        query = (
+            select(func.count())
+            .select_from(ScoredResponse)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .where(Integration.survey_id == survey_id)
+        )
+        return int(await self.db.scalar(query) or 0)
+
+    async def surveys(self, limit: int) -> list[Row[Any]]:
+        """Every survey with sessions, most recently active first."""
+        last = func.max(Session.created_at)
+        query = (
+            select(
+                Session.survey_id,
+                func.count().label("sessions"),
+                func.count(Session.bot_probability).label("analyzed"),
+                func.coalesce(func.sum(case((Session.decision == "exclude", 1), else_=0)), 0).label(
+                    "excluded"
+                ),
+                last.label("last_session_at"),
+            )
+            .group_by(Session.survey_id)
+            .order_by(last.desc())
+            .limit(limit)
+        )
+        return list(await self.db.execute(query))
 
 
 SESSION_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")

@@ -22,7 +22,15 @@ function Stat({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
-function Groups({ title, rows }: { title: string; rows: Overview['by_survey'] }) {
+function Groups({
+  title,
+  rows,
+  linkTo,
+}: {
+  title: string;
+  rows: Overview['by_survey'];
+  linkTo?: (key: string) => string;
+}) {
   return (
     <Card title={title}>
       {rows.length === 0 ? (
@@ -40,7 +48,15 @@ function Groups({ title, rows }: { title: string; rows: Overview['by_survey'] })
           <tbody>
             {rows.map((g) => (
               <tr key={g.key} className="border-t border-slate-100">
-                <td className="py-1 font-mono">{g.key}</td>
+                <td className="max-w-[10rem] truncate py-1 font-mono">
+                  {linkTo ? (
+                    <Link className="text-indigo-700 hover:underline" to={linkTo(g.key)}>
+                      {g.key}
+                    </Link>
+                  ) : (
+                    g.key
+                  )}
+                </td>
                 <td>{num(g.sessions)}</td>
                 <td>{num(g.bots)}</td>
                 <td>{pct(g.bot_rate)}</td>
@@ -170,7 +186,11 @@ export default function OverviewPage() {
             </Card>
           </div>
           <div className="grid gap-4 lg:grid-cols-3">
-            <Groups title="By survey" rows={data.by_survey} />
+            <Groups
+              title="By survey"
+              rows={data.by_survey}
+              linkTo={(key) => `/surveys/${encodeURIComponent(key)}`}
+            />
             <Groups title="By platform" rows={data.by_platform} />
             <Card title="Exclusion rate by platform">
               <div className="h-48">

@@ -147,7 +147,12 @@ export default function SessionDetailsPage() {
           ) : null}
         </Card>
         <Card title="Survey">
-          <div className="font-mono text-sm">{d.session.survey_id ?? ''}</div>
+          <Link
+            className="break-all font-mono text-sm text-indigo-700 hover:underline"
+            to={`/surveys/${encodeURIComponent(d.session.survey_id ?? '')}`}
+          >
+            {d.session.survey_id ?? ''}
+          </Link>
           <div className="text-xs text-slate-500">{d.session.platform ?? ''}</div>
           <div className="mt-1 text-xs" data-testid="respondent-id">
             Respondent <span className="font-mono">{d.session.respondent_id ?? 'not given'}</span>
