@@ -339,3 +339,31 @@ async def test_a_survey_page_counts_decisions_reviews_flags_and_names_its_rule(c
     missing = await client.get(f"{DASH}/surveys/SV_nobody", headers=admin)
     assert missing.status_code == 404
     assert "error" in missing.json()
+
+
+async def test_the_time_series_has_every_bucket_of_the_range(client, admin):
+    await _analysed(client, admin, webdriver=False)
+    now = dt.datetime.now(dt.UTC)
+    day = await client.get(
+        f"{DASH}/overview",
+        params={"since": (now - dt.timedelta(days=1)).isoformat()},
+        headers=admin,
+    )
+    series = day.json()["time_series"]
+    # One busy hour in a day: 24 or 25 hourly points (the first hour is whole), one not zero.
+    assert day.json()["granularity"] == "hour"
+    assert len(series) in (24, 25)
+    assert [p["sessions"] for p in series if p["sessions"]] == [1]
+    hours = [dt.datetime.fromisoformat(p["bucket"]) for p in series]
+    assert all(b - a == dt.timedelta(hours=1) for a, b in zip(hours, hours[1:], strict=False))
+    month = await client.get(
+        f"{DASH}/overview",
+        params={"since": (now - dt.timedelta(days=30)).isoformat()},
+        headers=admin,
+    )
+    assert month.json()["granularity"] == "day"
+    assert len(month.json()["time_series"]) in (30, 31)
+    ages = await client.get(
+        f"{DASH}/overview", params={"since": "1901-01-01T00:00:00Z"}, headers=admin
+    )
+    assert 1 <= len(ages.json()["time_series"]) <= 2  # from the first data, not from 1901

@@ -46,6 +46,7 @@ from botsieve.sessions.service import get_session, status_of
 
 HIGH_RISK = ("critical", "high")
 COUNTERS = ("sessions", "analyzed", "bots", "events")
+MAX_BUCKETS = 1500
 
 
 def _rate(bots: int, analyzed: int) -> float:
@@ -138,8 +139,8 @@ async def overview(
         ),
         risk_distribution=risks,
         time_series=[
-            SeriesPoint(bucket=b, **dict(zip(COUNTERS, v, strict=True)))
-            for b, v in sorted(series.items())
+            SeriesPoint(bucket=b, **dict(zip(COUNTERS, series[b], strict=True)))
+            for b in _buckets(since, until, granularity, first=min(series, default=None))
         ],
         by_survey=_groups(await repo.rollup_sums("survey_id", *scope)),
         by_platform=_groups(await repo.rollup_sums("platform", *scope)),
@@ -190,6 +191,27 @@ async def survey(db: AsyncSession, survey_id: str, model_threshold: float) -> Su
         last_session_at=as_utc(last) if last else None,
         rule=await decisions.rule_for(db, survey_id, model_threshold),
     )
+
+
+def _buckets(
+    since: dt.datetime,
+    until: dt.datetime,
+    granularity: Literal["hour", "day"],
+    first: dt.datetime | None,
+) -> list[dt.datetime]:
+    """Every hour (or day) of the range, so a chart of one busy hour is a line along the
+    period with its peak, not a single dot. A range of decades starts at its first data."""
+    start = hour_of(since)
+    step = dt.timedelta(hours=1)
+    if granularity == "day":
+        start, step = start.replace(hour=0), dt.timedelta(days=1)
+    if (until - start) / step > MAX_BUCKETS:
+        start = max(start, first or until - step)
+    buckets = []
+    while start < until:
+        buckets.append(start)
+        start += step
+    return buckets
 
 
 def encode_cursor(session: Session) -> str:

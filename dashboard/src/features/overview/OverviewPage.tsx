@@ -132,18 +132,32 @@ export default function OverviewPage() {
               testId="stat-eps"
             />
           </div>
-          <div className="grid gap-4 xl:grid-cols-3">
+          <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
             <Card title="Sessions and exclusions over time" className="xl:col-span-2">
-              <div className="h-64">
+              <div
+                className="h-64"
+                data-testid="time-series"
+                data-points={data.time_series.length}
+                data-granularity={data.granularity}
+              >
                 <Line
-                  options={{ maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }}
+                  options={{
+                    maintainAspectRatio: false,
+                    interaction: { mode: 'index', intersect: false },
+                    // Every hour (or day) of the period is a point: dots only where few.
+                    elements: { point: { radius: data.time_series.length > 48 ? 0 : 3 } },
+                    scales: {
+                      x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
+                      y: { beginAtZero: true, ticks: { precision: 0 } },
+                    },
+                  }}
                   data={{
                     labels: data.time_series.map((p) =>
                       new Date(p.bucket).toLocaleString(
                         'en-GB',
                         data.granularity === 'hour'
-                          ? { hour: '2-digit', day: '2-digit' }
-                          : { day: '2-digit', month: 'short' },
+                          ? { weekday: 'short', hour: '2-digit', minute: '2-digit' }
+                          : { day: 'numeric', month: 'short' },
                       ),
                     ),
                     datasets: [
@@ -185,7 +199,7 @@ export default function OverviewPage() {
               </div>
             </Card>
           </div>
-          <div className="grid gap-4 lg:grid-cols-3">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
             <Groups
               title="By survey"
               rows={data.by_survey}

@@ -129,7 +129,7 @@ export default function SessionDetailsPage() {
           </Button>
         </div>
       </header>
-      <div className="grid gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-4">
         <Card title="Verdict">
           <div className="text-xl font-semibold" data-testid="verdict">
             <DecisionBadge decision={d.decision} />
@@ -170,7 +170,10 @@ export default function SessionDetailsPage() {
       </div>
       {latest && (
         <Card title={`Detectors (model ${latest.model_version}) — ${latest.analysis_summary}`}>
-          <ul className="grid gap-3 md:grid-cols-2 xl:grid-cols-3" data-testid="detectors">
+          <ul
+            className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3"
+            data-testid="detectors"
+          >
             {Object.entries(latest.method_scores).map(([name, m]) => (
               <li key={name} className="rounded border border-slate-100 p-2">
                 <div className="flex items-center justify-between text-sm font-semibold">
@@ -192,7 +195,7 @@ export default function SessionDetailsPage() {
           </ul>
         </Card>
       )}
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Card title="Mouse path">
           {events.isPending ? (
             <Skeleton className="h-72" />

@@ -224,7 +224,7 @@ export default function SurveyPage() {
               See its sessions
             </Link>
           </p>
-          <div className="grid gap-4 lg:grid-cols-3">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
             <Decisions f={f} />
             <Quality f={f} />
             <Review f={f} />
