@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 
 from tests.factories import mouse_path, new_session, send_events
@@ -355,7 +356,7 @@ async def test_the_time_series_has_every_bucket_of_the_range(client, admin):
     assert len(series) in (24, 25)
     assert [p["sessions"] for p in series if p["sessions"]] == [1]
     hours = [dt.datetime.fromisoformat(p["bucket"]) for p in series]
-    assert all(b - a == dt.timedelta(hours=1) for a, b in zip(hours, hours[1:], strict=False))
+    assert all(b - a == dt.timedelta(hours=1) for a, b in itertools.pairwise(hours))
     month = await client.get(
         f"{DASH}/overview",
         params={"since": (now - dt.timedelta(days=30)).isoformat()},
