@@ -97,6 +97,28 @@ describe('dashboard', () => {
     await shot('session');
   });
 
+  it('finds a session by the short id the list shows', async () => {
+    await page.goto(`${service.url}/sessions`);
+    const id = seeded[1].session_id;
+    const shown = await page
+      .locator(`[data-session-id="${id}"] [data-testid="short-id"]`)
+      .textContent();
+    const others = await page.getByTestId('short-id').allTextContents();
+    assert.equal(others.filter((s) => s === shown).length, 1, `${shown} is on one row only`);
+    await page.getByLabel('Search').fill(shown);
+    await page.getByLabel('Search').press('Enter');
+    await page
+      .getByTestId('row-count')
+      .filter({ hasText: /^1 sessions loaded/ })
+      .waitFor();
+    assert.deepEqual(
+      await page
+        .getByTestId('session-row')
+        .evaluateAll((rows) => rows.map((r) => r.dataset.sessionId)),
+      [id],
+    );
+  });
+
   it('labels, re-analyses and exports a session', async () => {
     const id = seeded[0].session_id;
     await page.goto(`${service.url}/sessions/${id}`);

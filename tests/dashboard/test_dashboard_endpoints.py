@@ -368,3 +368,24 @@ async def test_the_time_series_has_every_bucket_of_the_range(client, admin):
         f"{DASH}/overview", params={"since": "1901-01-01T00:00:00Z"}, headers=admin
     )
     assert 1 <= len(ages.json()["time_series"]) <= 2  # from the first data, not from 1901
+
+
+async def test_the_short_id_the_list_shows_tells_sessions_apart_and_finds_its_session(
+    client, admin
+):
+    made = [(await new_session(client, admin, survey_id="SV_tail"))["session_id"] for _ in range(6)]
+    # Made a moment apart: the start of the ids is their time, the end is random.
+    assert len({sid[:8] for sid in made}) < len(made)
+    assert len({sid[-8:] for sid in made}) == len(made)
+
+    async def found(q: str) -> list[str]:
+        page = await client.get(f"{DASH}/sessions", params={"q": q}, headers=admin)
+        assert page.status_code == 200, page.text
+        return [r["session_id"] for r in page.json()["items"]]
+
+    for sid in made:
+        assert await found("…" + sid[-8:]) == [sid]  # as the list shows it
+        assert await found(sid[-8:]) == [sid]
+        assert await found(sid[-12:].upper()) == [sid]
+    nobody = next(t for t in ("00000000", "11111111") if not any(s.endswith(t) for s in made))
+    assert await found("..." + nobody) == []

@@ -62,8 +62,9 @@ class DashboardRepository:
         return list(await self.db.execute(query.group_by(key)))
 
     def _search(self, q: str) -> ColumnElement[bool]:
-        """A respondent, survey or response id, or the start of a session id (the list shows 8
-        characters). The prefix match reads the id as text, so it scans the filtered rows."""
+        """A respondent, survey or response id; the start of a session id; or its end, as the
+        list shows it ("…80ecdaeb": the random tail, since time-ordered ids made seconds apart
+        share their start). Id matches read the id as text, so they scan the filtered rows."""
         by_response = select(ScoredResponse.session_id).where(
             ScoredResponse.response_id == q, ScoredResponse.session_id.is_not(None)
         )
@@ -72,11 +73,17 @@ class DashboardRepository:
             Session.survey_id == q,
             Session.id.in_(by_response),
         ]
-        if SESSION_ID_PREFIX.match(q):
+        as_text = cast(Session.id, String)
+        tail = q.lstrip("….")
+        if SESSION_ID_TAIL.match(tail) and tail != q:
+            matches.append(as_text.like("%" + tail.lower()))
+        elif SESSION_ID_PREFIX.match(q):
             prefix = q.lower()
             if self.db.get_bind().dialect.name == "sqlite":
                 prefix = prefix.replace("-", "")  # stored as 32 hex digits
-            matches.append(cast(Session.id, String).like(prefix + "%"))
+            matches.append(as_text.like(prefix + "%"))
+            if SESSION_ID_TAIL.match(q):  # a tail typed without the ellipsis
+                matches.append(as_text.like("%" + prefix))
         return or_(*matches)
 
     async def decisions_created(
@@ -196,6 +203,8 @@ class DashboardRepository:
 
 
 SESSION_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
+# The end of an id's last group (12 random hex digits), as the list shows it.
+SESSION_ID_TAIL = re.compile(r"^[0-9a-fA-F]{4,12}$")
 
 
 def _flag_filter(flag: str) -> ColumnElement[bool]:

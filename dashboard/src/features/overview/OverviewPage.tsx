@@ -4,7 +4,7 @@ import { Bar, Doughnut, Line } from 'react-chartjs-2';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type Overview } from '../../lib/api';
-import { num, pct, when } from '../../lib/format';
+import { num, pct, shortId, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
@@ -236,7 +236,7 @@ export default function OverviewPage() {
                       className="font-mono text-indigo-700 hover:underline"
                       to={`/sessions/${s.session_id}`}
                     >
-                      {s.session_id.slice(0, 8)}
+                      {shortId(s.session_id)}
                     </Link>
                     <span className="text-slate-500">{s.survey_id}</span>
                     <span className="ml-auto text-slate-500">{when(s.created_at)}</span>

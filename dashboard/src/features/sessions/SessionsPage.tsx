@@ -5,7 +5,7 @@ import { FixedSizeList, type ListChildComponentProps } from 'react-window';
 import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type SessionRow } from '../../lib/api';
 import { DecisionBadge } from '../../lib/decision';
-import { num, pct, when } from '../../lib/format';
+import { num, pct, shortId, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 import { useMediaQuery } from '../../lib/media';
 import { QualityFlags } from '../../lib/quality';
@@ -46,7 +46,9 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
         className="flex flex-col justify-center gap-1 overflow-hidden border-b border-slate-100 px-3 text-sm hover:bg-indigo-50 focus:bg-indigo-50"
       >
         <span className="flex items-center gap-2 whitespace-nowrap">
-          <span className="font-mono text-indigo-700">{s.session_id.slice(0, 8)}</span>
+          <span className="font-mono text-indigo-700" data-testid="short-id">
+            {shortId(s.session_id)}
+          </span>
           <DecisionBadge decision={s.decision} />
           {probability}
           <RiskBadge risk={s.risk_level} />
@@ -68,7 +70,9 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
       {...common}
       className={`${COLUMNS} border-b border-slate-100 text-sm hover:bg-indigo-50 focus:bg-indigo-50`}
     >
-      <span className="font-mono text-indigo-700">{s.session_id.slice(0, 8)}</span>
+      <span className="font-mono text-indigo-700" data-testid="short-id">
+        {shortId(s.session_id)}
+      </span>
       <span className="text-slate-500">{when(s.created_at)}</span>
       <span className="truncate">
         {s.survey_id} <span className="text-slate-400">{s.respondent_id ?? ''}</span>
@@ -160,7 +164,7 @@ export default function SessionsPage() {
           <input
             key={filters.q ?? ''}
             className={`${inputClass} ml-1 w-full sm:w-56`}
-            placeholder="start of a session id, respondent, response or survey id"
+            placeholder="session id as shown (…1a2b3c4d), respondent, response or survey id"
             defaultValue={filters.q ?? ''}
             onKeyDown={(e) =>
               e.key === 'Enter' && set('q', (e.target as HTMLInputElement).value.trim())
