@@ -94,7 +94,7 @@ export function Layout() {
           </ul>
           <div className="mt-4 space-y-2 px-2 text-xs text-slate-500 md:mt-auto">
             <LiveDot />
-            <div className="break-all">
+            <div className="break-words">
               {me?.user?.email ?? 'API key'} · {me?.role}
             </div>
             <button

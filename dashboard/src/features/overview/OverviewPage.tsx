@@ -233,13 +233,15 @@ export default function OverviewPage() {
                   <li key={s.session_id} className="flex items-center gap-3 py-1.5">
                     <RiskBadge risk={s.risk_level} />
                     <Link
-                      className="font-mono text-indigo-700 hover:underline"
+                      className="whitespace-nowrap font-mono text-indigo-700 hover:underline"
                       to={`/sessions/${s.session_id}`}
                     >
                       {shortId(s.session_id)}
                     </Link>
-                    <span className="text-slate-500">{s.survey_id}</span>
-                    <span className="ml-auto text-slate-500">{when(s.created_at)}</span>
+                    <span className="truncate text-slate-500">{s.survey_id}</span>
+                    <span className="ml-auto whitespace-nowrap text-right text-xs text-slate-500">
+                      {when(s.created_at)}
+                    </span>
                   </li>
                 ))}
               </ul>

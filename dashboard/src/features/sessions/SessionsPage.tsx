@@ -14,7 +14,7 @@ import { type FilterKey, readFilters, toQuery } from './filters';
 const PAGE = 200;
 const ROW_HEIGHT = 40;
 const COLUMNS =
-  'grid grid-cols-[6.5rem_8.5rem_minmax(8rem,1fr)_5rem_4rem_8.5rem_5rem_4rem_minmax(7rem,10rem)_4.5rem] items-center gap-2 px-3';
+  'grid grid-cols-[6rem_10.5rem_minmax(7rem,1fr)_5rem_3.5rem_8.5rem_5rem_4rem_minmax(6rem,9rem)_4rem] items-center gap-2 px-3';
 
 const STACKED_ROW_HEIGHT = 64;
 
@@ -73,7 +73,7 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
       <span className="font-mono text-indigo-700" data-testid="short-id">
         {shortId(s.session_id)}
       </span>
-      <span className="text-slate-500">{when(s.created_at)}</span>
+      <span className="whitespace-nowrap text-slate-500">{when(s.created_at)}</span>
       <span className="truncate">
         {s.survey_id} <span className="text-slate-400">{s.respondent_id ?? ''}</span>
       </span>
