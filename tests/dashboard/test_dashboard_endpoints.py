@@ -340,6 +340,10 @@ async def test_a_survey_page_counts_decisions_reviews_flags_and_names_its_rule(c
     missing = await client.get(f"{DASH}/surveys/SV_nobody", headers=admin)
     assert missing.status_code == 404
     assert "error" in missing.json()
+    for unstorable in ("SV%00x", "x" * 129):  # refused, never a database error
+        refused = await client.get(f"{DASH}/surveys/{unstorable}", headers=admin)
+        assert refused.status_code == 422, unstorable
+        assert "error" in refused.json()
 
 
 async def test_the_time_series_has_every_bucket_of_the_range(client, admin):

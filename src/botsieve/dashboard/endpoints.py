@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator
 
@@ -139,7 +139,12 @@ async def surveys(_: Viewer, db: DbDep) -> SurveyList:
 
 
 @router.get("/surveys/{survey_id:path}", response_model=SurveyFigures)
-async def survey(survey_id: str, _: Viewer, db: DbDep, state: StateDep) -> SurveyFigures:
+async def survey(
+    survey_id: Annotated[StorableText, Path(min_length=1, max_length=128)],
+    _: Viewer,
+    db: DbDep,
+    state: StateDep,
+) -> SurveyFigures:
     """One survey, all time: sessions, exclusion rate, decisions, reviews, quality flags, the
     rule in force."""
     return await service.survey(db, survey_id, state.model.threshold)

@@ -7,6 +7,7 @@ in one statement (no re-analysis) and corrects the overview's counters by the di
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.dashboard.rollups import CounterBuffer
@@ -25,6 +26,8 @@ from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import DecisionRule
 from botsieve.models.base import utcnow
 from botsieve.models.decisions import INSTALL_RULE
+
+log = structlog.get_logger()
 
 __all__ = ["decide", "follow_model", "preview", "remove", "rule_for", "rules", "save"]
 
@@ -129,7 +132,9 @@ async def follow_model(
         return 0
     if await repo.get(INSTALL_RULE) is not None:
         return 0  # every survey without its own rule follows the install's
-    return await _relabel(db, counters, None, Rule(threshold=threshold))
+    relabelled = await _relabel(db, counters, None, Rule(threshold=threshold))
+    log.info("decisions_follow_model", threshold=threshold, model=version, relabelled=relabelled)
+    return relabelled
 
 
 async def preview(db: AsyncSession, proposal: PreviewIn) -> PreviewOut:
