@@ -174,6 +174,17 @@ describe('layout', () => {
       assert.deepEqual(m.clashes, []);
       assert.ok(m.marks >= 4, `only ${m.marks} of 12 page marks labelled`);
       assert.ok(m.fontPx >= 9, `labels drawn ${m.fontPx} px high`);
+      // The same page names the session's quality flags with what each means.
+      const details = await service.call(
+        'GET',
+        `/api/v1/dashboard/sessions/${busy.session_id}/details`,
+      );
+      const flags = details.results[0].quality_flags;
+      assert.ok(flags.length > 0, 'the busy session has a quality flag');
+      const shown = await page
+        .locator('[data-testid="session-quality"] [data-flag]')
+        .evaluateAll((els) => els.map((e) => e.dataset.flag));
+      assert.deepEqual(shown, flags);
       await page.context().close();
     });
   }

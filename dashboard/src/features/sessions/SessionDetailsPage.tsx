@@ -9,6 +9,7 @@ import { api, call, type SessionEvents } from '../../lib/api';
 import { can, useMe } from '../../lib/auth';
 import { DECISION_LABELS, DecisionBadge, ruleText } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
+import { FLAG_HELP, FLAG_LABELS } from '../../lib/quality';
 import { Environment } from './Environment';
 import { MousePath } from './MousePath';
 import { column, keyIntervals, points } from './path';
@@ -143,6 +144,21 @@ export default function SessionDetailsPage() {
           {latest?.missing_evidence?.length ? (
             <div className="mt-2 text-xs" data-testid="missing-evidence">
               Not enough evidence: {latest.missing_evidence.join('; ')}
+            </div>
+          ) : null}
+          {latest?.quality_flags?.length ? (
+            <div className="mt-2 text-xs" data-testid="session-quality">
+              <div className="mb-1 text-slate-500">
+                Quality (careless answering, not bot evidence)
+              </div>
+              <ul className="space-y-0.5">
+                {latest.quality_flags.map((f) => (
+                  <li key={f} data-flag={f}>
+                    <span className="font-medium">{FLAG_LABELS[f] ?? f}</span>
+                    {FLAG_HELP[f] ? `: ${FLAG_HELP[f]}` : ''}
+                  </li>
+                ))}
+              </ul>
             </div>
           ) : null}
         </Card>
