@@ -35,3 +35,34 @@ def test_migrations_go_down_and_up_again(tmp_path):
     downgrade(url, "base")
     upgrade(url)
     assert _differences(url) == []
+
+
+def test_quality_flags_are_copied_onto_analysed_sessions(tmp_path):
+    import json
+    import sqlite3
+    import uuid
+
+    path = tmp_path / "flags.db"
+    upgrade(f"sqlite+inline:///{path}", "0302")
+    analysed, never = uuid.uuid4().hex, uuid.uuid4().hex
+    now = "2026-01-01 00:00:00.000000"
+    with sqlite3.connect(path) as db:
+        for sid in (analysed, never):
+            db.execute(
+                "INSERT INTO sessions (id, created_at, updated_at, expires_at, status, platform,"
+                " survey_id, is_completed, metadata, environment, event_count)"
+                " VALUES (?, ?, ?, ?, 'active', 'web', 'SV_m', 0, '{}', '{}', 0)",
+                (sid, now, now, now),
+            )
+        for flags in (["speeding"], ["long_absence", "pasted_text"]):  # the latest counts
+            db.execute(
+                "INSERT INTO detection_results (session_id, is_bot, bot_probability,"
+                " confidence_score, risk_level, processing_time_ms, event_count,"
+                " analysis_summary, method_scores, quality_flags, features, model_version,"
+                " created_at) VALUES (?, 0, 0.1, 0.5, 'low', 1, 1, '', '{}', ?, '{}', 'm', ?)",
+                (analysed, json.dumps(flags), now),
+            )
+    upgrade(f"sqlite+inline:///{path}")
+    with sqlite3.connect(path) as db:
+        stored = dict(db.execute("SELECT id, quality_flags FROM sessions"))
+    assert stored == {analysed: "long_absence pasted_text", never: None}

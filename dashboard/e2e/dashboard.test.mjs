@@ -97,6 +97,28 @@ describe('dashboard', () => {
     await shot('session');
   });
 
+  it('finds a session by the short id the list shows', async () => {
+    await page.goto(`${service.url}/sessions`);
+    const id = seeded[1].session_id;
+    const shown = await page
+      .locator(`[data-session-id="${id}"] [data-testid="short-id"]`)
+      .textContent();
+    const others = await page.getByTestId('short-id').allTextContents();
+    assert.equal(others.filter((s) => s === shown).length, 1, `${shown} is on one row only`);
+    await page.getByLabel('Search').fill(shown);
+    await page.getByLabel('Search').press('Enter');
+    await page
+      .getByTestId('row-count')
+      .filter({ hasText: /^1 sessions loaded/ })
+      .waitFor();
+    assert.deepEqual(
+      await page
+        .getByTestId('session-row')
+        .evaluateAll((rows) => rows.map((r) => r.dataset.sessionId)),
+      [id],
+    );
+  });
+
   it('labels, re-analyses and exports a session', async () => {
     const id = seeded[0].session_id;
     await page.goto(`${service.url}/sessions/${id}`);
@@ -113,6 +135,41 @@ describe('dashboard', () => {
       page.getByRole('button', { name: 'Export JSON' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), `session-${id}.json`);
+  });
+
+  it("opens a survey's page: its figures, its rule, its sessions", async () => {
+    const figures = await service.call('GET', '/api/v1/dashboard/surveys/SV_e2e');
+    await page.goto(`${service.url}/surveys`);
+    await page.getByTestId('surveys').getByRole('link', { name: 'SV_e2e' }).click();
+    await page.waitForURL('**/surveys/SV_e2e');
+    await page
+      .getByTestId('survey-sessions')
+      .filter({ hasText: String(figures.sessions) })
+      .waitFor();
+    assert.equal(await page.getByTestId('survey-analysed').textContent(), String(figures.analyzed));
+    assert.equal(
+      await page.getByTestId('survey-excluded').textContent(),
+      String(figures.decisions.exclude),
+    );
+    assert.equal(
+      await page.getByTestId('survey-exclusion-rate').textContent(),
+      `${(figures.exclusion_rate * 100).toFixed(1)}%`,
+    );
+    const kept = page.locator('[data-testid="survey-decisions"] [data-decision="keep"]');
+    assert.match(await kept.textContent(), new RegExp(`${figures.decisions.keep} \\(`));
+    assert.match(await page.getByTestId('survey-rule').textContent(), /calibrated threshold/);
+    await shot('survey');
+    await page.getByTestId('survey-sessions-link').click();
+    await page.waitForURL(/\/sessions\?survey_id=SV_e2e/);
+    await page
+      .getByTestId('row-count')
+      .filter({ hasText: `${figures.sessions} sessions loaded` })
+      .waitFor();
+    await page.goto(`${service.url}/surveys/SV_e2e`);
+    await page.getByRole('link', { name: 'Give it its own rule' }).click();
+    await page.waitForURL('**/settings?survey=SV_e2e');
+    const chosen = page.locator('select').filter({ has: page.locator('option[value="SV_e2e"]') });
+    assert.equal(await chosen.inputValue(), 'SV_e2e');
   });
 
   it('updates the session list live as events arrive', async () => {

@@ -22,6 +22,7 @@ from botsieve.auth.service import KeyVerifier, ensure_stored_key
 from botsieve.collector.endpoints import router as collector_router
 from botsieve.dashboard.endpoints import router as dashboard_router
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.decisions import service as decisions
 from botsieve.decisions.endpoints import router as decisions_router
 from botsieve.demo.endpoints import DEMO_SURVEY
 from botsieve.demo.endpoints import router as demo_router
@@ -95,6 +96,9 @@ async def _build_state(settings: Settings) -> AppState:
         model=model_store.load(),
         redis=redis,
     )
+    async with transaction(sessionmaker) as db:
+        # A retrained model's new threshold relabels what follows the model (decisions/).
+        await decisions.follow_model(db, state.counters, state.model.threshold, state.model.version)
     if settings.demo_is_enabled:
         await _enable_demo(state)
     return state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 
 from tests.factories import mouse_path, new_session, send_events
@@ -235,3 +236,160 @@ async def test_the_list_exports_as_csv_with_its_filters(client, admin):
     assert rows[0]["respondent_id"] == "'=cmd()"
     assert rows[0]["decision"] == ""
     assert set(rows[0]) >= {"verdict", "decision", "review_state", "label", "bot_probability"}
+
+
+async def test_the_list_shows_and_filters_quality_flags_and_labels(client, admin):
+    import csv
+    import io
+
+    pasted = await new_session(client, admin, survey_id="SV_q")
+    await send_events(
+        client,
+        admin,
+        pasted,
+        [*mouse_path(40), {"type": "paste", "t": 900.0, "length": 12, "field": "q1"}],
+    )
+    await client.post(f"/api/v1/detection/sessions/{pasted['session_id']}/analyze", headers=admin)
+    clean, _ = await _analysed(client, admin, webdriver=False, survey_id="SV_q")
+    unanalysed = await new_session(client, admin, survey_id="SV_q")
+    labelled = await client.put(
+        f"{DASH}/sessions/{clean['session_id']}/label", json={"label": "human"}, headers=admin
+    )
+    assert labelled.status_code == 200, labelled.text
+
+    async def rows(**params):
+        page = await client.get(f"{DASH}/sessions", params=params, headers=admin)
+        assert page.status_code == 200, page.text
+        return {r["session_id"]: r for r in page.json()["items"]}
+
+    every = await rows(survey_id="SV_q")
+    assert "pasted_text" in every[pasted["session_id"]]["quality_flags"]
+    assert every[clean["session_id"]]["quality_flags"] == []
+    assert every[clean["session_id"]]["label"] == "human"
+    assert every[unanalysed["session_id"]]["quality_flags"] == []
+    assert set(await rows(survey_id="SV_q", flag="pasted_text")) == {pasted["session_id"]}
+    assert set(await rows(survey_id="SV_q", flag="any")) == {pasted["session_id"]}
+    # "none": analysed and clean; a session never analysed has no flags to be clean of.
+    assert set(await rows(survey_id="SV_q", flag="none")) == {clean["session_id"]}
+    assert await rows(survey_id="SV_q", flag="speeding") == {}
+    assert set(await rows(survey_id="SV_q", label="human")) == {clean["session_id"]}
+    assert await rows(survey_id="SV_q", label="bot") == {}
+    assert set(await rows(survey_id="SV_q", label="unlabelled")) == {
+        pasted["session_id"],
+        unanalysed["session_id"],
+    }
+    export = await client.get(f"{DASH}/sessions/export.csv?flag=pasted_text", headers=admin)
+    exported = list(csv.DictReader(io.StringIO(export.text)))
+    assert [r["session_id"] for r in exported] == [pasted["session_id"]]
+    assert "pasted_text" in exported[0]["quality_flags"].split()
+    for bad in ({"flag": "sloppy"}, {"label": "maybe"}):
+        response = await client.get(f"{DASH}/sessions", params=bad, headers=admin)
+        assert response.status_code == 422, bad
+
+
+async def test_a_survey_page_counts_decisions_reviews_flags_and_names_its_rule(client, admin):
+    # Two analysed sessions, one never analysed; a rule that excludes one and reviews nothing.
+    pasted = await new_session(client, admin, survey_id="SV_page")
+    await send_events(
+        client,
+        admin,
+        pasted,
+        [*mouse_path(40), {"type": "paste", "t": 900.0, "length": 12, "field": "q1"}],
+    )
+    await client.post(f"/api/v1/detection/sessions/{pasted['session_id']}/analyze", headers=admin)
+    other, _ = await _analysed(client, admin, webdriver=False, survey_id="SV_page")
+    await new_session(client, admin, survey_id="SV_page", platform="decipher")
+    await _analysed(client, admin, webdriver=True, survey_id="SV_elsewhere")
+    rows = (await client.get(f"{DASH}/sessions?survey_id=SV_page", headers=admin)).json()["items"]
+    probabilities = sorted(r["bot_probability"] for r in rows if r["bot_probability"] is not None)
+    cut = (probabilities[0] + probabilities[1]) / 2  # the higher one is excluded
+    saved = await client.put(
+        "/api/v1/decision-rules/surveys/SV_page", json={"threshold": cut}, headers=admin
+    )
+    assert saved.status_code == 200, saved.text
+    await client.put(
+        f"{DASH}/sessions/{other['session_id']}/label", json={"label": "human"}, headers=admin
+    )
+
+    body = (await client.get(f"{DASH}/surveys/SV_page", headers=admin)).json()
+    assert body["sessions"] == 3
+    assert body["analyzed"] == 2
+    assert body["unanalyzed"] == 1
+    assert body["decisions"] == {
+        "exclude": 1,
+        "review": 0,
+        "keep": 1,
+        "insufficient_evidence": 0,
+    }
+    assert body["exclusion_rate"] == 0.5
+    assert body["review"] == {"pending": 1, "confirmed_bot": 0, "dismissed": 0}
+    assert body["quality_flags"]["pasted_text"] == 1
+    assert body["with_quality_flags"] == 1
+    assert body["labels"] == {"human": 1, "bot": 0}
+    assert body["platforms"] == {"qualtrics": 2, "decipher": 1}
+    assert body["rule"]["source"] == "survey"
+    assert body["rule"]["threshold"] == cut
+    assert body["scored_responses"] == 0
+
+    listed = (await client.get(f"{DASH}/surveys", headers=admin)).json()["items"]
+    by_id = {r["survey_id"]: r for r in listed}
+    assert by_id["SV_page"]["sessions"] == 3
+    assert by_id["SV_page"]["excluded"] == 1
+    assert by_id["SV_page"]["exclusion_rate"] == 0.5
+    assert set(by_id) == {"SV_page", "SV_elsewhere"}
+    missing = await client.get(f"{DASH}/surveys/SV_nobody", headers=admin)
+    assert missing.status_code == 404
+    assert "error" in missing.json()
+    for unstorable in ("SV%00x", "x" * 129):  # refused, never a database error
+        refused = await client.get(f"{DASH}/surveys/{unstorable}", headers=admin)
+        assert refused.status_code == 422, unstorable
+        assert "error" in refused.json()
+
+
+async def test_the_time_series_has_every_bucket_of_the_range(client, admin):
+    await _analysed(client, admin, webdriver=False)
+    now = dt.datetime.now(dt.UTC)
+    day = await client.get(
+        f"{DASH}/overview",
+        params={"since": (now - dt.timedelta(days=1)).isoformat()},
+        headers=admin,
+    )
+    series = day.json()["time_series"]
+    # One busy hour in a day: 24 or 25 hourly points (the first hour is whole), one not zero.
+    assert day.json()["granularity"] == "hour"
+    assert len(series) in (24, 25)
+    assert [p["sessions"] for p in series if p["sessions"]] == [1]
+    hours = [dt.datetime.fromisoformat(p["bucket"]) for p in series]
+    assert all(b - a == dt.timedelta(hours=1) for a, b in itertools.pairwise(hours))
+    month = await client.get(
+        f"{DASH}/overview",
+        params={"since": (now - dt.timedelta(days=30)).isoformat()},
+        headers=admin,
+    )
+    assert month.json()["granularity"] == "day"
+    assert len(month.json()["time_series"]) in (30, 31)
+    ages = await client.get(
+        f"{DASH}/overview", params={"since": "1901-01-01T00:00:00Z"}, headers=admin
+    )
+    assert 1 <= len(ages.json()["time_series"]) <= 2  # from the first data, not from 1901
+
+
+async def test_the_short_id_the_list_shows_tells_sessions_apart_and_finds_its_session(
+    client, admin
+):
+    made = [(await new_session(client, admin, survey_id="SV_tail"))["session_id"] for _ in range(6)]
+    # Made a moment apart: the start of the ids is their time, the end is random.
+    assert len({sid[:8] for sid in made}) < len(made)
+    assert len({sid[-8:] for sid in made}) == len(made)
+
+    async def found(q: str) -> list[str]:
+        page = await client.get(f"{DASH}/sessions", params={"q": q}, headers=admin)
+        assert page.status_code == 200, page.text
+        return [r["session_id"] for r in page.json()["items"]]
+
+    for sid in made:
+        assert await found("…" + sid[-8:]) == [sid]  # as the list shows it
+        assert await found(sid[-8:]) == [sid]
+        assert await found(sid[-12:].upper()) == [sid]
+    nobody = next(t for t in ("00000000", "11111111") if not any(s.endswith(t) for s in made))
+    assert await found("..." + nobody) == []

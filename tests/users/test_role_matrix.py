@@ -41,6 +41,8 @@ MATRIX: list[tuple[str, str, Any, str]] = [
     ("DELETE", f"/api/v1/users/{uuid.UUID(int=1)}", None, "admin"),
     ("GET", "/api/v1/dashboard/sessions/export.csv", None, "viewer"),
     ("GET", "/api/v1/dashboard/review", None, "viewer"),
+    ("GET", "/api/v1/dashboard/surveys", None, "viewer"),
+    ("GET", f"/api/v1/dashboard/surveys/{uuid.UUID(int=1)}", None, "viewer"),
     ("GET", "/api/v1/dashboard/review/history.csv", None, "viewer"),
     (
         "POST",

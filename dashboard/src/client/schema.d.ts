@@ -175,7 +175,7 @@ export interface paths {
         /**
          * Export Sessions
          * @description The session list with the same filters, every row, as CSV (with the decision, the
-         *     engine's verdict and the review state).
+         *     engine's verdict, the review state and the quality flags).
          */
         get: operations["export_sessions_api_v1_dashboard_sessions_export_csv_get"];
         put?: never;
@@ -260,6 +260,47 @@ export interface paths {
          * @description Run the detection engine on the session again; the new result is stored.
          */
         post: operations["reanalyze_api_v1_dashboard_sessions__session_id__reanalyze_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Surveys
+         * @description Every survey with sessions (up to 500), most recently active first.
+         */
+        get: operations["surveys_api_v1_dashboard_surveys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/surveys/{survey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey
+         * @description One survey, all time: sessions, exclusion rate, decisions, reviews, quality flags, the
+         *     rule in force.
+         */
+        get: operations["survey_api_v1_dashboard_surveys__survey_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2246,6 +2287,11 @@ export interface components {
             label: string | null;
             /** Platform */
             platform: string;
+            /**
+             * Quality Flags
+             * @description The latest analysis's quality flags.
+             */
+            quality_flags: string[];
             /** Respondent Id */
             respondent_id: string | null;
             /** Risk Level */
@@ -2306,6 +2352,92 @@ export interface components {
             integrations: components["schemas"]["IntegrationStatus"][];
             /** Webhook Queue Depth */
             webhook_queue_depth: number;
+        };
+        /**
+         * SurveyFigures
+         * @description One survey, all time, from the stored decisions (as the session list says them).
+         */
+        SurveyFigures: {
+            /** Analyzed */
+            analyzed: number;
+            /** Decisions */
+            decisions: {
+                [key: string]: number;
+            };
+            /**
+             * Exclusion Rate
+             * @description Excluded / analysed sessions.
+             */
+            exclusion_rate: number;
+            /** First Session At */
+            first_session_at: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: number;
+            };
+            /** Last Session At */
+            last_session_at: string | null;
+            /** Platforms */
+            platforms: {
+                [key: string]: number;
+            };
+            /**
+             * Quality Flags
+             * @description Sessions with each quality flag.
+             */
+            quality_flags: {
+                [key: string]: number;
+            };
+            /**
+             * Review
+             * @description The review queue: pending, confirmed_bot, dismissed.
+             */
+            review: {
+                [key: string]: number;
+            };
+            rule: components["schemas"]["RuleOut"];
+            /**
+             * Scored Responses
+             * @description Platform responses in the reconciliation download.
+             */
+            scored_responses: number;
+            /** Sessions */
+            sessions: number;
+            /** Survey Id */
+            survey_id: string;
+            /** Unanalyzed */
+            unanalyzed: number;
+            /**
+             * With Quality Flags
+             * @description Sessions with at least one quality flag.
+             */
+            with_quality_flags: number;
+        };
+        /** SurveyList */
+        SurveyList: {
+            /** Items */
+            items: components["schemas"]["SurveyRow"][];
+        };
+        /** SurveyRow */
+        SurveyRow: {
+            /** Analyzed */
+            analyzed: number;
+            /** Excluded */
+            excluded: number;
+            /**
+             * Exclusion Rate
+             * @description excluded / analyzed.
+             */
+            exclusion_rate: number;
+            /**
+             * Last Session At
+             * Format: date-time
+             */
+            last_session_at: string;
+            /** Sessions */
+            sessions: number;
+            /** Survey Id */
+            survey_id: string;
         };
         /** TestDelivery */
         TestDelivery: {
@@ -2899,15 +3031,17 @@ export interface operations {
     sessions_api_v1_dashboard_sessions_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
+                limit?: number;
                 since?: string | null;
                 until?: string | null;
                 survey_id?: string | null;
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
                 verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
+                flag?: ("any" | "none" | "speeding" | "no_interaction" | "long_absence" | "pasted_text") | null;
+                label?: ("human" | "bot" | "unlabelled") | null;
                 q?: string | null;
-                cursor?: string | null;
-                limit?: number;
             };
             header?: never;
             path?: never;
@@ -2943,6 +3077,8 @@ export interface operations {
                 platform?: ("qualtrics" | "decipher" | "web" | "other") | null;
                 verdict?: ("bot" | "human" | "review" | "insufficient_evidence" | "unanalyzed") | null;
                 risk?: ("low" | "medium" | "high" | "critical") | null;
+                flag?: ("any" | "none" | "speeding" | "no_interaction" | "long_absence" | "pasted_text") | null;
+                label?: ("human" | "bot" | "unlabelled") | null;
                 q?: string | null;
             };
             header?: never;
@@ -3098,6 +3234,57 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    surveys_api_v1_dashboard_surveys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyList"];
+                };
+            };
+        };
+    };
+    survey_api_v1_dashboard_surveys__survey_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                survey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyFigures"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
     list_rules_api_v1_decision_rules_get: {

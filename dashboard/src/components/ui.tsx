@@ -15,7 +15,9 @@ export function Card({
   className?: string;
 }) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
+    <section
+      className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}
+    >
       {title && <h2 className="mb-3 text-sm font-semibold text-slate-600">{title}</h2>}
       {children}
     </section>

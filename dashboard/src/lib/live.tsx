@@ -4,6 +4,7 @@ import { type InfiniteData, type QueryClient, useQueryClient } from '@tanstack/r
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import { toast } from 'react-toastify';
 import type { SessionPage, SessionRow } from './api';
+import { shortId } from './format';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 export interface LiveEvent {
@@ -75,7 +76,7 @@ export function applyEvents(
       alertLevels.includes(String(event.data.risk_level))
     ) {
       toast.warn(
-        `${String(event.data.risk_level).toUpperCase()} risk: session ${event.data.session_id.slice(0, 8)} — ${String(event.data.analysis_summary ?? '')}`,
+        `${String(event.data.risk_level).toUpperCase()} risk: session ${shortId(String(event.data.session_id))} — ${String(event.data.analysis_summary ?? '')}`,
         { toastId: `risk-${event.data.session_id}` },
       );
     }

@@ -8,6 +8,8 @@ const LoginPage = lazy(() => import('../features/auth/LoginPage'));
 const OverviewPage = lazy(() => import('../features/overview/OverviewPage'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage'));
 const SessionDetailsPage = lazy(() => import('../features/sessions/SessionDetailsPage'));
+const SurveysPage = lazy(() => import('../features/surveys/SurveysPage'));
+const SurveyPage = lazy(() => import('../features/surveys/SurveyPage'));
 const ReviewPage = lazy(() => import('../features/review/ReviewPage'));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage'));
 const GuidePage = lazy(() => import('../features/guide/GuidePage'));
@@ -25,6 +27,8 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: 'sessions', element: <SessionsPage /> },
           { path: 'sessions/:sessionId', element: <SessionDetailsPage /> },
+          { path: 'surveys', element: <SurveysPage /> },
+          { path: 'surveys/:surveyId', element: <SurveyPage /> },
           { path: 'review', element: <ReviewPage /> },
           { path: 'integrations', element: <IntegrationsPage /> },
           { path: 'settings', element: <SettingsPage /> },

@@ -47,6 +47,7 @@ class AnalysisRepository:
                 decision=decision,
                 bot_probability=result.bot_probability,
                 risk_level=result.risk_level,
+                quality_flags=" ".join(result.quality_flags or ()),
                 analyzed_at=result.created_at,
                 trajectory_signature=signature,
                 stroke_signatures=strokes,

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator
 
 from botsieve.dashboard import service
 from botsieve.dashboard.schemas import (
+    FlagFilter,
+    LabelFilter,
     Overview,
     RiskFilter,
     SessionDetails,
     SessionEvents,
     SessionPage,
+    SurveyFigures,
+    SurveyList,
     VerdictFilter,
 )
 from botsieve.kit.deps import DbDep, StateDep
@@ -61,56 +65,50 @@ async def overview(
     return await service.overview(db, since, until, survey_id, platform)
 
 
-@router.get("/sessions", response_model=SessionPage)
-async def sessions(
-    _: Viewer,
-    db: DbDep,
+def list_filters(
     since: FilterTime = None,
     until: FilterTime = None,
     survey_id: ShortText = None,
     platform: Platform | None = None,
     verdict: VerdictFilter | None = None,
     risk: RiskFilter | None = None,
+    flag: FlagFilter | None = None,
+    label: LabelFilter | None = None,
     q: ShortText = None,
+) -> dict[str, Any]:
+    """The session list's filters, shared by the list and its export."""
+    return {
+        "since": since,
+        "until": until,
+        "survey_id": survey_id,
+        "platform": platform,
+        "verdict": verdict,
+        "risk": risk,
+        "flag": flag,
+        "label": label,
+        "q": q,
+    }
+
+
+ListFilters = Annotated[dict[str, Any], Depends(list_filters)]
+
+
+@router.get("/sessions", response_model=SessionPage)
+async def sessions(
+    _: Viewer,
+    db: DbDep,
+    filters: ListFilters,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SessionPage:
     """Sessions, newest first, filtered; pass ``next_cursor`` back as ``cursor`` for more."""
-    filters = {
-        "since": since,
-        "until": until,
-        "survey_id": survey_id,
-        "platform": platform,
-        "verdict": verdict,
-        "risk": risk,
-        "q": q,
-    }
     return await service.list_sessions(db, filters, cursor, limit)
 
 
 @router.get("/sessions/export.csv", response_class=StreamingResponse)
-async def export_sessions(
-    _: Viewer,
-    db: DbDep,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    survey_id: ShortText = None,
-    platform: Platform | None = None,
-    verdict: VerdictFilter | None = None,
-    risk: RiskFilter | None = None,
-    q: ShortText = None,
-) -> StreamingResponse:
+async def export_sessions(_: Viewer, db: DbDep, filters: ListFilters) -> StreamingResponse:
     """The session list with the same filters, every row, as CSV (with the decision, the
-    engine's verdict and the review state)."""
-    filters = {
-        "since": since,
-        "until": until,
-        "survey_id": survey_id,
-        "platform": platform,
-        "verdict": verdict,
-        "risk": risk,
-        "q": q,
-    }
+    engine's verdict, the review state and the quality flags)."""
     # Read it all inside the request's transaction, then stream the text.
     chunks = [chunk async for chunk in service.export_csv(db, filters)]
     return StreamingResponse(
@@ -132,3 +130,21 @@ async def session_details(
 async def session_events(session_id: uuid.UUID, _: Viewer, db: DbDep) -> SessionEvents:
     """All of the session's events, in columns (for drawing and export)."""
     return await service.events(db, session_id)
+
+
+@router.get("/surveys", response_model=SurveyList)
+async def surveys(_: Viewer, db: DbDep) -> SurveyList:
+    """Every survey with sessions (up to 500), most recently active first."""
+    return await service.surveys(db)
+
+
+@router.get("/surveys/{survey_id:path}", response_model=SurveyFigures)
+async def survey(
+    survey_id: Annotated[StorableText, Path(min_length=1, max_length=128)],
+    _: Viewer,
+    db: DbDep,
+    state: StateDep,
+) -> SurveyFigures:
+    """One survey, all time: sessions, exclusion rate, decisions, reviews, quality flags, the
+    rule in force."""
+    return await service.survey(db, survey_id, state.model.threshold)

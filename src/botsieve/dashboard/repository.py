@@ -6,10 +6,24 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, and_, cast, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.models import HourlyRollup, ScoredResponse, Session
+from botsieve.decisions.rule import DECISIONS
+from botsieve.models import HourlyRollup, Integration, ScoredResponse, Session
 
 DECISION_OF_FILTER = {"bot": "exclude", "human": "keep"}
 COUNTERS = (
@@ -48,8 +62,9 @@ class DashboardRepository:
         return list(await self.db.execute(query.group_by(key)))
 
     def _search(self, q: str) -> ColumnElement[bool]:
-        """A respondent, survey or response id, or the start of a session id (the list shows 8
-        characters). The prefix match reads the id as text, so it scans the filtered rows."""
+        """A respondent, survey or response id; the start of a session id; or its end, as the
+        list shows it ("…80ecdaeb": the random tail, since time-ordered ids made seconds apart
+        share their start). Id matches read the id as text, so they scan the filtered rows."""
         by_response = select(ScoredResponse.session_id).where(
             ScoredResponse.response_id == q, ScoredResponse.session_id.is_not(None)
         )
@@ -58,11 +73,17 @@ class DashboardRepository:
             Session.survey_id == q,
             Session.id.in_(by_response),
         ]
-        if SESSION_ID_PREFIX.match(q):
+        as_text = cast(Session.id, String)
+        tail = q.lstrip("….")
+        if SESSION_ID_TAIL.match(tail) and tail != q:
+            matches.append(as_text.like("%" + tail.lower()))
+        elif SESSION_ID_PREFIX.match(q):
             prefix = q.lower()
             if self.db.get_bind().dialect.name == "sqlite":
                 prefix = prefix.replace("-", "")  # stored as 32 hex digits
-            matches.append(cast(Session.id, String).like(prefix + "%"))
+            matches.append(as_text.like(prefix + "%"))
+            if SESSION_ID_TAIL.match(q):  # a tail typed without the ellipsis
+                matches.append(as_text.like("%" + prefix))
         return or_(*matches)
 
     async def decisions_created(
@@ -100,6 +121,13 @@ class DashboardRepository:
             query = query.where(Session.decision == DECISION_OF_FILTER.get(verdict, verdict))
         if filters.get("risk"):
             query = query.where(Session.risk_level == filters["risk"])
+        if filters.get("flag"):
+            query = query.where(_flag_filter(filters["flag"]))
+        if filters.get("label"):
+            wanted = filters["label"]
+            query = query.where(
+                Session.label.is_(None) if wanted == "unlabelled" else Session.label == wanted
+            )
         if filters.get("q"):
             query = query.where(self._search(filters["q"]))
         if after is not None:
@@ -115,8 +143,78 @@ class DashboardRepository:
         query = query.order_by(Session.created_at.desc(), Session.id.desc()).limit(limit)
         return list(await self.db.scalars(query))
 
+    async def survey_figures(self, survey_id: str, flags: tuple[str, ...]) -> dict[str, Any]:
+        """One pass over the survey's sessions: counts by decision, quality flag and label."""
+
+        def count_if(condition: ColumnElement[bool]) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        columns: dict[str, Any] = {
+            "sessions": func.count(),
+            "analyzed": func.count(Session.bot_probability),
+            **{d: count_if(Session.decision == d) for d in DECISIONS},
+            **{f"flag:{f}": count_if(_flag_filter(f)) for f in (*flags, "any")},
+            **{f"label:{lb}": count_if(Session.label == lb) for lb in ("human", "bot")},
+            "first_session_at": func.min(Session.created_at),
+            "last_session_at": func.max(Session.created_at),
+        }
+        query = select(*[c.label(k) for k, c in columns.items()]).where(
+            Session.survey_id == survey_id
+        )
+        row = (await self.db.execute(query)).one()
+        return dict(row._mapping)
+
+    async def survey_platforms(self, survey_id: str) -> dict[str, int]:
+        rows = await self.db.execute(
+            select(Session.platform, func.count())
+            .where(Session.survey_id == survey_id)
+            .group_by(Session.platform)
+        )
+        return {str(p): int(n) for p, n in rows}
+
+    async def scored_responses(self, survey_id: str) -> int:
+        """Platform responses scored for the survey (the reconciliation download's rows)."""
+        query = (
+            select(func.count())
+            .select_from(ScoredResponse)
+            .join(Integration, Integration.id == ScoredResponse.integration_id)
+            .where(Integration.survey_id == survey_id)
+        )
+        return int(await self.db.scalar(query) or 0)
+
+    async def surveys(self, limit: int) -> list[Row[Any]]:
+        """Every survey with sessions, most recently active first."""
+        last = func.max(Session.created_at)
+        query = (
+            select(
+                Session.survey_id,
+                func.count().label("sessions"),
+                func.count(Session.bot_probability).label("analyzed"),
+                func.coalesce(func.sum(case((Session.decision == "exclude", 1), else_=0)), 0).label(
+                    "excluded"
+                ),
+                last.label("last_session_at"),
+            )
+            .group_by(Session.survey_id)
+            .order_by(last.desc())
+            .limit(limit)
+        )
+        return list(await self.db.execute(query))
+
 
 SESSION_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
+# The end of an id's last group (12 random hex digits), as the list shows it.
+SESSION_ID_TAIL = re.compile(r"^[0-9a-fA-F]{4,12}$")
+
+
+def _flag_filter(flag: str) -> ColumnElement[bool]:
+    """Sessions with the quality flag (stored space-separated), with any, or with none."""
+    flags = func.coalesce(Session.quality_flags, "")
+    if flag == "any":
+        return flags != ""
+    if flag == "none":
+        return Session.bot_probability.is_not(None) & (flags == "")
+    return (literal(" ") + flags + literal(" ")).contains(f" {flag} ", autoescape=True)
 
 
 def _scope(query: Select[Any], survey_id: str | None, platform: str | None) -> Select[Any]:

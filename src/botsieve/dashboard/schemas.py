@@ -15,6 +15,11 @@ from botsieve.sessions.schemas import SessionStatus
 # states of their own.
 VerdictFilter = Literal["bot", "human", "review", "insufficient_evidence", "unanalyzed"]
 RiskFilter = Literal["low", "medium", "high", "critical"]
+# The engine's quality flags (careless answering, never bot evidence), or any / none of them.
+QUALITY_FLAGS = ("speeding", "no_interaction", "long_absence", "pasted_text")
+FlagFilter = Literal["any", "none", "speeding", "no_interaction", "long_absence", "pasted_text"]
+# A researcher's label, or none yet.
+LabelFilter = Literal["human", "bot", "unlabelled"]
 
 
 class Totals(BaseModel):
@@ -57,6 +62,7 @@ class SessionRow(BaseModel):
     verdict: str | None
     bot_probability: float | None
     risk_level: str | None
+    quality_flags: list[str] = Field(description="The latest analysis's quality flags.")
     label: str | None
 
 
@@ -101,3 +107,38 @@ class SessionEvents(BaseModel):
 
     events: dict[str, dict[str, list[float | int | bool | None]]]
     labels: dict[str, list[str]]
+
+
+class SurveyRow(BaseModel):
+    survey_id: str
+    sessions: int
+    analyzed: int
+    excluded: int
+    exclusion_rate: float = Field(description="excluded / analyzed.")
+    last_session_at: dt.datetime
+
+
+class SurveyList(BaseModel):
+    items: list[SurveyRow]
+
+
+class SurveyFigures(BaseModel):
+    """One survey, all time, from the stored decisions (as the session list says them)."""
+
+    survey_id: str
+    sessions: int
+    analyzed: int
+    unanalyzed: int
+    decisions: dict[Decision, int]
+    exclusion_rate: float = Field(description="Excluded / analysed sessions.")
+    review: dict[str, int] = Field(
+        description="The review queue: pending, confirmed_bot, dismissed."
+    )
+    quality_flags: dict[str, int] = Field(description="Sessions with each quality flag.")
+    with_quality_flags: int = Field(description="Sessions with at least one quality flag.")
+    labels: dict[str, int]
+    platforms: dict[str, int]
+    scored_responses: int = Field(description="Platform responses in the reconciliation download.")
+    first_session_at: dt.datetime | None
+    last_session_at: dt.datetime | None
+    rule: RuleOut

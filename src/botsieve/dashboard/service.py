@@ -20,6 +20,7 @@ from botsieve.analysis.service import result_history
 from botsieve.dashboard.repository import DashboardRepository
 from botsieve.dashboard.rollups import RISK_COLUMNS, hour_of
 from botsieve.dashboard.schemas import (
+    QUALITY_FLAGS,
     EventSummary,
     GroupFigures,
     Overview,
@@ -28,18 +29,24 @@ from botsieve.dashboard.schemas import (
     SessionEvents,
     SessionPage,
     SessionRow,
+    SurveyFigures,
+    SurveyList,
+    SurveyRow,
     Totals,
 )
 from botsieve.decisions import service as decisions
-from botsieve.kit.errors import BadRequest
+from botsieve.decisions.rule import DECISIONS
+from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import Session
 from botsieve.models.base import as_utc, utcnow
+from botsieve.review.repository import ReviewRepository
 from botsieve.sessions import codec
 from botsieve.sessions.repository import SessionRepository
 from botsieve.sessions.service import get_session, status_of
 
 HIGH_RISK = ("critical", "high")
 COUNTERS = ("sessions", "analyzed", "bots", "events")
+MAX_BUCKETS = 1500
 
 
 def _rate(bots: int, analyzed: int) -> float:
@@ -74,8 +81,13 @@ def row_of(session: Session) -> SessionRow:
         verdict=session.verdict,
         bot_probability=session.bot_probability,
         risk_level=session.risk_level,
+        quality_flags=flags_of(session),
         label=session.label,
     )
+
+
+def flags_of(session: Session) -> list[str]:
+    return (session.quality_flags or "").split()
 
 
 async def overview(
@@ -127,13 +139,79 @@ async def overview(
         ),
         risk_distribution=risks,
         time_series=[
-            SeriesPoint(bucket=b, **dict(zip(COUNTERS, v, strict=True)))
-            for b, v in sorted(series.items())
+            SeriesPoint(bucket=b, **dict(zip(COUNTERS, series[b], strict=True)))
+            for b in _buckets(since, until, granularity, first=min(series, default=None))
         ],
         by_survey=_groups(await repo.rollup_sums("survey_id", *scope)),
         by_platform=_groups(await repo.rollup_sums("platform", *scope)),
         latest_high_risk=[row_of(s) for s in high_risk[:10]],
     )
+
+
+async def surveys(db: AsyncSession) -> SurveyList:
+    rows = await DashboardRepository(db).surveys(limit=500)
+    return SurveyList(
+        items=[
+            SurveyRow(
+                survey_id=r.survey_id,
+                sessions=r.sessions,
+                analyzed=r.analyzed,
+                excluded=r.excluded,
+                exclusion_rate=_rate(r.excluded, r.analyzed),
+                last_session_at=as_utc(r.last_session_at),
+            )
+            for r in rows
+        ]
+    )
+
+
+async def survey(db: AsyncSession, survey_id: str, model_threshold: float) -> SurveyFigures:
+    """A survey's counts, exclusion rate, decisions, reviews, quality flags and its rule."""
+    repo = DashboardRepository(db)
+    figures = await repo.survey_figures(survey_id, QUALITY_FLAGS)
+    if not figures["sessions"]:
+        raise NotFound(f"No sessions of survey {survey_id}.")
+    review = dict.fromkeys(("pending", "confirmed_bot", "dismissed"), 0)
+    review.update(await ReviewRepository(db).counts(survey_id))
+    first, last = figures["first_session_at"], figures["last_session_at"]
+    return SurveyFigures(
+        survey_id=survey_id,
+        sessions=figures["sessions"],
+        analyzed=figures["analyzed"],
+        unanalyzed=figures["sessions"] - figures["analyzed"],
+        decisions={d: int(figures[d]) for d in DECISIONS},
+        exclusion_rate=_rate(int(figures["exclude"]), figures["analyzed"]),
+        review=review,
+        quality_flags={f: int(figures[f"flag:{f}"]) for f in QUALITY_FLAGS},
+        with_quality_flags=int(figures["flag:any"]),
+        labels={lb: int(figures[f"label:{lb}"]) for lb in ("human", "bot")},
+        platforms=await repo.survey_platforms(survey_id),
+        scored_responses=await repo.scored_responses(survey_id),
+        first_session_at=as_utc(first) if first else None,
+        last_session_at=as_utc(last) if last else None,
+        rule=await decisions.rule_for(db, survey_id, model_threshold),
+    )
+
+
+def _buckets(
+    since: dt.datetime,
+    until: dt.datetime,
+    granularity: Literal["hour", "day"],
+    first: dt.datetime | None,
+) -> list[dt.datetime]:
+    """Every hour (or day) of the range, so a chart of one busy hour is a line along the
+    period with its peak, not a single dot. A range of decades starts at its first data."""
+    start = hour_of(since)
+    step = dt.timedelta(hours=1)
+    if granularity == "day":
+        start, step = start.replace(hour=0), dt.timedelta(days=1)
+    if (until - start) / step > MAX_BUCKETS:
+        start = max(start, first or until - step)
+    buckets = []
+    while start < until:
+        buckets.append(start)
+        start += step
+    return buckets
 
 
 def encode_cursor(session: Session) -> str:
@@ -237,6 +315,7 @@ EXPORT_COLUMNS = (
     "event_count",
     "bot_probability",
     "risk_level",
+    "quality_flags",
     "verdict",
     "decision",
     "review_state",
@@ -273,6 +352,7 @@ async def export_csv(db: AsyncSession, filters: dict[str, Any]) -> AsyncIterator
                     s.event_count,
                     p,
                     s.risk_level or "",
+                    " ".join(flags_of(s)),
                     s.verdict or "",
                     s.decision or "",
                     s.review_state or "",

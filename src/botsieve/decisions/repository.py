@@ -6,12 +6,15 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, delete, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.dashboard.rollups import hour_bucket
 from botsieve.decisions.rule import INSUFFICIENT, REVIEWED, Rule
-from botsieve.models import DecisionRule, Session
+from botsieve.models import DecisionRule, ModelBasis, Session
 from botsieve.models.decisions import INSTALL_RULE
+
+MODEL_BASIS = "model"
 
 
 def decision_sql(rule: Rule) -> ColumnElement[str]:
@@ -44,6 +47,34 @@ class DecisionRepository:
         row.threshold, row.review_from = rule.threshold, rule.review_from
         row.updated_at, row.updated_by = when, by
         await self.db.flush()
+
+    async def move_model_basis(self, threshold: float, version: str, when: dt.datetime) -> bool:
+        """Record the model's threshold; True when it differs from the one recorded (or none
+        was). The conditional UPDATE holds the row, so of several instances starting at once
+        only one sees the change and relabels."""
+        changed = await self.db.execute(
+            update(ModelBasis)
+            .where(ModelBasis.name == MODEL_BASIS, ModelBasis.threshold != threshold)
+            .values(threshold=threshold, model_version=version, updated_at=when)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(changed, "rowcount", 0):
+            return True
+        if await self.db.get(ModelBasis, MODEL_BASIS) is not None:
+            return False
+        try:
+            async with self.db.begin_nested():
+                self.db.add(
+                    ModelBasis(
+                        name=MODEL_BASIS,
+                        threshold=threshold,
+                        model_version=version,
+                        updated_at=when,
+                    )
+                )
+        except IntegrityError:  # another instance recorded it first, and relabels
+            return False
+        return True
 
     async def delete(self, survey_id: str) -> None:
         await self.db.execute(delete(DecisionRule).where(DecisionRule.survey_id == survey_id))

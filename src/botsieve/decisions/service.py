@@ -7,6 +7,7 @@ in one statement (no re-analysis) and corrects the overview's counters by the di
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.dashboard.rollups import CounterBuffer
@@ -26,7 +27,9 @@ from botsieve.models import DecisionRule
 from botsieve.models.base import utcnow
 from botsieve.models.decisions import INSTALL_RULE
 
-__all__ = ["decide", "preview", "remove", "rule_for", "rules", "save"]
+log = structlog.get_logger()
+
+__all__ = ["decide", "follow_model", "preview", "remove", "rule_for", "rules", "save"]
 
 
 def _out(row: DecisionRule | None, survey_id: str | None, model_threshold: float) -> RuleOut:
@@ -117,6 +120,21 @@ async def remove(
     fallback = await rule_for(db, survey_id, model_threshold)
     relabelled = await _relabel(db, counters, survey_id, as_rule(fallback))
     return Saved(rule=fallback, relabelled=relabelled)
+
+
+async def follow_model(
+    db: AsyncSession, counters: CounterBuffer, threshold: float, version: str
+) -> int:
+    """After a model with a new calibrated threshold is loaded: relabel the sessions that
+    follow the model's threshold (no survey rule, no install rule), as saving a rule would."""
+    repo = DecisionRepository(db)
+    if not await repo.move_model_basis(threshold, version, utcnow()):
+        return 0
+    if await repo.get(INSTALL_RULE) is not None:
+        return 0  # every survey without its own rule follows the install's
+    relabelled = await _relabel(db, counters, None, Rule(threshold=threshold))
+    log.info("decisions_follow_model", threshold=threshold, model=version, relabelled=relabelled)
+    return relabelled
 
 
 async def preview(db: AsyncSession, proposal: PreviewIn) -> PreviewOut:

@@ -1,7 +1,7 @@
 """Every table, imported here so that Alembic and the tests see the whole schema."""
 
 from botsieve.models.base import Base
-from botsieve.models.decisions import DecisionRule, ReviewEvent
+from botsieve.models.decisions import DecisionRule, ModelBasis, ReviewEvent
 from botsieve.models.events import BehaviorData, EventBatch
 from botsieve.models.integrations import (
     Integration,
@@ -31,6 +31,7 @@ __all__ = [
     "HourlyRollup",
     "IdempotencyRecord",
     "Integration",
+    "ModelBasis",
     "OutboxJob",
     "PeriodicLease",
     "RefusedPost",

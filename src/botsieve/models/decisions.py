@@ -27,6 +27,20 @@ class DecisionRule(Base):
     updated_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
 
+class ModelBasis(Base):
+    """The model threshold the stored decisions that follow the model were made with.
+
+    A retrained model ships a new calibrated threshold; at start-up the service compares it with
+    this row and relabels the sessions no survey or install rule governs (one row, "model")."""
+
+    __tablename__ = "decision_basis"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    threshold: Mapped[float] = mapped_column(Float)
+    model_version: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ReviewEvent(Base):
     """One review decision on a session, kept as a history: who decided what, and when."""
 

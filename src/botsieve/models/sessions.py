@@ -59,6 +59,9 @@ class Session(Base):
     # A researcher's review of a flagged session: confirmed_bot or dismissed (None: not
     # reviewed). It overrides the rule; its history is in review_events.
     review_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The latest analysis's quality flags (careless answering: speeding, no_interaction, ...),
+    # space-separated, kept here so the list shows and filters them without a join.
+    quality_flags: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # A researcher's label (human or bot), used as training data.
     label: Mapped[str | None] = mapped_column(String(8), nullable=True)
 

@@ -67,6 +67,9 @@ NO_RESPONDENT_DATA = {
     "decision_rules": TableRule(
         erasure="a threshold per survey, no respondent data", retention="kept"
     ),
+    "decision_basis": TableRule(
+        erasure="the model threshold decisions follow, no respondent data", retention="kept"
+    ),
     "periodic_leases": TableRule(
         erasure="which instance runs periodic work, no respondent data", retention="kept"
     ),

@@ -4,7 +4,7 @@ import { Bar, Doughnut, Line } from 'react-chartjs-2';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type Overview } from '../../lib/api';
-import { num, pct, when } from '../../lib/format';
+import { num, pct, shortId, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 
 const RANGES: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 };
@@ -22,7 +22,15 @@ function Stat({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
-function Groups({ title, rows }: { title: string; rows: Overview['by_survey'] }) {
+function Groups({
+  title,
+  rows,
+  linkTo,
+}: {
+  title: string;
+  rows: Overview['by_survey'];
+  linkTo?: (key: string) => string;
+}) {
   return (
     <Card title={title}>
       {rows.length === 0 ? (
@@ -40,7 +48,15 @@ function Groups({ title, rows }: { title: string; rows: Overview['by_survey'] })
           <tbody>
             {rows.map((g) => (
               <tr key={g.key} className="border-t border-slate-100">
-                <td className="py-1 font-mono">{g.key}</td>
+                <td className="max-w-[10rem] truncate py-1 font-mono">
+                  {linkTo ? (
+                    <Link className="text-indigo-700 hover:underline" to={linkTo(g.key)}>
+                      {g.key}
+                    </Link>
+                  ) : (
+                    g.key
+                  )}
+                </td>
                 <td>{num(g.sessions)}</td>
                 <td>{num(g.bots)}</td>
                 <td>{pct(g.bot_rate)}</td>
@@ -116,18 +132,32 @@ export default function OverviewPage() {
               testId="stat-eps"
             />
           </div>
-          <div className="grid gap-4 xl:grid-cols-3">
+          <div className="grid grid-cols-1 gap-4 xl:grid-cols-3">
             <Card title="Sessions and exclusions over time" className="xl:col-span-2">
-              <div className="h-64">
+              <div
+                className="h-64"
+                data-testid="time-series"
+                data-points={data.time_series.length}
+                data-granularity={data.granularity}
+              >
                 <Line
-                  options={{ maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }}
+                  options={{
+                    maintainAspectRatio: false,
+                    interaction: { mode: 'index', intersect: false },
+                    // Every hour (or day) of the period is a point: dots only where few.
+                    elements: { point: { radius: data.time_series.length > 48 ? 0 : 3 } },
+                    scales: {
+                      x: { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
+                      y: { beginAtZero: true, ticks: { precision: 0 } },
+                    },
+                  }}
                   data={{
                     labels: data.time_series.map((p) =>
                       new Date(p.bucket).toLocaleString(
                         'en-GB',
                         data.granularity === 'hour'
-                          ? { hour: '2-digit', day: '2-digit' }
-                          : { day: '2-digit', month: 'short' },
+                          ? { weekday: 'short', hour: '2-digit', minute: '2-digit' }
+                          : { day: 'numeric', month: 'short' },
                       ),
                     ),
                     datasets: [
@@ -169,8 +199,12 @@ export default function OverviewPage() {
               </div>
             </Card>
           </div>
-          <div className="grid gap-4 lg:grid-cols-3">
-            <Groups title="By survey" rows={data.by_survey} />
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+            <Groups
+              title="By survey"
+              rows={data.by_survey}
+              linkTo={(key) => `/surveys/${encodeURIComponent(key)}`}
+            />
             <Groups title="By platform" rows={data.by_platform} />
             <Card title="Exclusion rate by platform">
               <div className="h-48">
@@ -199,13 +233,15 @@ export default function OverviewPage() {
                   <li key={s.session_id} className="flex items-center gap-3 py-1.5">
                     <RiskBadge risk={s.risk_level} />
                     <Link
-                      className="font-mono text-indigo-700 hover:underline"
+                      className="whitespace-nowrap font-mono text-indigo-700 hover:underline"
                       to={`/sessions/${s.session_id}`}
                     >
-                      {s.session_id.slice(0, 8)}
+                      {shortId(s.session_id)}
                     </Link>
-                    <span className="text-slate-500">{s.survey_id}</span>
-                    <span className="ml-auto text-slate-500">{when(s.created_at)}</span>
+                    <span className="truncate text-slate-500">{s.survey_id}</span>
+                    <span className="ml-auto whitespace-nowrap text-right text-xs text-slate-500">
+                      {when(s.created_at)}
+                    </span>
                   </li>
                 ))}
               </ul>

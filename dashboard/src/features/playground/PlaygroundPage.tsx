@@ -67,10 +67,10 @@ export default function PlaygroundPage() {
       <form onSubmit={send} className="space-y-3" aria-label="Request">
         <Card>
           <div className="flex flex-wrap items-end gap-3">
-            <label className="text-xs">
+            <label className="w-full text-xs sm:w-auto">
               Endpoint
               <select
-                className={`${inputClass} ml-1 max-w-xl`}
+                className={`${inputClass} ml-1 w-full max-w-xl sm:w-auto`}
                 value={op.id}
                 onChange={(e) => setSelected(e.target.value)}
               >

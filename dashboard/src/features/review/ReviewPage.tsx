@@ -7,7 +7,7 @@ import { Button, Card, Empty, inputClass, Skeleton } from '../../components/ui';
 import { api, call, type Schemas } from '../../lib/api';
 import { can, useMe } from '../../lib/auth';
 import { DecisionBadge } from '../../lib/decision';
-import { pct, when } from '../../lib/format';
+import { pct, shortId, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 
 type State = Schemas['ReviewIn']['state'];
@@ -217,14 +217,14 @@ export default function ReviewPage() {
                   <td className="px-3 py-1.5">
                     <input
                       type="checkbox"
-                      aria-label={`Select ${item.session_id.slice(0, 8)}`}
+                      aria-label={`Select ${shortId(item.session_id)}`}
                       checked={selected.has(item.session_id)}
                       onChange={() => toggle(item.session_id)}
                     />
                   </td>
                   <td className="font-mono">
                     <Link className="text-indigo-700" to={`/sessions/${item.session_id}`}>
-                      {item.session_id.slice(0, 8)}
+                      {shortId(item.session_id)}
                     </Link>
                   </td>
                   <td>

@@ -78,7 +78,7 @@ export function MousePath({ path, clicks }: { path: PathPoint[]; clicks: PathPoi
         aria-label={`Mouse path of ${path.length} points and ${clicks.length} clicks`}
         className="w-full max-w-[640px] rounded border border-slate-200 bg-slate-50"
       />
-      <div className="flex items-center gap-2 text-xs text-slate-600">
+      <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
         <Button
           variant="ghost"
           onClick={() => setPlaying((p) => !p)}
@@ -96,9 +96,9 @@ export function MousePath({ path, clicks }: { path: PathPoint[]; clicks: PathPoi
             setPlaying(false);
             setUntil(Number(e.target.value));
           }}
-          className="flex-1"
+          className="min-w-0 flex-1"
         />
-        <span className="w-20 text-right">{((until - start) / 1000).toFixed(1)} s</span>
+        <span className="w-12 text-right">{((until - start) / 1000).toFixed(1)} s</span>
         <span className="flex items-center gap-1">
           slow{' '}
           <span className="h-2 w-16 rounded bg-gradient-to-r from-blue-600 via-green-500 to-red-600" />{' '}

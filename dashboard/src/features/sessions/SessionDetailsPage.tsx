@@ -9,6 +9,7 @@ import { api, call, type SessionEvents } from '../../lib/api';
 import { can, useMe } from '../../lib/auth';
 import { DECISION_LABELS, DecisionBadge, ruleText } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
+import { FLAG_HELP, FLAG_LABELS } from '../../lib/quality';
 import { Environment } from './Environment';
 import { MousePath } from './MousePath';
 import { column, keyIntervals, points } from './path';
@@ -129,7 +130,7 @@ export default function SessionDetailsPage() {
           </Button>
         </div>
       </header>
-      <div className="grid gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-4">
         <Card title="Verdict">
           <div className="text-xl font-semibold" data-testid="verdict">
             <DecisionBadge decision={d.decision} />
@@ -145,9 +146,29 @@ export default function SessionDetailsPage() {
               Not enough evidence: {latest.missing_evidence.join('; ')}
             </div>
           ) : null}
+          {latest?.quality_flags?.length ? (
+            <div className="mt-2 text-xs" data-testid="session-quality">
+              <div className="mb-1 text-slate-500">
+                Quality (careless answering, not bot evidence)
+              </div>
+              <ul className="space-y-0.5">
+                {latest.quality_flags.map((f) => (
+                  <li key={f} data-flag={f}>
+                    <span className="font-medium">{FLAG_LABELS[f] ?? f}</span>
+                    {FLAG_HELP[f] ? `: ${FLAG_HELP[f]}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </Card>
         <Card title="Survey">
-          <div className="font-mono text-sm">{d.session.survey_id ?? ''}</div>
+          <Link
+            className="break-all font-mono text-sm text-indigo-700 hover:underline"
+            to={`/surveys/${encodeURIComponent(d.session.survey_id ?? '')}`}
+          >
+            {d.session.survey_id ?? ''}
+          </Link>
           <div className="text-xs text-slate-500">{d.session.platform ?? ''}</div>
           <div className="mt-1 text-xs" data-testid="respondent-id">
             Respondent <span className="font-mono">{d.session.respondent_id ?? 'not given'}</span>
@@ -165,7 +186,10 @@ export default function SessionDetailsPage() {
       </div>
       {latest && (
         <Card title={`Detectors (model ${latest.model_version}) — ${latest.analysis_summary}`}>
-          <ul className="grid gap-3 md:grid-cols-2 xl:grid-cols-3" data-testid="detectors">
+          <ul
+            className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3"
+            data-testid="detectors"
+          >
             {Object.entries(latest.method_scores).map(([name, m]) => (
               <li key={name} className="rounded border border-slate-100 p-2">
                 <div className="flex items-center justify-between text-sm font-semibold">
@@ -187,7 +211,7 @@ export default function SessionDetailsPage() {
           </ul>
         </Card>
       )}
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Card title="Mouse path">
           {events.isPending ? (
             <Skeleton className="h-72" />

@@ -21,7 +21,8 @@ function seededClient(filters: Record<string, string>) {
     is_bot: i % 3 === 0,
     bot_probability: (i % 100) / 100,
     risk_level: 'low',
-    label: null,
+    quality_flags: i % 2 ? ['speeding', 'pasted_text'] : [],
+    label: i % 5 === 0 ? 'bot' : null,
   }));
   client.setQueryData(['sessions', filters], {
     pages: [{ items, next_cursor: null }],
@@ -56,5 +57,23 @@ describe('SessionsPage', () => {
     );
     expect((screen.getByLabelText('Risk') as HTMLSelectElement).value).toBe('low');
     expect((screen.getByLabelText('Verdict') as HTMLSelectElement).value).toBe('');
+  });
+
+  it('shows quality flags and labels as columns, and their filters from the URL', () => {
+    const filters = { flag: 'speeding', label: 'bot' };
+    render(
+      <QueryClientProvider client={seededClient(filters)}>
+        <MemoryRouter initialEntries={['/sessions?flag=speeding&label=bot']}>
+          <SessionsPage />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    expect((screen.getByLabelText('Quality') as HTMLSelectElement).value).toBe('speeding');
+    expect((screen.getByLabelText('Label') as HTMLSelectElement).value).toBe('bot');
+    const [first, second] = screen.getAllByTestId('session-row');
+    expect(first.querySelector('[data-testid="label"]')?.textContent).toBe('bot');
+    expect(first.textContent).not.toContain('Speeding');
+    const chips = [...second.querySelectorAll('[data-flag]')].map((e) => e.textContent);
+    expect(chips).toEqual(['Speeding', 'Pasted text']);
   });
 });

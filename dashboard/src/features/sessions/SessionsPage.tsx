@@ -5,31 +5,75 @@ import { FixedSizeList, type ListChildComponentProps } from 'react-window';
 import { Card, Empty, inputClass, RiskBadge, Skeleton } from '../../components/ui';
 import { api, call, type SessionRow } from '../../lib/api';
 import { DecisionBadge } from '../../lib/decision';
-import { num, pct, when } from '../../lib/format';
+import { num, pct, shortId, when } from '../../lib/format';
 import { useLive } from '../../lib/live';
+import { useMediaQuery } from '../../lib/media';
+import { QualityFlags } from '../../lib/quality';
 import { type FilterKey, readFilters, toQuery } from './filters';
 
 const PAGE = 200;
 const ROW_HEIGHT = 40;
-const COLUMNS = 'grid grid-cols-[7rem_9rem_1fr_6rem_5rem_9rem_6rem_5rem] items-center gap-2 px-3';
+const COLUMNS =
+  'grid grid-cols-[6rem_10.5rem_minmax(7rem,1fr)_5rem_3.5rem_8.5rem_5rem_4rem_minmax(6rem,9rem)_4rem] items-center gap-2 px-3';
+
+const STACKED_ROW_HEIGHT = 64;
 
 interface RowData {
   rows: SessionRow[];
+  stacked: boolean;
 }
 
 function Row({ index, style, data }: ListChildComponentProps<RowData>) {
   const s = data.rows[index];
   const flagged = s.decision === 'exclude';
+  const probability = (
+    <span className={flagged ? 'font-semibold text-red-700' : ''}>{pct(s.bot_probability)}</span>
+  );
+  const label = (
+    <span data-testid="label">{s.label ?? <span className="text-xs text-slate-400">—</span>}</span>
+  );
+  const common = {
+    to: `/sessions/${s.session_id}`,
+    style,
+    'data-testid': 'session-row',
+    'data-session-id': s.session_id,
+  };
+  if (data.stacked) {
+    // Two lines on a narrow screen: what was decided, then where it came from.
+    return (
+      <Link
+        {...common}
+        className="flex flex-col justify-center gap-1 overflow-hidden border-b border-slate-100 px-3 text-sm hover:bg-indigo-50 focus:bg-indigo-50"
+      >
+        <span className="flex items-center gap-2 whitespace-nowrap">
+          <span className="font-mono text-indigo-700" data-testid="short-id">
+            {shortId(s.session_id)}
+          </span>
+          <DecisionBadge decision={s.decision} />
+          {probability}
+          <RiskBadge risk={s.risk_level} />
+          <span className="ml-auto text-xs text-slate-500">{when(s.created_at)}</span>
+        </span>
+        <span className="flex items-center gap-2 overflow-hidden whitespace-nowrap text-xs text-slate-600">
+          <span className="truncate">
+            {s.survey_id} {s.respondent_id ?? ''} · {s.platform} ·{' '}
+            <span data-testid="event-count">{num(s.event_count)}</span> events
+          </span>
+          <QualityFlags flags={s.quality_flags} />
+          {s.label ? label : null}
+        </span>
+      </Link>
+    );
+  }
   return (
     <Link
-      to={`/sessions/${s.session_id}`}
-      style={style}
-      data-testid="session-row"
-      data-session-id={s.session_id}
+      {...common}
       className={`${COLUMNS} border-b border-slate-100 text-sm hover:bg-indigo-50 focus:bg-indigo-50`}
     >
-      <span className="font-mono text-indigo-700">{s.session_id.slice(0, 8)}</span>
-      <span className="text-slate-500">{when(s.created_at)}</span>
+      <span className="font-mono text-indigo-700" data-testid="short-id">
+        {shortId(s.session_id)}
+      </span>
+      <span className="whitespace-nowrap text-slate-500">{when(s.created_at)}</span>
       <span className="truncate">
         {s.survey_id} <span className="text-slate-400">{s.respondent_id ?? ''}</span>
       </span>
@@ -41,7 +85,11 @@ function Row({ index, style, data }: ListChildComponentProps<RowData>) {
       <span>
         <RiskBadge risk={s.risk_level} />
       </span>
-      <span className={flagged ? 'font-semibold text-red-700' : ''}>{pct(s.bot_probability)}</span>
+      {probability}
+      <span className="overflow-hidden">
+        <QualityFlags flags={s.quality_flags} />
+      </span>
+      {label}
     </Link>
   );
 }
@@ -95,6 +143,8 @@ export default function SessionsPage() {
     refetchInterval: live.pollInterval,
   });
   const rows = useMemo(() => sessions.data?.pages.flatMap((p) => p.items) ?? [], [sessions.data]);
+  const stacked = useMediaQuery('(max-width: 1279px)');
+  const rowHeight = stacked ? STACKED_ROW_HEIGHT : ROW_HEIGHT;
   const set = (key: FilterKey, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -109,12 +159,12 @@ export default function SessionsPage() {
         onSubmit={(e) => e.preventDefault()}
         aria-label="Filters"
       >
-        <label className="text-xs text-slate-600">
+        <label className="w-full text-xs text-slate-600 sm:w-auto">
           Search
           <input
             key={filters.q ?? ''}
-            className={`${inputClass} ml-1 w-56`}
-            placeholder="start of a session id, respondent, response or survey id"
+            className={`${inputClass} ml-1 w-full sm:w-56`}
+            placeholder="session id as shown (…1a2b3c4d), respondent, response or survey id"
             defaultValue={filters.q ?? ''}
             onKeyDown={(e) =>
               e.key === 'Enter' && set('q', (e.target as HTMLInputElement).value.trim())
@@ -161,6 +211,20 @@ export default function SessionsPage() {
           value={filters.risk}
           onChange={set}
         />
+        <Select
+          name="flag"
+          label="Quality"
+          options={['any', 'none', 'speeding', 'no_interaction', 'long_absence', 'pasted_text']}
+          value={filters.flag}
+          onChange={set}
+        />
+        <Select
+          name="label"
+          label="Label"
+          options={['human', 'bot', 'unlabelled']}
+          value={filters.label}
+          onChange={set}
+        />
         <a
           className="text-sm text-indigo-700 underline"
           href={`/api/v1/dashboard/sessions/export.csv?${new URLSearchParams(query)}`}
@@ -171,7 +235,7 @@ export default function SessionsPage() {
       </form>
       <Card className="p-0">
         <div
-          className={`${COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold text-slate-500`}
+          className={`${COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold text-slate-500 ${stacked ? 'hidden' : ''}`}
         >
           <span>Session</span>
           <span>Started</span>
@@ -181,6 +245,8 @@ export default function SessionsPage() {
           <span>Verdict</span>
           <span>Risk</span>
           <span>P(bot)</span>
+          <span>Quality</span>
+          <span>Label</span>
         </div>
         {sessions.isPending ? (
           <div className="space-y-2 p-3">
@@ -192,11 +258,11 @@ export default function SessionsPage() {
           <Empty>No sessions match these filters.</Empty>
         ) : (
           <FixedSizeList
-            height={Math.min(rows.length * ROW_HEIGHT, Math.max(320, window.innerHeight - 260))}
+            height={Math.min(rows.length * rowHeight, Math.max(320, window.innerHeight - 260))}
             width="100%"
             itemCount={rows.length}
-            itemSize={ROW_HEIGHT}
-            itemData={{ rows }}
+            itemSize={rowHeight}
+            itemData={{ rows, stacked }}
             itemKey={(index, data) => data.rows[index].session_id}
             overscanCount={10}
             onItemsRendered={({ visibleStopIndex }) => {

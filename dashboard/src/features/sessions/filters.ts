@@ -1,5 +1,14 @@
 // The session list's filters live in the URL, so a filtered view can be shared and reloaded.
-export const FILTER_KEYS = ['range', 'survey_id', 'platform', 'verdict', 'risk', 'q'] as const;
+export const FILTER_KEYS = [
+  'range',
+  'survey_id',
+  'platform',
+  'verdict',
+  'risk',
+  'flag',
+  'label',
+  'q',
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { toast } from 'react-toastify';
 import { Button, Card, inputClass, Skeleton } from '../../components/ui';
 import { api, call, type Schemas } from '../../lib/api';
@@ -97,7 +98,9 @@ export function DecisionRulePanel({ readOnly }: { readOnly: boolean }) {
     queryKey: ['decision-rules'],
     queryFn: () => call(api.GET('/api/v1/decision-rules')),
   });
-  const [survey, setSurvey] = useState(INSTALL);
+  // A survey's page links here with ?survey=ID to open that survey's rule.
+  const [params] = useSearchParams();
+  const [survey, setSurvey] = useState(params.get('survey') ?? INSTALL);
   const [newSurvey, setNewSurvey] = useState('');
   const [draft, setDraft] = useState<Draft | null>(null);
   const current: RuleOut | undefined =

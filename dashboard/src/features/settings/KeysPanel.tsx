@@ -114,47 +114,50 @@ export function KeysPanel() {
       ) : !keys.data?.length ? (
         <Empty>No active keys.</Empty>
       ) : (
-        <table className="w-full text-sm" data-testid="keys">
-          <thead className="text-left text-xs text-slate-500">
-            <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th>Prefix</th>
-              <th>Allowed origins</th>
-              <th>Created</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.map((k) => (
-              <tr
-                key={k.id}
-                className="border-t border-slate-100"
-                data-testid="key-row"
-                data-key-name={k.name}
-              >
-                <td className="py-1">{k.name}</td>
-                <td>{k.kind}</td>
-                <td className="font-mono">{k.prefix}…</td>
-                <td className="text-xs">{k.allowed_origins.join(', ') || '—'}</td>
-                <td className="text-xs">{when(k.created_at)}</td>
-                <td className="text-right">
-                  <Button
-                    variant="danger"
-                    aria-label={`Revoke ${k.name}`}
-                    disabled={revoke.isPending}
-                    onClick={() =>
-                      window.confirm(`Revoke key "${k.name}"? Anything using it stops working.`) &&
-                      revoke.mutate(k.id)
-                    }
-                  >
-                    Revoke
-                  </Button>
-                </td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="keys">
+            <thead className="text-left text-xs text-slate-500">
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Prefix</th>
+                <th>Allowed origins</th>
+                <th>Created</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.data.map((k) => (
+                <tr
+                  key={k.id}
+                  className="border-t border-slate-100"
+                  data-testid="key-row"
+                  data-key-name={k.name}
+                >
+                  <td className="py-1">{k.name}</td>
+                  <td>{k.kind}</td>
+                  <td className="font-mono">{k.prefix}…</td>
+                  <td className="text-xs">{k.allowed_origins.join(', ') || '—'}</td>
+                  <td className="text-xs">{when(k.created_at)}</td>
+                  <td className="text-right">
+                    <Button
+                      variant="danger"
+                      aria-label={`Revoke ${k.name}`}
+                      disabled={revoke.isPending}
+                      onClick={() =>
+                        window.confirm(
+                          `Revoke key "${k.name}"? Anything using it stops working.`,
+                        ) && revoke.mutate(k.id)
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );

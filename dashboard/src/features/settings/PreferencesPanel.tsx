@@ -59,7 +59,7 @@ export function PreferencesPanel({ readOnly }: { readOnly: boolean }) {
     <Card title="Alerts and retention">
       <form
         onSubmit={submit}
-        className="grid gap-4 md:grid-cols-2"
+        className="grid grid-cols-1 gap-4 md:grid-cols-2"
         aria-label="Alerts and retention"
       >
         <fieldset disabled={readOnly} className="space-y-1 text-sm">

@@ -86,48 +86,50 @@ export function UsersPanel() {
       {users.isPending ? (
         <Skeleton className="h-24" />
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-slate-500">
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Active</th>
-              <th>Last sign-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.map((u) => (
-              <tr key={u.id} className="border-t border-slate-100">
-                <td className="py-1">{u.email}</td>
-                <td>
-                  <select
-                    aria-label={`Role of ${u.email}`}
-                    className={inputClass}
-                    value={u.role}
-                    onChange={(e) =>
-                      update.mutate({ id: u.id, body: { role: e.target.value as Role } })
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`${u.email} active`}
-                    checked={u.is_active}
-                    onChange={(e) =>
-                      update.mutate({ id: u.id, body: { is_active: e.target.checked } })
-                    }
-                  />
-                </td>
-                <td className="text-xs">{when(u.last_login_at)}</td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs text-slate-500">
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Active</th>
+                <th>Last sign-in</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {users.data?.map((u) => (
+                <tr key={u.id} className="border-t border-slate-100">
+                  <td className="py-1">{u.email}</td>
+                  <td>
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      className={inputClass}
+                      value={u.role}
+                      onChange={(e) =>
+                        update.mutate({ id: u.id, body: { role: e.target.value as Role } })
+                      }
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${u.email} active`}
+                      checked={u.is_active}
+                      onChange={(e) =>
+                        update.mutate({ id: u.id, body: { is_active: e.target.checked } })
+                      }
+                    />
+                  </td>
+                  <td className="text-xs">{when(u.last_login_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );
