@@ -7,7 +7,7 @@ import os
 import httpx
 
 from tests.factories import SESSION_BODY, mouse_path
-from tests.live_server import LiveServer
+from tests.live_server import READY_CEILING_SECONDS, LiveServer
 
 
 def test_acknowledged_events_survive_a_killed_server(database_url, tmp_path):
@@ -16,7 +16,9 @@ def test_acknowledged_events_survive_a_killed_server(database_url, tmp_path):
     headers = {"Authorization": f"Bearer {key}"}
     server.start()
     try:
-        with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
+        with httpx.Client(
+            base_url=server.url, headers=headers, timeout=READY_CEILING_SECONDS
+        ) as client:
             session = client.post("/api/v1/detection/sessions", json=SESSION_BODY).json()
             url = f"/api/v1/detection/sessions/{session['session_id']}/events"
             acknowledged = 0
@@ -26,7 +28,9 @@ def test_acknowledged_events_survive_a_killed_server(database_url, tmp_path):
                 acknowledged += response.json()["accepted"]
         server.kill()
         server.start()
-        with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
+        with httpx.Client(
+            base_url=server.url, headers=headers, timeout=READY_CEILING_SECONDS
+        ) as client:
             status = client.get(f"/api/v1/detection/sessions/{session['session_id']}/status")
             assert status.json()["event_count"] == acknowledged == 2000
             events = client.get(f"/api/v1/dashboard/sessions/{session['session_id']}/events")

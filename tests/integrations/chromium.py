@@ -7,11 +7,14 @@ Every wait polls for readiness under one generous limit, so a busy machine is sl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -20,10 +23,13 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.live_server import READY_CEILING_SECONDS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking")
 LISTENING = re.compile(r"DevTools listening on (ws://\S+)")
-PATIENCE_S = 60.0
+# Only a ceiling against a hang (ten minutes, as the live server's): readiness ends each wait.
+PATIENCE_S = float(READY_CEILING_SECONDS)
 
 
 class Browser:
@@ -39,10 +45,12 @@ class Browser:
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
+            # Its own process group: stopping it stops its renderer and GPU processes too.
+            start_new_session=True,
         )
         endpoint = await asyncio.wait_for(asyncio.to_thread(self._endpoint), PATIENCE_S)
         port = int(endpoint.split(":")[2].split("/")[0])
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(timeout=PATIENCE_S) as http:
             reply = await http.put(f"http://127.0.0.1:{port}/json/new?about:blank")
         page = reply.json()["webSocketDebuggerUrl"]
         self.ws = await connect(page, max_size=None)
@@ -61,12 +69,19 @@ class Browser:
         if self.ws is not None:
             await self.ws.close()
         if self.process is not None:
-            self.process.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 await asyncio.to_thread(self.process.wait, 10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self._signal_group(signal.SIGKILL)
+                await asyncio.to_thread(self.process.wait)
+            self._signal_group(signal.SIGKILL)  # children that outlived their parent
         shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _signal_group(self, sig: int) -> None:
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
 
     async def send(self, method: str, **params: Any) -> dict[str, Any]:
         assert self.ws is not None
@@ -96,7 +111,7 @@ class Browser:
             if value:
                 return value
             if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"never true: {expression}")
+                raise TimeoutError(f"hung: never true in {PATIENCE_S:.0f} s: {expression}")
             await asyncio.sleep(0.05)
 
     async def goto(self, url: str) -> None:

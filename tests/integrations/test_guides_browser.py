@@ -74,7 +74,7 @@ async def _wait(predicate: Any) -> Any:
     deadline = asyncio.get_running_loop().time() + PATIENCE_S
     while not (value := await predicate()):
         if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("the condition never held")
+            raise TimeoutError(f"hung: the condition never held in {PATIENCE_S:.0f} s")
         await asyncio.sleep(0.1)
     return value
 
@@ -86,7 +86,7 @@ async def test_guided_respondents_in_chromium_all_get_a_verdict(service, browser
     try:
         publishable = service.create_key("publishable", site.url)
         pages.header = _header(service, publishable)
-        async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=service.url, timeout=PATIENCE_S) as client:
             created = await client.post(
                 "/api/v1/integrations",
                 json={"platform": "qualtrics", "name": "browser", "survey_id": SURVEY},
@@ -148,7 +148,7 @@ async def test_guided_decipher_respondents_in_chromium_all_get_a_verdict(service
         pages.client = client_html(
             style.replace(SERVICE, service.url).replace("bs_pk_REPLACE_ME", publishable)
         )
-        async with httpx.AsyncClient(base_url=service.url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=service.url, timeout=PATIENCE_S) as client:
             created = await client.post(
                 "/api/v1/integrations",
                 json={"platform": "decipher", "name": "browser", "survey_id": DECIPHER_SURVEY},

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import uvicorn
 
-from tests.live_server import free_port
+from tests.live_server import READY_CEILING_SECONDS, free_port
 
 
 @contextlib.asynccontextmanager
@@ -25,12 +25,18 @@ async def serving(app: object) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
     try:
+        # Wait until it listens (or fails): the ceiling is only against a hung start-up.
+        async with asyncio.timeout(READY_CEILING_SECONDS):
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.02)
         yield f"127.0.0.1:{port}"
     finally:
+        # Also when start-up failed or hung: the server task is ended, never left running.
         server.should_exit = True
-        await task
+        if not server.started:
+            task.cancel()  # a start-up that hangs would not see should_exit
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

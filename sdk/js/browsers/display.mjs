@@ -2,6 +2,7 @@
 // itself (-displayfd) and prints it once it accepts clients, so the wait is on readiness.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { HANG_CEILING_MS } from '../test/patience.mjs';
 
 const XVFB = '/usr/bin/Xvfb';
 
@@ -33,6 +34,10 @@ export async function startDisplay({ width = 1920, height = 1080 } = {}) {
       });
       child.on('exit', (code) => reject(new Error(`Xvfb exited with ${code}: ${log}`)));
       child.on('error', reject);
+      // Only against a hang: Xvfb neither printed its display nor exited.
+      const hung = () =>
+        reject(new Error(`Xvfb hung: no display in ${HANG_CEILING_MS / 60000} minutes: ${log}`));
+      setTimeout(hung, HANG_CEILING_MS).unref();
     });
     return { display: `:${number}`, stop };
   } catch (error) {

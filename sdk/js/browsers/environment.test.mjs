@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startService } from '../e2e/service.mjs';
+import { HANG_CEILING_MS, SUITE_HANG_CEILING_MS } from '../test/patience.mjs';
 import { BROWSERS, missing, open } from './browsers.mjs';
 import { startDisplay } from './display.mjs';
 import { PATCHED, startPages, surveyOf } from './page.mjs';
@@ -14,7 +15,7 @@ import { PATCHED, startPages, surveyOf } from './page.mjs';
 const FIXTURES = resolve(import.meta.dirname, '../../../tests/engine/detectors/fixtures');
 const RECORD = process.env.BOTSIEVE_RECORD_ENVIRONMENTS === '1';
 // Only a hang fails this wait: a browser's first start on a busy machine can take long.
-const ARRIVAL_LIMIT_MS = 180000;
+const ARRIVAL_LIMIT_MS = HANG_CEILING_MS;
 const PROOF_PROBABILITY = 0.995;
 // What each engine's clock is known to resolve to (ms): finer than 1 ms in Chromium, 1 ms in
 // Firefox and WebKit, at least a frame (16.67 ms) under resistFingerprinting.
@@ -80,7 +81,9 @@ function record(name, environment) {
 const environmentOf = (analysis) => analysis.method_scores.environment;
 const codes = (method) => method.reasons.map((reason) => reason.code);
 
-describe('the collector in real browsers without automation', { timeout: 600000 }, () => {
+describe('the collector in real browsers without automation', {
+  timeout: SUITE_HANG_CEILING_MS,
+}, () => {
   for (const spec of BROWSERS) {
     it(`${spec.what}: nothing flagged; a page's stealth patches found`, async (t) => {
       const why = display.missing || missing(spec);

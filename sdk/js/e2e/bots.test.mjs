@@ -2,6 +2,7 @@
 // the session. Findings (what gave each tool away, what did not) are in docs/bot-tools.md.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SUITE_HANG_CEILING_MS } from '../test/patience.mjs';
 import { startService } from './service.mjs';
 import {
   ANSWER,
@@ -69,7 +70,7 @@ function assertSurveyStored(stored) {
   assert.equal(stored.ready, true, `ready for analysis: ${stored.missing}`);
 }
 
-describe('bot tools against the real service', { timeout: 180000 }, () => {
+describe('bot tools against the real service', { timeout: SUITE_HANG_CEILING_MS }, () => {
   it('plain Playwright is proven automated by navigator.webdriver', async () => {
     const { stored, analysis, shown } = await run(launchPlaywright, fillWithPlaywright);
     assertSurveyStored(stored);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SUITE_HANG_CEILING_MS, waitUntil } from '../test/patience.mjs';
 import { freePort, startService } from './service.mjs';
 import { ANSWER, BOOK, GRID, launchPlaywright } from './survey.mjs';
 
@@ -73,14 +74,15 @@ async function consent(page) {
 
 const count = async (id, type) => (await service.readiness(id)).events_by_type[type] ?? 0;
 
-async function waitForCount(id, type, wanted, timeout = 5000) {
-  const until = Date.now() + timeout;
-  while ((await count(id, type)) < wanted && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Wait until the service holds `wanted` events of `type` (only a hang ends it otherwise). */
+async function waitForCount(id, type, wanted) {
+  await waitUntil(async () => (await count(id, type)) >= wanted, {
+    what: `${wanted} ${type} event(s) of session ${id}`,
+    interval: 100,
+  });
 }
 
-describe('a survey on its own origin', { timeout: 120000 }, () => {
+describe('a survey on its own origin', { timeout: SUITE_HANG_CEILING_MS }, () => {
   it('sends the whole survey cross-origin with a publishable key', async () => {
     await withPage(async (page, errors) => {
       const id = await consent(page);
@@ -135,10 +137,11 @@ describe('a survey on its own origin', { timeout: 120000 }, () => {
       await page.waitForURL(/\/demo\/open/);
       await page.fill('#book', BOOK);
       await page.fill('#answer', ANSWER);
-      const started = Date.now();
+      // With the service gone every request fails at once: reaching the result page at all
+      // (under the pages' hang ceiling) shows finishing does not wait on it; no wall-clock
+      // bound, which would measure the machine rather than the collector.
       await page.click('#finish');
-      await page.waitForURL(/\/demo\/result/, { timeout: 15000 });
-      assert.ok(Date.now() - started < 10000, 'finishing waited a bounded time');
+      await page.waitForURL(/\/demo\/result/);
       assert.equal(await page.textContent('#thanks'), 'Thank you');
       assert.deepEqual(errors, []);
     });

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import puppeteerCore from 'puppeteer-core';
+import { HANG_CEILING_MS, patient } from '../test/patience.mjs';
 
 const require = createRequire(import.meta.url);
 const { addExtra } = require('puppeteer-extra');
@@ -26,19 +27,30 @@ const between = (low, high) => low + Math.random() * (high - low);
 const sessionOf = (url) => new URL(url).searchParams.get('session');
 
 export async function launchPlaywright() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return patient(
+    await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: HANG_CEILING_MS,
+    }),
+  );
 }
 
 /** Puppeteer with the stealth plugin; `realistic` also gives it a laptop-sized window. */
 export async function launchStealth({ realistic = false } = {}) {
   const puppeteer = addExtra(puppeteerCore);
   puppeteer.use(StealthPlugin());
-  return puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: realistic ? [...CHROMIUM_ARGS, '--window-size=1366,768'] : CHROMIUM_ARGS,
-    headless: true,
-    defaultViewport: realistic ? null : undefined,
-  });
+  return patient(
+    await puppeteer.launch({
+      executablePath: CHROMIUM,
+      args: realistic ? [...CHROMIUM_ARGS, '--window-size=1366,768'] : CHROMIUM_ARGS,
+      headless: true,
+      defaultViewport: realistic ? null : undefined,
+      timeout: HANG_CEILING_MS,
+      protocolTimeout: HANG_CEILING_MS,
+    }),
+  );
 }
 
 /** Plain Playwright: clicks land on element centres, fill() types without keys. */

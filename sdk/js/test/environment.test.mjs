@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launch, openPage, startIn, startMockService, startPages, waitFor } from './harness.mjs';
+import { openPage, startAll, startIn, waitFor } from './harness.mjs';
 
 // The key names the engine's detectors read (docs/events.md, issue 4): a rename must fail here.
 const KEYS = [
@@ -35,7 +35,7 @@ let browser;
 let pages;
 let service;
 before(async () => {
-  [browser, pages, service] = await Promise.all([launch(), startPages(), startMockService()]);
+  [browser, pages, service] = await startAll();
 });
 after(async () => {
   await browser?.close();
@@ -209,7 +209,8 @@ describe('environment record', () => {
 
   it('turns a broken or hanging source into a typed failure and keeps the rest', async () => {
     const { page } = await openPage(browser, pages);
-    const started = Date.now();
+    // The worker source never settles, so the call returning at all (with its typed timeout)
+    // is the proof that it is bounded; no wall-clock bound, which a busy machine could miss.
     const env = await page.evaluate(() =>
       window.T.collectEnvironment(300, {
         ...window.T.sources,
@@ -220,7 +221,6 @@ describe('environment record', () => {
         deviceMemory: () => window.T.fail('unsupported'),
       }),
     );
-    assert.ok(Date.now() - started < 2000, 'bounded by the timeout');
     assert.deepEqual(env.webgl, { error: 'threw: boom' });
     assert.deepEqual(env.worker, { error: 'timeout' });
     assert.deepEqual(env.deviceMemory, { error: 'unsupported' });

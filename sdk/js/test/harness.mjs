@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { problems } from './contract.mjs';
+import { HANG_CEILING_MS, patient, waitUntil } from './patience.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -207,17 +208,34 @@ export async function startMockService() {
 }
 
 export async function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return patient(
+    await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: HANG_CEILING_MS,
+    }),
+  );
 }
 
-export async function waitFor(check, { timeout = 10000, interval = 50, what = 'condition' } = {}) {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
+/**
+ * The browser, the test pages and the mock service, started together. Should one fail to start,
+ * the others are stopped before the error is thrown: nothing is left running.
+ */
+export async function startAll() {
+  const started = await Promise.allSettled([launch(), startPages(), startMockService()]);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (!failed) return started.map((result) => result.value);
+  const [browser, pages, service] = started.map((result) => result.value);
+  await browser?.close();
+  pages?.close();
+  service?.close();
+  throw failed.reason;
+}
+
+/** Wait until `check` holds, under the hang ceiling only; `what` names it should it hang. */
+export function waitFor(check, { interval = 50, what = 'condition' } = {}) {
+  return waitUntil(check, { interval, what });
 }
 
 /** A page with the test bundle loaded, its page errors collected in `errors`. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launch, openPage, startIn, startMockService, startPages, waitFor } from './harness.mjs';
+import { openPage, startAll, startIn, waitFor } from './harness.mjs';
 
 let browser;
 let pages;
 let service;
 before(async () => {
-  [browser, pages, service] = await Promise.all([launch(), startPages(), startMockService()]);
+  [browser, pages, service] = await startAll();
 });
 after(async () => {
   await browser?.close();
