@@ -29,7 +29,7 @@ from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
-from botsieve.integrations.outbox import deliver_forever
+from botsieve.integrations.outbox import clean_up_forever, deliver_forever
 from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.errors import install_error_handlers
@@ -167,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         if settings.integrations_worker_enabled:
             background.append(asyncio.create_task(deliver_forever(state)))
+            background.append(asyncio.create_task(clean_up_forever(state)))
         if settings.freeze_startup_heap:
             _settle_the_heap()
         try:

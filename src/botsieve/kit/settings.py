@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     integrations_retry_base_seconds: float = Field(default=10.0, gt=0)
     integrations_retry_max_seconds: float = Field(default=3600.0, gt=0)
     integrations_give_up_hours: float = Field(default=24.0, gt=0)
+    # Forgetting finished jobs and refused posts past retention: one turn per interval in all.
+    integrations_cleanup_interval_seconds: float = Field(default=3600.0, gt=0)
     # Outbound calls to private and loopback addresses: refused in production unless allowed.
     integrations_allow_private_urls: bool | None = None
 
