@@ -106,6 +106,17 @@ class PatientServer(LiveServer):
         instance.start()
         self.process = instance.process
 
+    def stop(self) -> None:
+        # Started by Instance, in this process group, so not stopped by group as LiveServer does.
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
 
 @contextlib.contextmanager
 def server_for(db: str, workdir: Path, workers: int = 1) -> Iterator[LiveServer]:
@@ -135,10 +146,13 @@ def _pids(server: LiveServer) -> list[int]:
 
 
 def _sessions(client: httpx.Client, count: int) -> list[str]:
-    return [
-        client.post("/api/v1/detection/sessions", json=SESSION_BODY).json()["session_id"]
-        for _ in range(count)
-    ]
+    ids = []
+    for _ in range(count):
+        reply = client.post("/api/v1/detection/sessions", json=SESSION_BODY)
+        if reply.status_code != 201:
+            raise RuntimeError(f"session creation answered {reply.status_code}: {reply.text}")
+        ids.append(reply.json()["session_id"])
+    return ids
 
 
 def ingestion(
