@@ -44,6 +44,7 @@ from botsieve.kit.responses import JSON
 from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
+from botsieve.maintenance import partitions
 from botsieve.maintenance.service import purge_once
 from botsieve.realtime.broadcaster import Broadcaster
 from botsieve.realtime.endpoints import router as realtime_router
@@ -164,6 +165,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             ),
             asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),
+            # PostgreSQL's event partitions made ahead, once per interval (a no-op on SQLite).
+            asyncio.create_task(
+                leases.every(
+                    state.sessionmaker,
+                    "partitions",
+                    settings.event_partition_interval_seconds,
+                    lambda: partitions.maintain(
+                        state.sessionmaker,
+                        settings.event_partition_days,
+                        settings.event_partitions_ahead,
+                    ),
+                )
+            ),
         ]
         if settings.integrations_worker_enabled:
             background.append(asyncio.create_task(deliver_forever(state)))
