@@ -74,7 +74,14 @@ async def _sizes(url: str) -> dict[str, int]:
     try:
         await conn.execute("VACUUM ANALYZE")
         return {
-            t: int(await conn.fetchval(f"SELECT pg_total_relation_size('{t}')")) for t in TABLES
+            # pg_partition_tree: a partitioned table's size is its partitions' sizes.
+            t: int(
+                await conn.fetchval(
+                    f"SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) "
+                    f"FROM pg_partition_tree('{t}')), pg_total_relation_size('{t}'))"
+                )
+            )
+            for t in TABLES
         }
     finally:
         await conn.close()

@@ -106,6 +106,17 @@ class PatientServer(LiveServer):
         instance.start()
         self.process = instance.process
 
+    def stop(self) -> None:
+        # Started by Instance, in this process group, so not stopped by group as LiveServer does.
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
 
 @contextlib.contextmanager
 def server_for(db: str, workdir: Path, workers: int = 1) -> Iterator[LiveServer]:
@@ -138,10 +149,13 @@ def _pids(server: LiveServer) -> list[int]:
 
 
 def _sessions(client: httpx.Client, count: int) -> list[str]:
-    return [
-        client.post("/api/v1/detection/sessions", json=SESSION_BODY).json()["session_id"]
-        for _ in range(count)
-    ]
+    ids = []
+    for _ in range(count):
+        reply = client.post("/api/v1/detection/sessions", json=SESSION_BODY)
+        if reply.status_code != 201:
+            raise RuntimeError(f"session creation answered {reply.status_code}: {reply.text}")
+        ids.append(reply.json()["session_id"])
+    return ids
 
 
 def ingestion(
@@ -259,8 +273,28 @@ def median_of(runs: list[dict[str, Any]], field: str) -> dict[str, Any]:
     return chosen
 
 
+PARTS = (
+    "floor",
+    "session_creation",
+    "ingest_batch_100",
+    "ingest_single_event",
+    "analysis_10k_events",
+    "overview",
+)
+
+
+def load_average() -> list[float]:
+    """The machine's 1-, 5- and 15-minute load averages: a shared machine's figures need them."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def run_database(
-    db: str, seconds: int, sessions: int, workers: int = 1, repeats: int = 3
+    db: str,
+    seconds: int,
+    sessions: int,
+    workers: int = 1,
+    repeats: int = 3,
+    parts: tuple[str, ...] = PARTS,
 ) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix=f"botsieve-bench-{db}-") as tmp,
@@ -268,37 +302,34 @@ def run_database(
     ):
         key = server.create_key("secret")
         pids, url, work = _pids(server), server.url, Path(tmp)
-        print(f"[{db}] floor: GET /health", flush=True)
-        bare = median_of([floor(url, seconds, pids) for _ in range(repeats)], "requests_per_s")
-        print(f"[{db}] session creation", flush=True)
-        creation = median_of(
-            [wrk("create.lua", url, seconds, {"BENCH_KEY": key}, pids) for _ in range(repeats)],
-            "requests_per_s",
-        )
-        print(f"[{db}] ingestion, 100-event batches", flush=True)
-        batches = median_of(
-            [ingestion(url, key, seconds, 100, work, pids) for _ in range(repeats)],
-            "events_per_s",
-        )
-        storage = seed.storage_per_event(server.env["BOTSIEVE_DATABASE_URL"])
-        print(f"[{db}] ingestion, one event per request", flush=True)
-        single = median_of(
-            [ingestion(url, key, seconds, 1, work, pids) for _ in range(repeats)],
-            "requests_per_s",
-        )
-        print(f"[{db}] analysis of a 10,000-event session", flush=True)
-        analysed = analysis(server, key)
-        print(f"[{db}] overview with {sessions:,} sessions", flush=True)
-        shown = overview(server, key, sessions)
-    return {
-        "floor": bare,
-        "session_creation": creation,
-        "ingest_batch_100": batches,
-        "ingest_single_event": single,
-        "storage": storage,
-        "analysis_10k_events": analysed,
-        "overview": shown,
-    }
+        plan = {
+            "floor": lambda: median_of(
+                [floor(url, seconds, pids) for _ in range(repeats)], "requests_per_s"
+            ),
+            "session_creation": lambda: median_of(
+                [wrk("create.lua", url, seconds, {"BENCH_KEY": key}, pids) for _ in range(repeats)],
+                "requests_per_s",
+            ),
+            "ingest_batch_100": lambda: median_of(
+                [ingestion(url, key, seconds, 100, work, pids) for _ in range(repeats)],
+                "events_per_s",
+            ),
+            "ingest_single_event": lambda: median_of(
+                [ingestion(url, key, seconds, 1, work, pids) for _ in range(repeats)],
+                "requests_per_s",
+            ),
+            "analysis_10k_events": lambda: analysis(server, key),
+            "overview": lambda: overview(server, key, sessions),
+        }
+        figures: dict[str, Any] = {}
+        for part in PARTS:
+            if part not in parts:
+                continue
+            print(f"[{db}] {part}", flush=True)
+            figures[part] = plan[part]() | {"load_average": load_average()}
+            if part == "ingest_batch_100":
+                figures["storage"] = seed.storage_per_event(server.env["BOTSIEVE_DATABASE_URL"])
+    return figures
 
 
 TARGETS = (
@@ -387,8 +418,22 @@ def markdown(results: dict[str, Any]) -> str:
             bare = figures.get("floor", {}).get("requests_per_s")
             cells.append(_cell(figures[key], field, bare, goal) if key in figures else "")
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
-    storage = [f"{results['databases'][db]['storage']['bytes_per_mousemove']:.1f} B" for db in dbs]
+    storage = [
+        f"{results['databases'][db]['storage']['bytes_per_mousemove']:.1f} B"
+        if "storage" in results["databases"][db]
+        else ""
+        for db in dbs
+    ]
     lines.append("| Storage per mousemove event | <= 24 B | " + " | ".join(storage) + " |")
+    loads = [
+        " / ".join(
+            f"{results['databases'][db][part]['load_average'][0]:.1f}"
+            for part in PARTS
+            if "load_average" in results["databases"][db].get(part, {})
+        )
+        for db in dbs
+    ]
+    lines.append("| Load average (1 min) after each part | measured | " + " | ".join(loads) + " |")
     for label, key, field, unit in CPU_ROWS:
         cells = []
         for db in dbs:
@@ -422,6 +467,9 @@ def main() -> None:
         default="service",
         help="results file name: a partial run kept beside the full one, not over it",
     )
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="only these figures"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "machine": machine(),
@@ -433,11 +481,11 @@ def main() -> None:
         runs.append((f"postgresql, {args.workers} workers", "postgresql", args.workers))
     for label, db, workers in runs:
         results["databases"][label] = run_database(
-            db, args.seconds, args.sessions, workers, args.repeats
+            db, args.seconds, args.sessions, workers, args.repeats, tuple(args.parts)
         )
         print(json.dumps(results["databases"][label], indent=2), flush=True)
         _write(results, args.out)  # so far, in case a later part fails
-    if args.cluster and "postgresql" in args.db:
+    if args.cluster and "postgresql" in args.db and args.parts == list(PARTS):
         from bench.cluster import run_cluster
 
         results["cluster"] = run_cluster(args.seconds, args.repeats)

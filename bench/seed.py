@@ -140,8 +140,10 @@ def storage_per_event(url: str) -> dict[str, Any]:
                 "SELECT SUM(event_count) FROM behavior_data WHERE event_type = 'mousemove'"
             )
             b = await conn.fetchval(
-                "SELECT pg_total_relation_size('behavior_data') "
-                "+ pg_total_relation_size('event_batches')"
+                # pg_partition_tree: a partitioned table's size is its partitions' sizes.
+                "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) "
+                "FROM pg_partition_tree('behavior_data')), pg_total_relation_size('behavior_data'))"
+                " + pg_total_relation_size('event_batches')"
             )
             await conn.close()
             return int(n), int(b)

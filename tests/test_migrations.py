@@ -8,8 +8,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from botsieve.maintenance.partitions import is_partition_name
 from botsieve.migrations import downgrade, upgrade
 from botsieve.models import Base
+
+
+def _declared(name: str | None, kind: str, _: object) -> bool:
+    """Everything but the event table's partitions (PostgreSQL), which no model declares."""
+    return not (kind == "table" and name is not None and is_partition_name(name))
 
 
 def _differences(url: str) -> list[object]:
@@ -17,7 +23,10 @@ def _differences(url: str) -> list[object]:
         engine = create_async_engine(url)
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"include_name": _declared}),
+                    Base.metadata,
+                )
             )
         await engine.dispose()
         return list(diff)

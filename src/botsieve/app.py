@@ -29,7 +29,7 @@ from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
 from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
-from botsieve.integrations.outbox import deliver_forever
+from botsieve.integrations.outbox import clean_up_forever, deliver_forever
 from botsieve.kit import leases
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.encryption import Keyring, use_keyring
@@ -47,6 +47,7 @@ from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.kit.text import same_secret
+from botsieve.maintenance import partitions
 from botsieve.maintenance.service import purge_once
 from botsieve.realtime.broadcaster import Broadcaster
 from botsieve.realtime.endpoints import router as realtime_router
@@ -171,9 +172,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             ),
             asyncio.create_task(state.counters.flush_forever(state.sessionmaker)),
+            # PostgreSQL's event partitions made ahead, once per interval (a no-op on SQLite).
+            asyncio.create_task(
+                leases.every(
+                    state.sessionmaker,
+                    "partitions",
+                    settings.event_partition_interval_seconds,
+                    lambda: partitions.maintain(
+                        state.sessionmaker,
+                        settings.event_partition_days,
+                        settings.event_partitions_ahead,
+                    ),
+                )
+            ),
         ]
         if settings.integrations_worker_enabled:
             background.append(asyncio.create_task(deliver_forever(state)))
+            background.append(asyncio.create_task(clean_up_forever(state)))
         if settings.freeze_startup_heap:
             _settle_the_heap()
         try:

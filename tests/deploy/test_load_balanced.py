@@ -60,6 +60,7 @@ def cluster(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         retention_days="1",
         integrations_poll_seconds="0.2",
         integrations_retry_base_seconds="0.5",
+        integrations_cleanup_interval_seconds=str(PURGE_INTERVAL),
     ) as started:
         yield started
 
@@ -392,14 +393,56 @@ def test_purge_runs_once_per_interval_across_instances(
                 await conn.scalar(text("SELECT runs FROM periodic_leases WHERE name = 'purge'"))
             )
 
-    runs = asyncio.run(seed_and_wait())
+    _assert_one_turn_per_interval(cluster, "purge", asyncio.run(seed_and_wait()))
+
+
+def test_outbox_cleanup_runs_once_per_interval_across_instances(
+    cluster: Cluster, database: Any
+) -> None:
+    """The outbox's hourly housekeeping goes by a lease too (every 1 s here)."""
+
+    async def seed_and_wait() -> int:
+        async with database.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO integration_outbox (kind, dedupe_key, payload, status, attempts,"
+                    " next_attempt_at, created_at, finished_at)"
+                    " VALUES ('webhook', 'cleanup-check', '{}', 'done', 1, :t, :t, :t)"
+                ),
+                {"t": utcnow() - dt.timedelta(days=3)},
+            )
+        for _ in range(600):
+            async with database.connect() as conn:
+                left = await conn.scalar(
+                    text(
+                        "SELECT count(*) FROM integration_outbox WHERE dedupe_key = 'cleanup-check'"
+                    )
+                )
+            if left == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert left == 0, "the finished job past retention was not forgotten"
+        async with database.connect() as conn:
+            return int(
+                await conn.scalar(
+                    text("SELECT runs FROM periodic_leases WHERE name = 'outbox-cleanup'")
+                )
+            )
+
+    _assert_one_turn_per_interval(cluster, "outbox-cleanup", asyncio.run(seed_and_wait()))
+
+
+def _assert_one_turn_per_interval(cluster: Cluster, task: str, runs: int) -> None:
     turns = sorted(
         (dt.datetime.fromisoformat(entry["turn"]), entry["holder"])
         for entry in (json.loads(line) for line in cluster.logs() if line.startswith("{"))
-        if entry.get("event") == "periodic_turn" and entry.get("task") == "purge"
+        if entry.get("event") == "periodic_turn" and entry.get("task") == task
     )
-    # Every turn the table counted was taken by one instance and logged once.
-    assert len(turns) == runs
+    # Every turn logged was counted by the table once. A turn can be counted and never logged
+    # when its winner is killed or stopped between the two (the rolling restart test does
+    # that): such a turn is lost by design (kit/leases.py), never run twice.
+    assert len(turns) <= runs
+    assert runs - len(turns) <= max(2, runs // 20), (task, runs, len(turns))
     assert runs >= 5
     gaps = [(b - a).total_seconds() for (a, _), (b, _) in itertools.pairwise(turns)]
     assert min(gaps) >= PURGE_INTERVAL, "two instances ran the same turn"

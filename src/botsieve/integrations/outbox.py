@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ from botsieve.integrations.repository import (
     OutboxRepository,
     RefusalRepository,
 )
+from botsieve.kit import leases
 from botsieve.kit.db import transaction
 from botsieve.kit.settings import Settings
 from botsieve.kit.state import AppState
@@ -40,7 +40,8 @@ Handler = Callable[[AppState, httpx.AsyncClient, OutboxJob], Awaitable[int | Non
 HANDLERS: dict[str, Handler] = {}
 LEASE_SECONDS = 120
 BATCH = 20
-PURGE_INTERVAL_SECONDS = 3600
+# The lease name of the hourly housekeeping, one turn per interval across instances.
+CLEANUP_TASK = "outbox-cleanup"
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -204,17 +205,29 @@ async def purge_refusals(state: AppState, now: dt.datetime | None = None) -> int
         return await RefusalRepository(db).purge(before)
 
 
+async def clean_up(state: AppState) -> None:
+    """One round of the outbox's housekeeping: finished jobs and refused posts past retention."""
+    jobs = await purge_finished(state)
+    refusals = await purge_refusals(state)
+    log.info("outbox_cleaned", jobs=jobs, refusals=refusals)
+
+
+async def clean_up_forever(state: AppState) -> None:
+    """The housekeeping, once per interval across every instance (kit/leases.py)."""
+    await leases.every(
+        state.sessionmaker,
+        CLEANUP_TASK,
+        state.settings.integrations_cleanup_interval_seconds,
+        lambda: clean_up(state),
+    )
+
+
 async def deliver_forever(state: AppState) -> None:
-    """The background worker started by the app's lifespan."""
+    """The background worker started by the app's lifespan (its housekeeping runs apart)."""
     settings = state.settings
-    next_purge = 0.0
     async with http_client(settings) as client:
         while True:
             try:
-                if time.monotonic() >= next_purge:
-                    await purge_finished(state)
-                    await purge_refusals(state)
-                    next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
                 busy = await run_once(state, client)
             except asyncio.CancelledError:
                 raise

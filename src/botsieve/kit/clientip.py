@@ -39,6 +39,11 @@ def client_ip(request: HTTPConnection, trusted_proxies: Sequence[str]) -> str:
     return hops[0] if hops else peer
 
 
+@lru_cache(maxsize=4096)
 def hash_ip(address: str, salt: bytes) -> str:
-    """A salted hash: equal for equal addresses within one install, useless elsewhere."""
+    """A salted hash: equal for equal addresses within one install, useless elsewhere.
+
+    Cached: a survey's respondents send many requests each, and an HMAC per request was a
+    visible part of session creation's CPU time. The cache holds hashes, never addresses alone.
+    """
     return hmac.digest(salt, address.encode(), "sha256").hex()[:32]

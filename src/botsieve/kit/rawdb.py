@@ -104,7 +104,10 @@ class SqliteValues:
         return None if value is None else value.hex
 
     def time(self, value: dt.datetime) -> Any:
-        return value.astimezone(dt.UTC).strftime(_SQLITE_TIME)
+        # isoformat is several times faster than strftime and writes the same text.
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def read_uuid(self, value: Any) -> UUID:
         return UUID(value)

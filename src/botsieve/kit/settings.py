@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     session_ttl_hours: float = Field(default=24.0, gt=0)
     retention_days: float = Field(default=90.0, gt=0)
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
+    # PostgreSQL only: the event table's time partitions (maintenance/partitions.py), their
+    # length, how many are made ahead, and how often the job checks (under a lease).
+    event_partition_days: int = Field(default=7, ge=1)
+    event_partitions_ahead: int = Field(default=4, ge=1)
+    event_partition_interval_seconds: float = Field(default=3600.0, gt=0)
 
     max_batch_events: int = 5000
     max_body_bytes: int = 1_000_000
@@ -108,6 +113,8 @@ class Settings(BaseSettings):
     integrations_retry_base_seconds: float = Field(default=10.0, gt=0)
     integrations_retry_max_seconds: float = Field(default=3600.0, gt=0)
     integrations_give_up_hours: float = Field(default=24.0, gt=0)
+    # Forgetting finished jobs and refused posts past retention: one turn per interval in all.
+    integrations_cleanup_interval_seconds: float = Field(default=3600.0, gt=0)
     # Outbound calls to private and loopback addresses: refused in production unless allowed.
     integrations_allow_private_urls: bool | None = None
 

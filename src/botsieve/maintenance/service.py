@@ -7,6 +7,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import transaction
+from botsieve.maintenance import partitions
 from botsieve.models.base import utcnow
 from botsieve.privacy import service as privacy
 from botsieve.settings_store.service import saved_retention_days
@@ -18,6 +19,8 @@ async def purge_expired(db: AsyncSession, retention_days: float) -> int:
     """Delete what outlived the retention: expired sessions (with their events and results),
     scored platform responses and outbox jobs; return how many sessions went."""
     cutoff = utcnow() - dt.timedelta(days=retention_days)
+    # Whole periods of events first, where they are partitioned: the cascade then finds none.
+    await partitions.drop_expired(db, cutoff)
     counts = await privacy.delete_older_than(db, cutoff)
     return counts["sessions"]
 

@@ -47,6 +47,18 @@ from botsieve.sessions.schemas import (
 from botsieve.sessions.tokens import session_token, token_matches
 
 POINTER_TYPES = ("mousemove", "touchmove")
+# Labelled counters by label value: ``labels()`` costs a lock and a lookup on every call.
+_INGESTED: dict[str, Any] = {}
+_CREATED: dict[str, Any] = {}
+
+
+def _counter(cache: dict[str, Any], metric: Any, label: str) -> Any:
+    child = cache.get(label)
+    if child is None:
+        child = cache[label] = metric.labels(label)
+    return child
+
+
 # Environment fields whose combination identifies a device well enough to link sessions.
 DEVICE_FIELDS = (
     "userAgent",
@@ -89,7 +101,7 @@ async def create_session(
         if earlier is not None:
             return _created(settings, earlier.session_id, earlier.expires_at, earlier.status)
     counters.record(values["created_at"], body.survey_id, body.platform, sessions=1)
-    SESSIONS_CREATED.labels(body.platform).inc()
+    _counter(_CREATED, SESSIONS_CREATED, body.platform).inc()
     return _created(settings, values["id"], values["expires_at"], "active")
 
 
@@ -216,7 +228,7 @@ async def ingest_events(
     count = len(batch.events)
     counters.record(outcome.now, target.survey_id, target.platform, events=count)
     for row in rows:
-        EVENTS_INGESTED.labels(row.event_type).inc(row.count)
+        _counter(_INGESTED, EVENTS_INGESTED, row.event_type).inc(row.count)
     return EventsAccepted(accepted=count, duplicate=False, event_count=outcome.event_count)
 
 
