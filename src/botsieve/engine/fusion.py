@@ -44,10 +44,10 @@ LINE_LOGIT = 1.0
 # them agree, one kind of evidence stays one kind (an unusual mouse, or a mouse the model never
 # saw, is many unusual mouse features at once). Hand-set rules, which name affirmative
 # evidence, come on top.
-LINE_CAP = 4.0
+LINE_CAP = 5.0
 MIN_LINES = 2
 # Shared devices and addresses count only beside at least this much behavioural log-odds.
-SHARED_GATE_LOGIT = 3.0
+SHARED_GATE_LOGIT = 4.0
 # Held this far (in log-odds) under the threshold when only one line speaks.
 ONE_LINE_MARGIN = 0.05
 BEHAVIOURAL = ("provenance", "mouse_path", "mouse_motion", "keystroke", "tempo")
