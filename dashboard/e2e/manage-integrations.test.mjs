@@ -2,9 +2,12 @@
 // created through the form (its secrets shown once), its API token and datacenter set afterwards,
 // its secrets rotated (the new token is accepted by the score endpoint), a publishable key made
 // for the survey's origin and filled into the setup guide, and the check-it-works panel noticing
-// the survey's first session once one is made.
+// the survey's first session once one is made. A webhook is added, its secret rotated, and a test
+// delivery reaches a local receiver signed with the new secret.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -17,6 +20,20 @@ const SURVEY = 'SV_e2eManaged';
 let service;
 let browser;
 let page;
+let receiver;
+const received = [];
+
+/** A webhook receiver on a loopback port: keeps each delivery's signature header and body. */
+function receive(req, res) {
+  let body = '';
+  req.on('data', (chunk) => {
+    body += chunk;
+  });
+  req.on('end', () => {
+    received.push({ signature: req.headers['botsieve-signature'], body });
+    res.writeHead(200).end('ok');
+  });
+}
 
 async function scoreWith(token) {
   const response = await fetch(`${service.url}/api/v1/integrations/qualtrics/score`, {
@@ -28,6 +45,8 @@ async function scoreWith(token) {
 }
 
 before(async () => {
+  receiver = createServer(receive);
+  await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
   service = await startService();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -44,6 +63,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   service?.stop();
+  receiver?.close();
 });
 
 describe('managing an integration', () => {
@@ -113,5 +133,26 @@ describe('managing an integration', () => {
       path: join(ARTIFACTS, 'dashboard-integrations-managed.png'),
       fullPage: true,
     });
+  });
+
+  it('adds a webhook, rotates its secret and sends a test signed with the new one', async () => {
+    const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+    await page.goto(`${service.url}/integrations`);
+    await page.getByLabel('Webhook URL').fill(url);
+    await page.getByRole('button', { name: /Add webhook/ }).click();
+    const shown = page.getByTestId('webhook-secret');
+    const first = await shown.locator('code').textContent();
+    assert.match(first, /^whsec_/);
+    const row = page.getByTestId('webhooks').locator('li', { hasText: url });
+    await row.getByRole('button', { name: /Rotate secret/ }).click();
+    await row.filter({ hasText: 'secret rotated' }).waitFor();
+    const secret = await shown.locator('code').textContent();
+    assert.notEqual(secret, first);
+    await row.getByRole('button', { name: /Send a signed test/ }).click();
+    await row.filter({ hasText: 'delivered (HTTP 200)' }).waitFor();
+    const delivery = received.at(-1);
+    const t = /t=(\d+)/.exec(delivery.signature)[1];
+    const mac = createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex');
+    assert.ok(delivery.signature.split(',').includes(`v1=${mac}`), delivery.signature);
   });
 });
