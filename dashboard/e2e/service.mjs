@@ -42,7 +42,9 @@ async function waitUntilUp(url, child) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`botsieve hung: no answer at ${url}/health in ${HANG_CEILING_MS / 60000} minutes`);
+  throw new Error(
+    `botsieve hung: no answer at ${url}/health in ${HANG_CEILING_MS / 60000} minutes`,
+  );
 }
 
 /** A curved pointer path, as a person's hand would draw it. */

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Card, inputClass } from '../../components/ui';
+import { PublishableKey } from '../integrations/PublishableKey';
 import { quickStart } from './snippet';
 
 const origin = typeof window === 'undefined' ? 'http://127.0.0.1:8000' : window.location.origin;
@@ -52,14 +53,19 @@ export default function GuidePage() {
     <div className="max-w-3xl space-y-4">
       <h1 className="text-2xl font-bold">Quick start</h1>
       <Card title="1. Make a publishable key for your survey's site">
-        <p className="text-sm">
-          In{' '}
+        <p className="mb-2 text-sm">
+          Enter the address your survey runs on (for Qualtrics, e.g.{' '}
+          <code>https://yourorg.qualtrics.com</code>): a publishable key allowed only there is made
+          now and filled into the snippet below. Keys are listed and revoked in{' '}
           <a className="text-indigo-700 underline" href="/settings">
             Settings → API keys
           </a>
-          , create a <em>publishable</em> key and add the origin your survey runs on (for Qualtrics,
-          e.g. <code>https://yourorg.qualtrics.com</code>).
+          .
         </p>
+        <PublishableKey
+          survey={values.surveyId}
+          onKey={(created) => setValues((now) => ({ ...now, key: created.key }))}
+        />
       </Card>
       <Card title="2. Add the collector to the survey">
         <div className="mb-2 flex flex-wrap gap-3 text-xs text-slate-600">

@@ -90,7 +90,7 @@ describe('IntegrationsPage', () => {
 
   it('says so when there are none', () => {
     renderWith({ webhook_queue_depth: 0, integrations: [] });
-    expect(screen.getByText('No integrations yet.')).toBeTruthy();
+    expect(screen.getByText(/No integrations yet: add one above/)).toBeTruthy();
   });
   it('shows jobs that need attention with a retry, refused posts and the export', () => {
     renderWith({

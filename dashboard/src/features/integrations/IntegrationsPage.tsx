@@ -1,11 +1,14 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Send } from 'lucide-react';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Card, Empty, Skeleton } from '../../components/ui';
+import { Card, Empty, Skeleton } from '../../components/ui';
 import { ApiError, api, call } from '../../lib/api';
 import { when } from '../../lib/format';
 import { useLive } from '../../lib/live';
 import { ExportButtons, Refusals, WaitingJobs } from './Attention';
+import { CreateIntegration } from './CreateIntegration';
+import { EditIntegration } from './EditIntegration';
+import { PublishableKey } from './PublishableKey';
+import { Webhooks } from './Webhooks';
 
 const origin = window.location.origin;
 
@@ -29,7 +32,7 @@ function Code({ children }: { children: string }) {
 }
 
 /** The collector call for a platform, filled with this service's address and the survey. */
-export function collectorSnippet(platform: string, survey: string): string {
+export function collectorSnippet(platform: string, survey: string, key = 'bs_pk_…'): string {
   const respondent: Record<string, string> = {
     qualtrics: "'${e://Field/ResponseID}'",
     decipher: "'${uuid}'",
@@ -37,7 +40,7 @@ export function collectorSnippet(platform: string, survey: string): string {
   return `<script src="${origin}/sdk/botsieve.min.js"></script>
 <script>
   var handle = window.botsieve.start({
-    endpoint: '${origin}', key: 'bs_pk_…', platform: '${platform}',
+    endpoint: '${origin}', key: '${key}', platform: '${platform}',
     surveyId: '${survey}', respondentId: ${respondent[platform] ?? "'…'"}
   });
 </script>`;
@@ -45,11 +48,13 @@ export function collectorSnippet(platform: string, survey: string): string {
 
 function Setup({ platform, survey }: { platform: string; survey: string }) {
   const score = `${origin}/api/v1/integrations/${platform}/score`;
+  const [key, setKey] = useState<string>();
   return (
     <ol className="list-decimal space-y-2 pl-5 text-sm" data-testid="setup-guide">
       <li>
-        Settings → API keys: create a publishable key whose allowed origin is the survey's address
-        (it is shown once; put it where the snippet says <code>bs_pk_…</code>).
+        A publishable key whose only allowed origin is the survey's address (the collector's key
+        works nowhere else):
+        <PublishableKey survey={survey} onKey={(created) => setKey(created.key)} />
       </li>
       <li>
         {platform === 'decipher'
@@ -57,7 +62,7 @@ function Setup({ platform, survey }: { platform: string; survey: string }) {
           : platform === 'qualtrics'
             ? "Look & Feel → General → Header (source view), after the consent question's branch:"
             : "On the survey page's header:"}
-        <Code>{collectorSnippet(platform, survey)}</Code>
+        <Code>{collectorSnippet(platform, survey, key)}</Code>
       </li>
       {platform === 'qualtrics' && (
         <li>
@@ -93,39 +98,22 @@ export default function IntegrationsPage() {
     meta: { quiet: true },
     retry: false,
   });
-  const webhooks = useQuery({
-    queryKey: ['integrations', 'webhooks'],
-    queryFn: () => call(api.GET('/api/v1/integrations/webhooks')),
-    enabled: status.isSuccess,
-    meta: { quiet: true },
-  });
-  const [tested, setTested] = useState<Record<string, string>>({});
-  const test = useMutation({
-    mutationFn: (id: string) =>
-      call(
-        api.POST('/api/v1/integrations/webhooks/{endpoint_id}/test', {
-          params: { path: { endpoint_id: id } },
-        }),
-      ),
-    onSuccess: (result, id) =>
-      setTested({
-        ...tested,
-        [id]: result.delivered
-          ? `delivered (HTTP ${result.status_code})`
-          : `failed: ${result.error ?? result.status_code}`,
-      }),
-  });
 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Integrations</h1>
+      {status.isSuccess && (
+        <Card title="Add an integration">
+          <CreateIntegration />
+        </Card>
+      )}
       <Card title="Survey platforms">
         {status.isPending ? (
           <Skeleton className="h-24" />
         ) : status.isError ? (
           <Unavailable error={status.error} />
         ) : status.data.integrations.length === 0 ? (
-          <Empty>No integrations yet.</Empty>
+          <Empty>No integrations yet: add one above, then follow its setup guide.</Empty>
         ) : (
           <ul className="space-y-4" data-testid="integrations">
             {status.data.integrations.map((i) => (
@@ -146,6 +134,7 @@ export default function IntegrationsPage() {
                     Last error {when(i.last_error_at)}: {i.last_error}
                   </p>
                 )}
+                <EditIntegration integration={i} />
                 <WaitingJobs integration={i} />
                 <Refusals integration={i} />
                 <div className="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-600">
@@ -167,30 +156,7 @@ export default function IntegrationsPage() {
           </ul>
         )}
       </Card>
-      {status.isSuccess && (
-        <Card title={`Webhooks (queue: ${status.data.webhook_queue_depth})`}>
-          {!webhooks.data?.length ? (
-            <Empty>No webhooks.</Empty>
-          ) : (
-            <ul className="divide-y divide-slate-100 text-sm">
-              {webhooks.data.map((w) => (
-                <li key={w.id} className="flex flex-wrap items-center gap-3 py-2">
-                  <span className="font-mono text-xs">{w.url}</span>
-                  <span className="text-xs text-slate-500">{w.events.join(', ')}</span>
-                  <span className="ml-auto text-xs">{tested[w.id] ?? ''}</span>
-                  <Button
-                    variant="ghost"
-                    disabled={test.isPending}
-                    onClick={() => test.mutate(w.id)}
-                  >
-                    <Send size={14} /> Send a signed test
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-      )}
+      {status.isSuccess && <Webhooks queueDepth={status.data.webhook_queue_depth} />}
     </div>
   );
 }
