@@ -133,6 +133,14 @@ describe('managing an integration', () => {
       path: join(ARTIFACTS, 'dashboard-integrations-managed.png'),
       fullPage: true,
     });
+
+    // Deleting, once confirmed: the row goes, the rotated token stops working at once.
+    page.once('dialog', (dialog) => dialog.accept());
+    await edit.getByRole('button', { name: /Delete integration/ }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal(await scoreWith(token), 401);
+    const left = await service.call('GET', '/api/v1/integrations');
+    assert.equal(left.filter((i) => i.survey_id === SURVEY).length, 0);
   });
 
   it('adds a webhook, rotates its secret and sends a test signed with the new one', async () => {
@@ -154,5 +162,11 @@ describe('managing an integration', () => {
     const t = /t=(\d+)/.exec(delivery.signature)[1];
     const mac = createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex');
     assert.ok(delivery.signature.split(',').includes(`v1=${mac}`), delivery.signature);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: /^Delete$/ }).click();
+    await row.waitFor({ state: 'detached' });
+    const hooks = await service.call('GET', '/api/v1/integrations/webhooks');
+    assert.equal(hooks.filter((h) => h.url === url).length, 0);
   });
 });

@@ -70,6 +70,8 @@ MATRIX: list[tuple[str, str, Any, str]] = [
     ("POST", f"/api/v1/integrations/{uuid.UUID(int=1)}/rotate", None, "admin"),
     ("PATCH", f"/api/v1/integrations/{uuid.UUID(int=1)}", {"name": "renamed"}, "admin"),
     ("POST", f"/api/v1/integrations/{uuid.UUID(int=1)}/retry", None, "admin"),
+    ("DELETE", f"/api/v1/integrations/{uuid.UUID(int=1)}", None, "admin"),
+    ("DELETE", f"/api/v1/integrations/webhooks/{uuid.UUID(int=1)}", None, "admin"),
     ("GET", f"/api/v1/surveys/{uuid.UUID(int=1)}/responses", None, "viewer"),
     ("POST", "/api/v1/integrations/webhooks", {"url": "https://hooks.example/x"}, "admin"),
     ("POST", f"/api/v1/integrations/webhooks/{uuid.UUID(int=1)}/rotate", None, "admin"),

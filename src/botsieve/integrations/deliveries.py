@@ -96,6 +96,12 @@ async def _get(db: AsyncSession, endpoint_id: uuid.UUID) -> Webhook:
     return row
 
 
+async def delete_webhook(db: AsyncSession, endpoint_id: uuid.UUID) -> None:
+    """Stop sending to the endpoint; its queued deliveries are dropped with it."""
+    await _get(db, endpoint_id)
+    await WebhookRepository(db).delete(endpoint_id)
+
+
 async def rotate_webhook(db: AsyncSession, endpoint_id: uuid.UUID) -> WebhookSecret:
     """A new secret; deliveries are signed with both for 24 hours while receivers switch."""
     row = await _get(db, endpoint_id)

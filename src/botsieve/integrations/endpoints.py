@@ -267,6 +267,13 @@ async def update_integration(
     return await service.update_integration(db, state.settings, integration_id, body)
 
 
+@router.delete("/{integration_id}", status_code=204)
+async def delete_integration(integration_id: uuid.UUID, _: Admin, db: DbDep) -> None:
+    """Remove the integration, its scored responses, queued jobs and session bindings; its
+    token and event address stop working at once. The sessions stay with their survey."""
+    await service.delete_integration(db, integration_id)
+
+
 @router.post("/{integration_id}/retry", response_model=RetryOut)
 async def retry(integration_id: uuid.UUID, _: Admin, db: DbDep) -> RetryOut:
     """Retry now the jobs that wait for attention or were given up."""
@@ -300,6 +307,12 @@ async def delivery_log(
 ) -> list[DeliveryOut]:
     """The latest deliveries, newest first, with their attempts and last error."""
     return await deliveries.delivery_log(db, endpoint_id, limit)
+
+
+@router.delete("/webhooks/{endpoint_id}", status_code=204)
+async def delete_webhook(endpoint_id: uuid.UUID, _: Admin, db: DbDep) -> None:
+    """Stop sending to the endpoint; its queued deliveries are dropped."""
+    await deliveries.delete_webhook(db, endpoint_id)
 
 
 @router.post("/webhooks/{endpoint_id}/rotate", response_model=WebhookSecret)

@@ -47,6 +47,10 @@ class IntegrationRepository:
     async def get(self, integration_id: uuid.UUID) -> Integration | None:
         return await self.db.get(Integration, integration_id)
 
+    async def delete(self, integration_id: uuid.UUID) -> None:
+        # A bulk delete, so the database's ON DELETE CASCADE removes the rows that name it.
+        await self.db.execute(delete(Integration).where(Integration.id == integration_id))
+
     async def by_token(self, token_hash: str, now: dt.datetime) -> Integration | None:
         return await self.db.scalar(
             select(Integration).where(
@@ -344,6 +348,10 @@ class WebhookRepository:
 
     async def get(self, endpoint_id: uuid.UUID) -> Webhook | None:
         return await self.db.get(Webhook, endpoint_id)
+
+    async def delete(self, endpoint_id: uuid.UUID) -> None:
+        # The deliveries queued for it go with it (ON DELETE CASCADE).
+        await self.db.execute(delete(Webhook).where(Webhook.id == endpoint_id))
 
     async def all(self) -> list[Webhook]:
         return list(await self.db.scalars(select(Webhook).order_by(Webhook.created_at)))

@@ -126,6 +126,14 @@ async def get_integration(db: AsyncSession, integration_id: uuid.UUID) -> Integr
     return row
 
 
+async def delete_integration(db: AsyncSession, integration_id: uuid.UUID) -> None:
+    """Remove the integration with what hangs off it (scored responses, queued jobs, session
+    bindings, refused posts: the database cascades). Its token and event address stop working
+    at once; the sessions themselves stay, they belong to the survey."""
+    await get_integration(db, integration_id)
+    await IntegrationRepository(db).delete(integration_id)
+
+
 async def update_integration(
     db: AsyncSession, settings: Settings, integration_id: uuid.UUID, body: IntegrationUpdate
 ) -> IntegrationOut:

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { KeyRound, Save } from 'lucide-react';
+import { KeyRound, Save, Trash2 } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button, inputClass } from '../../components/ui';
 import { api, call, type Schemas } from '../../lib/api';
@@ -17,7 +17,8 @@ function updateBody(form: FormData): Schemas['IntegrationUpdate'] {
   return body;
 }
 
-/** Change the platform's API token and datacenter / host, and rotate the integration's secrets. */
+/** Change the platform's API token and datacenter / host, rotate the integration's secrets, or
+ * delete it (after a confirmation: its token and event address stop working at once). */
 export function EditIntegration({ integration }: { integration: Status }) {
   const client = useQueryClient();
   const [outcome, setOutcome] = useState('');
@@ -37,6 +38,18 @@ export function EditIntegration({ integration }: { integration: Status }) {
     onMutate: () => setOutcome(''),
     onError: (e) => setOutcome(`not rotated: ${e.message}`),
   });
+  const remove = useMutation({
+    mutationFn: () => call(api.DELETE('/api/v1/integrations/{integration_id}', path)),
+    onMutate: () => setOutcome(''),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['integrations'] }),
+    onError: (e) => setOutcome(`not deleted: ${e.message}`),
+  });
+  const confirmDelete = () => {
+    const question =
+      `Delete "${integration.name}"? Its token and event address stop working at once, and ` +
+      'its scored responses and queued jobs are removed. The sessions stay.';
+    if (window.confirm(question)) remove.mutate();
+  };
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const body = updateBody(new FormData(e.currentTarget));
@@ -48,7 +61,9 @@ export function EditIntegration({ integration }: { integration: Status }) {
   };
   return (
     <details className="mt-2" data-testid="edit-integration">
-      <summary className="cursor-pointer text-xs text-indigo-700">Edit token, host, rotate</summary>
+      <summary className="cursor-pointer text-xs text-indigo-700">
+        Edit token, host, rotate, delete
+      </summary>
       <form className="mt-2 flex flex-wrap items-end gap-2 text-xs" onSubmit={submit}>
         <label className="flex flex-col">
           New API token
@@ -73,6 +88,9 @@ export function EditIntegration({ integration }: { integration: Status }) {
           onClick={() => rotate.mutate()}
         >
           <KeyRound size={14} /> Rotate secrets
+        </Button>
+        <Button variant="ghost" disabled={remove.isPending} onClick={confirmDelete}>
+          <Trash2 size={14} /> Delete integration
         </Button>
         <span className="text-slate-600" data-testid="edit-outcome">
           {outcome}

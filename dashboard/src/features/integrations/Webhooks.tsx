@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { KeyRound, Plus, Send } from 'lucide-react';
+import { KeyRound, Plus, Send, Trash2 } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button, Card, Empty, inputClass } from '../../components/ui';
 import { api, call, type Schemas } from '../../lib/api';
@@ -52,7 +52,7 @@ function CreateWebhook({ onCreated }: { onCreated: (secret: Secret) => void }) {
   );
 }
 
-/** Webhook endpoints: add one, rotate its signing secret, send a signed test delivery. */
+/** Webhook endpoints: add one, rotate its signing secret, send a signed test delivery, delete. */
 export function Webhooks({ queueDepth }: { queueDepth: number }) {
   const webhooks = useQuery({
     queryKey: ['integrations', 'webhooks'],
@@ -84,6 +84,18 @@ export function Webhooks({ queueDepth }: { queueDepth: number }) {
     },
     onError: (e, id) => note(id, `not rotated: ${e.message}`),
   });
+  const client = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (id: string) =>
+      call(api.DELETE('/api/v1/integrations/webhooks/{endpoint_id}', endpoint(id))),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['integrations', 'webhooks'] }),
+    onError: (e, id) => note(id, `not deleted: ${e.message}`),
+  });
+  const confirmDelete = (url: string, id: string) => {
+    if (window.confirm(`Stop sending to ${url}? Its queued deliveries are dropped.`)) {
+      remove.mutate(id);
+    }
+  };
   return (
     <Card title={`Webhooks (queue: ${queueDepth})`}>
       <CreateWebhook onCreated={setShown} />
@@ -106,6 +118,13 @@ export function Webhooks({ queueDepth }: { queueDepth: number }) {
               </Button>
               <Button variant="ghost" disabled={test.isPending} onClick={() => test.mutate(w.id)}>
                 <Send size={14} /> Send a signed test
+              </Button>
+              <Button
+                variant="ghost"
+                disabled={remove.isPending}
+                onClick={() => confirmDelete(w.url, w.id)}
+              >
+                <Trash2 size={14} /> Delete
               </Button>
             </li>
           ))}

@@ -144,6 +144,43 @@ describe('EditIntegration', () => {
   });
 });
 
+describe('deleting', () => {
+  it('deletes an integration only after the user confirms', async () => {
+    const del = vi.spyOn(api, 'DELETE').mockReturnValue(answer(undefined, 204) as never);
+    const confirm = vi
+      .spyOn(window, 'confirm')
+      .mockReturnValueOnce(false)
+      .mockReturnValueOnce(true);
+    wrap(<EditIntegration integration={status} />);
+    fireEvent.click(screen.getByRole('button', { name: /Delete integration/ }));
+    expect(confirm.mock.calls[0][0]).toContain('Panel A');
+    expect(del).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: /Delete integration/ }));
+    await waitFor(() =>
+      expect(del).toHaveBeenCalledWith('/api/v1/integrations/{integration_id}', {
+        params: { path: { integration_id: 'i1' } },
+      }),
+    );
+  });
+
+  it('says why a webhook was not deleted', async () => {
+    const hook = {
+      id: 'w1',
+      url: 'https://hooks.example/in',
+      events: ['result.ready'],
+      active: true,
+      created_at: '',
+      rotating_until: null,
+    };
+    vi.spyOn(api, 'GET').mockReturnValue(answer([hook]) as never);
+    vi.spyOn(api, 'DELETE').mockReturnValue(refusal(403, 'Admins only.') as never);
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    wrap(<Webhooks queueDepth={0} />);
+    fireEvent.click(await screen.findByRole('button', { name: /^Delete$/ }));
+    expect(await screen.findByText(/not deleted: Admins only/)).toBeTruthy();
+  });
+});
+
 describe('Webhooks', () => {
   it('adds a webhook and rotates its secret, each secret shown once', async () => {
     const hook = {
