@@ -129,19 +129,47 @@ async def test_decipher_finds_the_session_by_uuid(client, admin):
 
 
 def test_the_engine_s_insufficient_evidence_is_its_own_status_never_human():
-    """The engine contract: ``verdict`` wins over ``is_bot`` when present."""
+    """The engine's abstention is its own answer; otherwise the rule's ``is_bot`` decides,
+    whatever the engine's own verdict was."""
 
     class Result:
         is_bot = False
         verdict = "insufficient_evidence"
 
-    class Legacy:
+    class RuleExcludes:
         is_bot = True
+        verdict = "human"  # under the model's threshold, over the survey's
+
+    class RuleKeeps:
+        is_bot = False
+        verdict = "bot"
 
     assert scoring.decision_of(Result()) == "insufficient_evidence"  # type: ignore[arg-type]
-    assert scoring.decision_of(Legacy()) == "bot"  # type: ignore[arg-type]
+    assert scoring.decision_of(RuleExcludes()) == "bot"  # type: ignore[arg-type]
+    assert scoring.decision_of(RuleKeeps()) == "human"  # type: ignore[arg-type]
     verdict = scoring.Verdict(scoring.INSUFFICIENT_EVIDENCE, reasons=["missing: mouse; keys"])
     values = scoring.values_of(verdict, [])
     assert values["verdict"] == "unknown" and values["score"] is None
     assert values["flags"] == ["missing: mouse, keys"]
     assert scoring.INSUFFICIENT_EVIDENCE not in scoring.FINAL
+
+
+async def test_the_survey_s_decision_rule_decides_the_live_reply_and_the_entry_check(
+    client, admin, qualtrics
+):
+    """What the survey platform is told follows the rule the researcher saved, as the API's
+    ``is_bot``, the dashboard and the export do: not the model's own threshold."""
+    bearer = {"Authorization": f"Bearer {qualtrics['token']}"}
+    sid = await human_session(client, admin, "R_rule")
+    analysed = await client.post(f"/api/v1/detection/sessions/{sid}/analyze", headers=admin)
+    p = analysed.json()["bot_probability"]
+    rules = "/api/v1/decision-rules/surveys/" + SURVEY
+    replies = {}
+    for name, threshold in (("strict", max(0.0, p - 1e-6)), ("lenient", min(1.0, p + 1e-3))):
+        saved = await client.put(rules, json={"threshold": threshold}, headers=admin)
+        assert saved.status_code == 200, saved.text
+        body = {"survey_id": SURVEY, "response_id": "R_rule", "session_id": sid}
+        entry = await client.post(f"{BASE}/qualtrics/entry", json=body, headers=bearer)
+        assert entry.status_code == 200, entry.text
+        replies[name] = (entry.json()["verdict"], entry.json()["decision"])
+    assert replies == {"strict": ("bot", "block"), "lenient": ("human", "pass")}

@@ -95,10 +95,11 @@ async def _analysed(
 
 
 def decision_of(result: AnalysisOut) -> str:
-    """bot, human or insufficient_evidence: the engine's ``verdict`` when it gives one."""
-    verdict = getattr(result, "verdict", None)
-    if verdict in ("bot", "human", "insufficient_evidence"):
-        return str(verdict)
+    """bot, human or insufficient_evidence, as the survey's decision rule has it: ``is_bot``
+    is the rule's exclusion (the threshold the researcher saved, not the model's own), and
+    the engine's abstention stays its own answer."""
+    if getattr(result, "verdict", None) == "insufficient_evidence":
+        return "insufficient_evidence"
     return "bot" if result.is_bot else "human"
 
 
