@@ -32,11 +32,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from botsieve.integrations import deliveries
 from botsieve.integrations.webhooks import EVENT_ID_HEADER
 from botsieve.kit.db import create_sessionmaker, transaction
+from botsieve.kit.encryption import Keyring, current_keyring, use_keyring
 from botsieve.models import Webhook
 from botsieve.models.base import utcnow
 from tests.conftest import DATABASE
-from tests.deploy.cluster import Cluster
+from tests.deploy.cluster import SECRET, Cluster
 from tests.factories import mouse_path
+from tests.live_server import READY_CEILING_SECONDS as HANG_CEILING_S
 
 pytestmark = pytest.mark.skipif(
     DATABASE != "postgresql", reason="needs PostgreSQL: runs in the PostgreSQL pass"
@@ -233,12 +235,17 @@ def test_webhook_deliveries_go_out_once_across_instances(
     async def scenario() -> list[str]:
         engine = create_async_engine(cluster.pg_url)
         maker = create_sessionmaker(engine)
+        # The endpoint's secret is stored encrypted: under the cluster's key, which the
+        # instances derive from their shared secret, not under this test process's own.
+        own = current_keyring()
+        use_keyring(Keyring(SECRET.encode()))
         try:
             async with transaction(maker) as db:
                 db.add(Webhook(url=url, events=["result.ready"], secret="s" * 32))
                 await db.flush()
                 for i in range(jobs):
                     await deliveries.emit(db, "result.ready", f"subject-{i}", {"i": i})
+            ceiling = time.monotonic() + HANG_CEILING_S
             async with engine.connect() as conn:
                 while True:  # the three workers drain it; ends when every job is done
                     rows = (
@@ -252,10 +259,12 @@ def test_webhook_deliveries_go_out_once_across_instances(
                     await conn.commit()
                     if all(status in ("done", "dead") for status, _ in rows):
                         break
+                    assert time.monotonic() < ceiling, "the deliveries hung (see the logs)"
                     await asyncio.sleep(0.1)
             assert [status for status, _ in rows] == ["done"] * jobs
             return [payload["event_id"] for _, payload in rows]
         finally:
+            use_keyring(own)
             await engine.dispose()
 
     event_ids = asyncio.run(scenario())
