@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { mousePath, PASSWORD, startService, USERS } from './service.mjs';
+import { launchChromium, mousePath, PASSWORD, signIn, startService, USERS } from './service.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../test-artifacts');
 const DOC_IMAGES = resolve(import.meta.dirname, '../../docs/images');
@@ -26,21 +25,10 @@ async function shot(name, { docs = true } = {}) {
   }
 }
 
-async function signIn(target, email) {
-  await target.goto(`${service.url}/login`);
-  await target.getByLabel('Email').fill(email);
-  await target.getByLabel('Password').fill(PASSWORD);
-  await target.getByRole('button', { name: 'Sign in' }).click();
-  await target.getByRole('heading', { name: 'Overview' }).waitFor();
-}
-
 before(async () => {
   service = await startService();
   seeded = await service.seed();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.on('dialog', (dialog) => dialog.accept());
 });
@@ -189,7 +177,7 @@ describe('dashboard', () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     await context.routeWebSocket(/\/api\/v1\/ws$/, (ws) => ws.close());
     const cut = await context.newPage();
-    await signIn(cut, USERS.analyst);
+    await signIn(cut, service.url, USERS.analyst);
     await cut.goto(`${service.url}/sessions`);
     await cut.locator('[data-testid="live-status"][data-status="closed"]').waitFor();
     const fresh = await service.createSession('SV_polled', 'R_polled');
@@ -249,7 +237,7 @@ describe('dashboard', () => {
   it('does not let a viewer change settings', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const viewer = await context.newPage();
-    await signIn(viewer, USERS.viewer);
+    await signIn(viewer, service.url, USERS.viewer);
     await viewer.goto(`${service.url}/settings`);
     await viewer.getByTestId('read-only').waitFor();
     assert.ok(await viewer.getByRole('button', { name: 'Save settings' }).isDisabled());

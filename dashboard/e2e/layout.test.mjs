@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { mousePath, PASSWORD, startService, USERS } from './service.mjs';
+import { launchChromium, mousePath, signIn, startService } from './service.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../test-artifacts');
 const DOC_IMAGES = resolve(import.meta.dirname, '../../docs/images');
@@ -28,11 +27,7 @@ async function shot(page, name) {
 async function signedIn(viewport) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Email').fill(USERS.admin);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await signIn(page, service.url);
   return page;
 }
 
@@ -113,10 +108,7 @@ before(async () => {
   events.sort((a, b) => a.t - b.t);
   await service.sendEvents(busy, 'b1', events);
   await service.call('POST', `/api/v1/detection/sessions/${busy.session_id}/analyze`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,8 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { PASSWORD, startService, USERS } from './service.mjs';
+import { launchChromium, signIn, startService } from './service.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../test-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -48,16 +47,9 @@ before(async () => {
   receiver = createServer(receive);
   await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
   service = await startService();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Email').fill(USERS.admin);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await signIn(page, service.url);
 });
 
 after(async () => {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 
 const REPO = resolve(import.meta.dirname, '../..');
 export const BOTSIEVE_BIN = process.env.BOTSIEVE_BIN || join(REPO, '.venv/bin/botsieve');
@@ -45,6 +46,23 @@ async function waitUntilUp(url, child) {
   throw new Error(
     `botsieve hung: no answer at ${url}/health in ${HANG_CEILING_MS / 60000} minutes`,
   );
+}
+
+/** Debian's Chromium, headless, as every end-to-end run here drives it. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Sign in on the login page as `email` (the admin by default) and wait for the overview. */
+export async function signIn(page, url, email = USERS.admin) {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
 }
 
 /** A curved pointer path, as a person's hand would draw it. */

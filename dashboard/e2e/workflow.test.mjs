@@ -6,8 +6,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { PASSWORD, startService, USERS } from './service.mjs';
+import { launchChromium, signIn, startService, USERS } from './service.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../test-artifacts');
 const DOC_IMAGES = resolve(import.meta.dirname, '../../docs/images');
@@ -49,16 +48,9 @@ before(async () => {
   surveyOrigin = `http://127.0.0.1:${surveySite.address().port}`;
   service = await startService();
   seeded = await service.seed();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Email').fill(USERS.admin);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await signIn(page, service.url);
 });
 
 after(async () => {

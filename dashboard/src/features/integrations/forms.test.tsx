@@ -45,6 +45,14 @@ const secrets = {
   shared_key: 'shared-key-0123456789',
   event_path: '/api/v1/integrations/qualtrics/events/hook1',
 };
+const hook = {
+  id: 'w1',
+  url: 'https://hooks.example/in',
+  events: ['result.ready'],
+  active: true,
+  created_at: '',
+  rotating_until: null,
+};
 const status = {
   id: 'i1',
   platform: 'qualtrics',
@@ -164,14 +172,6 @@ describe('deleting', () => {
   });
 
   it('says why a webhook was not deleted', async () => {
-    const hook = {
-      id: 'w1',
-      url: 'https://hooks.example/in',
-      events: ['result.ready'],
-      active: true,
-      created_at: '',
-      rotating_until: null,
-    };
     vi.spyOn(api, 'GET').mockReturnValue(answer([hook]) as never);
     vi.spyOn(api, 'DELETE').mockReturnValue(refusal(403, 'Admins only.') as never);
     vi.spyOn(window, 'confirm').mockReturnValue(true);
@@ -183,14 +183,6 @@ describe('deleting', () => {
 
 describe('Webhooks', () => {
   it('adds a webhook and rotates its secret, each secret shown once', async () => {
-    const hook = {
-      id: 'w1',
-      url: 'https://hooks.example/in',
-      events: ['result.ready'],
-      active: true,
-      created_at: '',
-      rotating_until: null,
-    };
     vi.spyOn(api, 'GET').mockReturnValue(answer([hook]) as never);
     const post = vi
       .spyOn(api, 'POST')
