@@ -230,5 +230,6 @@ async def test_a_label_flows_back_into_the_decipher_data(
     while await _run(app, outbound):
         pass
     record = fake.record("u8a")
-    assert record["hBotLabel"] == "bot" and record["hBotExclude"] == "1"
+    # The label travels; the exclusion stays the decision's (a person-like session: kept).
+    assert record["hBotLabel"] == "bot" and record["hBotExclude"] == "0"
     assert {j.kind for j in await _jobs(app)} == {"decipher.backfill", "decipher.label"}

@@ -64,7 +64,9 @@ async def test_every_scored_response_is_exported_once_across_pages(client, admin
     assert f"{first['probability']:.3f}" == ok["score"] and isinstance(first["reasons"], list)
 
 
-async def test_the_analyst_s_label_decides_exclusion(client, admin, qualtrics):
+async def test_a_label_is_exported_but_the_decision_excludes(client, admin, qualtrics):
+    """A label is training data: it is exported, and only a review changes the exclusion, as
+    in the API and the dashboard (the export counted labels once, and disagreed with them)."""
     sid = await human_session(client, admin, "R_lab")
     await _score(client, qualtrics, "R_lab", sid)
     reply = await client.put(
@@ -72,16 +74,24 @@ async def test_the_analyst_s_label_decides_exclusion(client, admin, qualtrics):
     )
     assert reply.status_code == 200, reply.text
     rows, _ = await _pages(client, admin, "jsonl", limit=10)
-    assert rows[0]["label"] == "bot" and rows[0]["exclude"] is True
+    session = (await client.get(f"/api/v1/detection/sessions/{sid}", headers=admin)).json()
+    assert rows[0]["label"] == "bot" and rows[0]["exclude"] is False
+    assert session.get("is_bot") in (None, False)
+    body = {"session_ids": [sid], "state": "confirmed_bot"}
+    reviewed = await client.post("/api/v1/dashboard/review/decisions", json=body, headers=admin)
+    assert reviewed.status_code == 200, reviewed.text
+    rows, _ = await _pages(client, admin, "jsonl", limit=10)
+    assert rows[0]["exclude"] is True
 
 
-def test_exclusion_is_one_function_of_the_verdict_and_the_label():
+def test_exclusion_is_one_function_of_the_decision():
     bot = ScoredResponse(verdict="bot", status="ok")
     human = ScoredResponse(verdict="human", status="ok")
     unknown = ScoredResponse(verdict="unknown", status="insufficient_evidence")
     assert should_exclude(bot, None) and not should_exclude(human, None)
     assert not should_exclude(unknown, None)
-    assert should_exclude(human, "bot") and not should_exclude(bot, "human")
+    assert not should_exclude(human, "bot") and should_exclude(bot, "human")
+    assert should_exclude(human, "human", "exclude") and not should_exclude(bot, "bot", "review")
 
 
 async def test_other_surveys_and_bad_requests(client, admin, qualtrics):

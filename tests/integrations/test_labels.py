@@ -42,9 +42,10 @@ async def test_a_label_is_written_back_and_announced(
     state = app.state.botsieve
     while await outbox.run_once(state, outbound):
         pass
-    # Only the response the session vouches for; written as the label finally stands.
+    # Only the response the session vouches for; written as the label finally stands. The
+    # label does not exclude (the decision does): this person-like session stays kept.
     assert {w[0] for w in fake.writes} == {"R_l1"}
-    assert fake.writes[-1][1]["embeddedData"] == {"botsieve_label": "bot", "botsieve_exclude": "1"}
+    assert fake.writes[-1][1]["embeddedData"] == {"botsieve_label": "bot", "botsieve_exclude": "0"}
     assert fake.writes[-1][1]["resetRecordedDate"] is False
     events = [r["body"] for r in hooks.received]
     assert [e["type"] for e in events] == ["session.labelled", "session.labelled"]

@@ -90,8 +90,8 @@ async def backfill(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -
     record = await decipher_api.fetch_record(client, base_url, api_key, row.survey_id, respondent)
     datamap = await decipher_api.fetch_datamap(client, base_url, api_key, row.survey_id)
     answers = decipher_api.answers_of(record, datamap, set(names.values()))
-    scored, outcome = await finish_response(state, row, respondent, None, [], answers)
-    values = _verdict_values(names, scoring.embedded_data(scored, outcome))
+    scored, outcome, decision = await finish_response(state, row, respondent, None, [], answers)
+    values = _verdict_values(names, scoring.embedded_data(scored, outcome, decision))
     await decipher_api.edit_record(client, base_url, api_key, row.survey_id, respondent, values)
     async with transaction(state.sessionmaker) as db:
         await ResponseRepository(db).update(scored.id, written_back_at=utcnow())

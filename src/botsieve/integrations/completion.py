@@ -110,8 +110,9 @@ async def finish_response(
     session_id: str | None,
     evidence: list[str],
     answers: Answers,
-) -> tuple[Any, Any]:
-    """Verdict (made now, or the one the Web Service element already got) and quality; commit."""
+) -> tuple[Any, Any, str]:
+    """Verdict (made now, or the one the Web Service element already got), quality and the
+    survey's decision as it stands; commit."""
     async with transaction(state.sessionmaker) as db:
         scored, _ = await scoring.score_response(db, state, row, response_id, session_id, evidence)
         if evidence and not set(evidence) <= set(scored.flags or []):
@@ -120,7 +121,8 @@ async def finish_response(
             scored.flags = merged
         outcome = await scoring.assess_quality(db, row, scored, answers)
         await deliveries.emit_result(db, row, scored, outcome)
-    return scored, outcome
+        decision = await scoring.decision_for(db, scored)
+    return scored, outcome, decision
 
 
 @handler("qualtrics.completed")
@@ -135,7 +137,7 @@ async def process_qualtrics(
     response_id = job.payload["response_id"]
     result = await qualtrics.fetch_response(client, base_url, api_token, row.survey_id, response_id)
     values = result.get("values") or {}
-    scored, outcome = await finish_response(
+    scored, outcome, decision = await finish_response(
         state,
         row,
         response_id,
@@ -150,7 +152,7 @@ async def process_qualtrics(
             api_token,
             row.survey_id,
             response_id,
-            scoring.embedded_data(scored, outcome),
+            scoring.embedded_data(scored, outcome, decision),
         )
         async with transaction(state.sessionmaker) as db:
             await ResponseRepository(db).update(scored.id, written_back_at=utcnow())

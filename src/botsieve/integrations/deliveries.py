@@ -29,7 +29,7 @@ from botsieve.integrations.schemas import (
     WebhookOut,
     WebhookSecret,
 )
-from botsieve.integrations.scoring import result_event
+from botsieve.integrations.scoring import decision_for, result_event
 from botsieve.integrations.service import allow_private
 from botsieve.integrations.webhooks import (
     EVENT_ID_HEADER,
@@ -144,12 +144,12 @@ async def emit(
 async def emit_result(
     db: AsyncSession, row: Integration, scored: ScoredResponse, outcome: quality.Quality | None
 ) -> None:
-    data = result_event(row, scored, outcome)
+    data = result_event(row, scored, outcome, await decision_for(db, scored))
     # Once per response and status: a provisional result, then the final one, each delivered
     # once however often the response is processed.
     subject = f"{row.id}:{scored.response_id}:{scored.status}"
     await emit(db, "result.ready", subject, data)
-    if scored.verdict == "bot":
+    if data["verdict"] == "bot":
         await emit(db, "session.flagged", subject, data)
 
 

@@ -116,7 +116,7 @@ async def qualtrics_score(
     if body.survey_id != row.survey_id:
         raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
     scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
-    return scoring.reply_of(scored)
+    return scoring.reply_of(scored, await scoring.decision_for(db, scored))
 
 
 @router.post("/qualtrics/entry", response_model=EntryReply)
@@ -202,7 +202,7 @@ async def decipher_score(
     # With Decipher's REST API configured, the verdict (final by then) and the answers' quality
     # are written into the data once the respondent has left.
     await backfill.schedule(db, row, call.uuid)
-    return scoring.reply_of(scored)
+    return scoring.reply_of(scored, await scoring.decision_for(db, scored))
 
 
 @router.post("/generic/events/{hook}", response_model=EventAccepted, openapi_extra=GENERIC_BODY)

@@ -8,7 +8,8 @@ is bound to the response, so a session pasted into a second response is caught h
 ``decision``:
 - ``block``: a bot verdict, or a session that is another response's; screen out now.
 - ``pass``: a human verdict.
-- ``review``: not enough evidence yet (or none); let through, flagged. With the integration's
+- ``review``: inside the survey rule's review band, or not enough evidence yet (or none); let
+  through, flagged. With the integration's
   ``config.fail_mode`` = ``"closed"`` these are ``block`` instead.
 """
 
@@ -34,7 +35,10 @@ def decide(verdict: scoring.Verdict, mode: str) -> Decision:
     if verdict.status == scoring.SESSION_REUSED:
         return "block"
     if verdict.status == scoring.OK and verdict.result is not None:
-        return "block" if scoring.decision_of(verdict.result) == "bot" else "pass"
+        # The rule's review band is told as review: let through, flagged.
+        if scoring.decision_of(verdict.result) == "bot":
+            return "block"
+        return "review" if getattr(verdict.result, "decision", None) == "review" else "pass"
     return "block" if mode == "closed" else "review"
 
 

@@ -50,11 +50,14 @@ class Page:
 
 
 def should_exclude(row: ScoredResponse, label: str | None, decision: str | None = None) -> bool:
-    """Whether to drop the response: the analyst's label when there is one, else the survey's
-    decision rule (``Session.decision``: review states and the rule's threshold included),
-    else the verdict. The one place the decision is made for exports and write-backs."""
-    if label in ("bot", "human"):
-        return label == "bot"
+    """Whether to drop the response: the survey's decision (``Session.decision``: the rule's
+    threshold, its review band and a researcher's review decision included), else the verdict.
+    The one place the decision is made for exports and write-backs.
+
+    A label (human/bot) is training data and is exported beside the decision, but it does not
+    exclude: the API, the dashboard and the platforms never count it, so the export does not
+    either. To change a session's decision, review it (confirm as bot, or dismiss)."""
+    del label  # kept in the signature: callers pass it, and it never decides
     if decision is not None:
         return decision == "exclude"
     return row.verdict == "bot"

@@ -22,7 +22,7 @@ from botsieve.integrations.repository import (
     OutboxRepository,
     ResponseRepository,
 )
-from botsieve.integrations.scoring import SESSION_REUSED, result_event
+from botsieve.integrations.scoring import SESSION_REUSED, decision_for, result_event
 from botsieve.integrations.service import require_platform_api
 from botsieve.kit.db import transaction
 from botsieve.kit.state import AppState
@@ -49,7 +49,7 @@ async def label_changed(db: AsyncSession, session_id: uuid.UUID, label: str | No
             continue
         touched += 1
         data = {
-            **result_event(integration, scored, None),
+            **result_event(integration, scored, None, await decision_for(db, scored)),
             "label": label,
             "exclude": should_exclude(scored, label, decision),
         }

@@ -90,6 +90,9 @@ class ScoreReply(BaseModel):
     status: str
     score: str
     verdict: str
+    # The survey's decision rule, now: exclude, review (inside the review band), keep,
+    # insufficient_evidence, or unknown (no score yet). Branch on this one.
+    decision: str = "unknown"
     risk: str
     flags: str
     model_version: str

@@ -199,11 +199,34 @@ def needs_write_back(row: ScoredResponse) -> bool:
     return row.updated_at is not None and row.updated_at > row.written_back_at
 
 
-def reply_of(row: ScoredResponse) -> ScoreReply:
+# The verdict a decision is told as (bot/human), for platforms that branch on the old field.
+VERDICT_OF_DECISION = {"exclude": "bot", "review": "human", "keep": "human"}
+
+
+async def decision_for(db: AsyncSession, row: ScoredResponse) -> str:
+    """exclude, review, keep, insufficient_evidence or unknown: read when the reply is made,
+    from the session's stored decision, which saving the survey's rule (or a review) rewrites
+    in place; so a changed rule relabels every reply and write-back without re-analysis."""
+    if row.status == INSUFFICIENT_EVIDENCE:
+        return INSUFFICIENT_EVIDENCE
+    if row.status != OK or row.session_id is None:
+        return "unknown"
+    session = await db.get(Session, row.session_id)
+    return (session.decision if session is not None else None) or "unknown"
+
+
+def verdict_told(row: ScoredResponse, decision: str | None) -> str:
+    """The stored verdict, unless the current decision says otherwise."""
+    return VERDICT_OF_DECISION.get(decision or "", row.verdict)
+
+
+def reply_of(row: ScoredResponse, decision: str | None = None) -> ScoreReply:
+    """``decision`` from :func:`decision_for`; None keeps the verdict stored at scoring."""
     return ScoreReply(
         status=row.status,
         score="" if row.score is None else f"{row.score:.3f}",
-        verdict=row.verdict,
+        verdict=verdict_told(row, decision),
+        decision=decision or "unknown",
         risk=row.risk,
         flags=";".join(row.flags or []),
         model_version=row.model_version,
@@ -248,13 +271,16 @@ async def assess_quality(
     return outcome
 
 
-def embedded_data(row: ScoredResponse, outcome: quality.Quality | None) -> dict[str, str]:
+def embedded_data(
+    row: ScoredResponse, outcome: quality.Quality | None, decision: str | None = None
+) -> dict[str, str]:
     """The fields written back into the platform's data; all strings, as Qualtrics wants."""
-    reply = reply_of(row)
+    reply = reply_of(row, decision)
     fields: dict[str, Any] = {
         "botsieve_status": reply.status,
         "botsieve_score": reply.score,
         "botsieve_verdict": reply.verdict,
+        "botsieve_decision": reply.decision,
         "botsieve_risk": reply.risk,
         "botsieve_flags": reply.flags,
         "botsieve_model": reply.model_version,
@@ -266,7 +292,10 @@ def embedded_data(row: ScoredResponse, outcome: quality.Quality | None) -> dict[
 
 
 def result_event(
-    integration: Integration, row: ScoredResponse, outcome: quality.Quality | None
+    integration: Integration,
+    row: ScoredResponse,
+    outcome: quality.Quality | None,
+    decision: str | None = None,
 ) -> dict[str, Any]:
     """The ``data`` of our outbound ``result.ready`` webhook."""
     return {
@@ -277,7 +306,8 @@ def result_event(
         "session_id": str(row.session_id) if row.session_id else None,
         "status": row.status,
         "bot_probability": row.score,
-        "verdict": row.verdict,
+        "verdict": verdict_told(row, decision),
+        "decision": decision or "unknown",
         "risk": row.risk,
         "flags": list(row.flags or []),
         "model_version": row.model_version,
