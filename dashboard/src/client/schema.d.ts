@@ -2130,6 +2130,11 @@ export interface components {
          * @description Flat fields, one to one onto Embedded Data (Qualtrics) or hidden variables (Decipher).
          */
         ScoreReply: {
+            /**
+             * Decision
+             * @default unknown
+             */
+            decision: string;
             /** Flags */
             flags: string;
             /** Model Version */

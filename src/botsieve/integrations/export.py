@@ -17,6 +17,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.integrations.repository import ResponseRepository
+from botsieve.integrations.scoring import INSUFFICIENT_EVIDENCE, OK, verdict_told
 from botsieve.kit.errors import BadRequest
 from botsieve.models import ScoredResponse, Session
 
@@ -28,6 +29,7 @@ COLUMNS = (
     "platform",
     "status",
     "verdict",
+    "decision",
     "probability",
     "risk",
     "reasons",
@@ -65,22 +67,33 @@ def should_exclude(row: ScoredResponse, label: str | None, decision: str | None 
 
 def record(row: ScoredResponse, platform: str, session: Session | None) -> dict[str, Any]:
     label = session.label if session is not None else None
+    decision = _decision(row, session)
     return {
         "response_id": row.response_id,
         "respondent_id": session.respondent_id if session is not None else None,
         "session_id": str(row.session_id) if row.session_id else None,
         "platform": platform,
         "status": row.status,
-        "verdict": row.verdict,
+        "verdict": verdict_told(row, decision),
+        "decision": decision or "unknown",
         "probability": row.score,
         "risk": row.risk,
         "reasons": list(row.flags or []),
         "quality_score": row.quality_score,
         "quality_flags": list(row.quality_flags or []),
         "label": label,
-        "exclude": should_exclude(row, label, session.decision if session is not None else None),
+        "exclude": should_exclude(row, label, decision if decision != "unknown" else None),
         "scored_at": (row.updated_at or row.created_at).isoformat(),
     }
+
+
+def _decision(row: ScoredResponse, session: Session | None) -> str:
+    """As the live reply tells it (``scoring.decision_for``), from the session already read."""
+    if row.status == INSUFFICIENT_EVIDENCE:
+        return INSUFFICIENT_EVIDENCE
+    if row.status != OK or session is None:
+        return "unknown"
+    return session.decision or "unknown"
 
 
 def _cell(value: Any) -> str:
