@@ -126,6 +126,12 @@ describe('managing an integration', () => {
       fullPage: true,
     });
 
+    // An existing integration is checked from its row too, not only right after a create.
+    await edit.getByRole('button', { name: /Check it works/ }).click();
+    const watch = edit.getByTestId('check-it-works');
+    await watch.filter({ hasText: 'First session arrived' }).waitFor();
+    assert.match(await watch.textContent(), new RegExp(session.session_id.slice(0, 8)));
+
     // Deleting, once confirmed: the row goes, the rotated token stops working at once.
     page.once('dialog', (dialog) => dialog.accept());
     await edit.getByRole('button', { name: /Delete integration/ }).click();

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { KeyRound, Save, Trash2 } from 'lucide-react';
+import { Activity, KeyRound, Save, Trash2 } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button, inputClass } from '../../components/ui';
 import { api, call, type Schemas } from '../../lib/api';
+import { CheckItWorks } from './CheckItWorks';
 import { HOST_HINT, SecretsShown } from './CreateIntegration';
 
 type Status = Schemas['IntegrationStatus'];
@@ -22,6 +23,8 @@ function updateBody(form: FormData): Schemas['IntegrationUpdate'] {
 export function EditIntegration({ integration }: { integration: Status }) {
   const client = useQueryClient();
   const [outcome, setOutcome] = useState('');
+  // Watching polls the service, so it starts only when asked, not for every row on the page.
+  const [watching, setWatching] = useState(false);
   const path = { params: { path: { integration_id: integration.id } } };
   const save = useMutation({
     mutationFn: (body: Schemas['IntegrationUpdate']) =>
@@ -89,6 +92,14 @@ export function EditIntegration({ integration }: { integration: Status }) {
         >
           <KeyRound size={14} /> Rotate secrets
         </Button>
+        <Button
+          variant="ghost"
+          disabled={watching}
+          title="Watch for the survey's first live session"
+          onClick={() => setWatching(true)}
+        >
+          <Activity size={14} /> Check it works
+        </Button>
         <Button variant="ghost" disabled={remove.isPending} onClick={confirmDelete}>
           <Trash2 size={14} /> Delete integration
         </Button>
@@ -102,6 +113,7 @@ export function EditIntegration({ integration }: { integration: Status }) {
         </p>
       )}
       {rotate.data && <SecretsShown secrets={rotate.data} />}
+      {watching && <CheckItWorks survey={integration.survey_id} />}
     </details>
   );
 }
