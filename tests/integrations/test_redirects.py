@@ -35,7 +35,7 @@ async def test_each_exit_goes_to_the_panel_with_its_parameters(client, admin):
     assert quality.headers["location"] == "https://panel.example.net/q/a%2Fb%3Fc/term"
 
 
-async def test_auto_chooses_from_the_stored_verdict_and_the_label(client, admin):
+async def test_auto_chooses_from_the_decision_not_the_label(client, admin):
     created = await create_integration(client, admin, config={"redirects": PANEL})
     sid = await human_session(client, admin, "R_r1")
     score = {"survey_id": SURVEY, "response_id": "R_r1", "session_id": sid}
@@ -47,13 +47,18 @@ async def test_auto_chooses_from_the_stored_verdict_and_the_label(client, admin)
         assert auto.headers["location"] == "https://panel.example.net/q/p1/term"
     else:
         assert _query(auto.headers["location"]) == {"status": "complete", "rid": "p1"}
-    # An analyst's "bot" label wins over the verdict.
+    # A label is training data and leaves the exit alone; a review confirming a bot moves it.
     label = await client.put(
         f"/api/v1/dashboard/sessions/{sid}/label", json={"label": "bot"}, headers=admin
     )
     assert label.status_code == 200
     labelled = await _redirect(client, created, "auto", "rid=p1&response_id=R_r1")
-    assert labelled.headers["location"] == "https://panel.example.net/q/p1/term"
+    assert labelled.headers["location"] == auto.headers["location"]
+    body = {"session_ids": [sid], "state": "confirmed_bot"}
+    reviewed = await client.post("/api/v1/dashboard/review/decisions", json=body, headers=admin)
+    assert reviewed.status_code == 200, reviewed.text
+    confirmed = await _redirect(client, created, "auto", "rid=p1&response_id=R_r1")
+    assert confirmed.headers["location"] == "https://panel.example.net/q/p1/term"
     # The same session presented by another response: a borrowed session, quality exit.
     score["response_id"] = "R_r2"
     reused = (await client.post(f"{BASE}/qualtrics/score", json=score, headers=bearer)).json()
