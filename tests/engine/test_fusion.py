@@ -24,6 +24,24 @@ def _lines(**logits: float) -> np.ndarray:
     return row
 
 
+def test_pointer_placement_features_add_at_most_their_cap_together() -> None:
+    """Jumps and exact centres are what assistive tools produce too: however strongly the
+    model weighs them, together they add at most ``PLACEMENT_CAP`` to the provenance line."""
+    names = ("prov_click_jump_share", "prov_click_center_share", "prov_fast_move_share")
+    lines = fusion.feature_lines(names)
+    contrib = np.array([[2.0, 2.0, 0.5]])
+    per_line = fusion.line_logits(
+        contrib, lines, np.zeros((1, len(fusion.DETECTOR_NAMES))), fusion.DETECTOR_NAMES
+    )
+    provenance = per_line[0, fusion.LINES.index("provenance")]
+    assert provenance == pytest.approx(fusion.PLACEMENT_CAP + 0.5)
+    # Evidence that the pointer was not placed still counts in full.
+    human = fusion.line_logits(
+        -contrib, lines, np.zeros((1, len(fusion.DETECTOR_NAMES))), fusion.DETECTOR_NAMES
+    )
+    assert human[0, fusion.LINES.index("provenance")] == pytest.approx(-4.5)
+
+
 def test_one_line_alone_is_held_under_the_threshold() -> None:
     z = fusion.fuse(-5.0, _lines(provenance=20.0), np.zeros(1), np.array([False]), 0.9)
     assert 1 / (1 + math.exp(-z[0])) < 0.9

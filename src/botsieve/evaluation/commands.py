@@ -22,14 +22,17 @@ CorpusOpt = Annotated[Path | None, typer.Option(help="Corpus folder (default ../
 SmallOpt = Annotated[bool, typer.Option("--small", help="A quicker, smaller set.")]
 
 
-def _config(small: bool, seed: int) -> dataset.Config:
+def _config(
+    small: bool, seed: int, bots_per_family: int | None = None, farm_survey_sessions: int = 0
+) -> dataset.Config:
     base = dataset.Config.small() if small else dataset.Config()
     return dataset.Config(
         seed=seed,
-        bots_per_family=base.bots_per_family,
+        bots_per_family=bots_per_family or base.bots_per_family,
         aalto_people=base.aalto_people,
         sapi_people=base.sapi_people,
         farm_attacks=base.farm_attacks,
+        farm_survey_sessions=farm_survey_sessions or base.farm_survey_sessions,
     )
 
 
@@ -50,11 +53,14 @@ def run_eval(
     seed: int = 7,
     leave_out: bool = True,
     red_team_queries: int = 0,
+    bots_per_family: int | None = None,
+    farm_survey_sessions: int = 0,
 ) -> dict[str, Any]:
     """The evaluation's figures (what ``botsieve eval`` prints), without writing anything.
     With ``red_team_queries``, a feature-aware attacker also searches the model trained on
     everything (the one ``botsieve train`` ships) with that many queries."""
-    ts, family, source, items = _training_set(corpus, _config(small, seed))
+    cfg = _config(small, seed, bots_per_family, farm_survey_sessions)
+    ts, family, source, items = _training_set(corpus, cfg)
     with single_threaded_blas():
         result = evaluate.evaluate(ts, family, leave_out=leave_out, source=source, items=items)
         if red_team_queries:
@@ -112,18 +118,33 @@ def register(app: typer.Typer) -> None:
         red_team_queries: Annotated[
             int, typer.Option(help="Queries the red team may make (0: no red team).")
         ] = 1000,
+        bots_per_family: Annotated[
+            int, typer.Option(help="Sessions per bot family (0: the set's default).")
+        ] = 0,
+        farm_survey_sessions: Annotated[
+            int,
+            typer.Option(help="Sessions a stroke-library farm sends into one survey (0: 50)."),
+        ] = 0,
     ) -> None:
         """Measure detection per bot family and per human source, each left out of training;
         the benign-habit suite and the red team; print the table and write the report."""
         started = time.perf_counter()
         result = run_eval(
-            corpus, small=small, seed=seed, leave_out=leave_out, red_team_queries=red_team_queries
+            corpus,
+            small=small,
+            seed=seed,
+            leave_out=leave_out,
+            red_team_queries=red_team_queries,
+            bots_per_family=bots_per_family or None,
+            farm_survey_sessions=farm_survey_sessions,
         )
         typer.echo(report.table(result))
         command = (
             f"botsieve eval --seed {seed}"
             + (" --small" if small else "")
             + (f" --red-team-queries {red_team_queries}" if red_team_queries != 1000 else "")
+            + (f" --bots-per-family {bots_per_family}" if bots_per_family else "")
+            + (f" --farm-survey-sessions {farm_survey_sessions}" if farm_survey_sessions else "")
         )
         page = report.write(result, out, command)
         if record is not None:

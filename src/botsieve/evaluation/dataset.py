@@ -52,6 +52,8 @@ class Config:
     farm_attacks: int = FARM_ATTACKS
     # Balabit sessions are hours long: at most this many one-minute stretches per person.
     balabit_chunks: int = 60
+    # Sessions a stroke-library farm sends into one survey.
+    farm_survey_sessions: int = FARM_SURVEY_SESSIONS
 
     @classmethod
     def small(cls) -> Config:
@@ -183,7 +185,7 @@ def build(root: Path, cfg: Config) -> tuple[list[Labelled], np.ndarray]:
             items.append(Labelled(session, name, f"{name}-{i}"))
             if name in LIBRARY_FARMS:
                 # A farm answers one survey many times from one stroke library.
-                farm_survey.append((j * 7 + i // FARM_SURVEY_SESSIONS) % n_surveys)
+                farm_survey.append((j * 7 + i // cfg.farm_survey_sessions) % n_surveys)
             else:
                 farm_survey.append(int(rng.integers(n_surveys)))
     survey = np.r_[survey, np.array(farm_survey, dtype=np.int64)]

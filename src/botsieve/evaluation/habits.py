@@ -3,9 +3,9 @@
 Each habit is a function ``(session, rng) -> session`` that changes one thing a real
 respondent does: pastes one answer, dictates one, holds a slider, clicks a label-wrapped radio,
 works over a remote desktop or a slow trackpad, uses only the keyboard or only a touch screen,
-shares a lab computer or a household address, stops to read, or answers on a page that sends
-no "submitted" marks. ``robustness`` scores each person before and after with the model that
-never saw them, and counts who was flipped from not flagged to flagged.
+clicks by voice, shares a lab computer or a household address, stops to read, or answers on a
+page that sends no "submitted" marks. ``robustness`` scores each person before and after with
+the model that never saw them, and counts who was flipped from not flagged to flagged.
 """
 
 from __future__ import annotations
@@ -205,6 +205,31 @@ def touch_only(session: SessionInput, rng: np.random.Generator) -> SessionInput:
     return dataclasses.replace(session, events=events)
 
 
+def voice_control(session: SessionInput, rng: np.random.Generator) -> SessionInput:
+    """Clicks by voice ("click Next"): the tool sets the pointer on the named element's
+    centre and clicks, so the pointer jumps onto every target with no movement on the way;
+    the answers are still typed on the keyboard."""
+    clicks = session.events.get("click")
+    if not clicks or clicks["t"].size == 0 or "x" not in clicks:
+        return session
+    n = clicks["t"].size
+    events = {k: v for k, v in session.events.items() if k != "mousemove"}
+    move_t = clicks["t"] - rng.uniform(40, 120, n)
+    order = np.argsort(move_t, kind="stable")
+    events["mousemove"] = {
+        "t": move_t[order],
+        "x": clicks["x"][order],
+        "y": clicks["y"][order],
+        "trusted": np.ones(n, dtype=bool),
+    }
+    centred = dict(clicks)
+    for offset in ("dx", "dy"):
+        if offset in centred:
+            centred[offset] = np.zeros(n)
+    events["click"] = centred
+    return dataclasses.replace(session, events=events)
+
+
 def shared_lab(session: SessionInput, rng: np.random.Generator) -> SessionInput:
     """One of 30 people taking the survey on one lab computer (different addresses)."""
     ctx = dataclasses.replace(session.context, same_device_sessions=29)
@@ -254,6 +279,7 @@ HABITS: dict[str, Habit] = {
     "remote_desktop": remote_desktop,
     "keyboard_only": keyboard_only,
     "touch_only": touch_only,
+    "voice_control": voice_control,
     "shared_lab_device": shared_lab,
     "household_ip": household,
     "reading_pause": reading_pause,

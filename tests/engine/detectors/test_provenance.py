@@ -119,6 +119,23 @@ def test_a_pointer_that_jumps_onto_its_targets_is_measured() -> None:
     assert "pointer_jumps" in {r.code for r in ev.reasons}
 
 
+def test_jumps_onto_exact_centres_are_one_finding_not_two() -> None:
+    """Voice control sets the pointer on an element's centre and clicks: the jump rule and
+    the centre rule see the same act, so the session gets one amount, not both."""
+    from botsieve.engine.detectors.provenance import CENTRE_LOGIT, JUMP_LOGIT
+
+    b = SessionBuilder()
+    for i in range(6):
+        t = 2000.0 * (i + 1)
+        x = 100.0 + 150 * i
+        b.moves(np.array([t - 50.0]), np.array([x]), np.array([300.0]))
+        b.click(t, x, 300.0, target=(x, 300.0, 20, 20))
+    ev = DETECTOR.extract(b.build())
+    assert ev.features["prov_click_jump_share"] >= 0.8
+    assert ev.features["prov_click_center_share"] > 0.3  # shrunk towards people's rate
+    assert 0 < ev.rule_logit <= max(JUMP_LOGIT, CENTRE_LOGIT)
+
+
 def test_moves_sharing_a_timestamp_are_not_fast_moves() -> None:
     t = np.repeat(np.arange(0.0, 3000.0, 110.0), 2)
     x = np.arange(t.size, dtype=float) * 3

@@ -257,9 +257,11 @@ class ProvenanceDetector:
         if touch_only(session):
             text_without_keys = 0.0
         rule += _text_context_logit(session, itype, delta, typed)
-        if click_t.size >= JUMP_CLICKS and jumps >= JUMP_SHARE:
-            rule += JUMP_LOGIT * jumps
-        rule += _centre_logit(at_centre, keyed[known] if keyed.size else keyed)
+        # Jumps and exact centres are one finding (a tool set the pointer), so one amount.
+        jump_logit = (
+            JUMP_LOGIT * jumps if click_t.size >= JUMP_CLICKS and jumps >= JUMP_SHARE else 0.0
+        )
+        rule += max(jump_logit, _centre_logit(at_centre, keyed[known] if keyed.size else keyed))
 
         dt = np.diff(move_t)
         # Moves sharing one timestamp are a client delivering a batch (remote desktops do);
