@@ -37,6 +37,7 @@ from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
+from botsieve.kit.authgate import FailedAuthGate
 from botsieve.kit.middleware import RequestContextMiddleware
 from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
@@ -232,6 +233,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.security_headers_on:
         app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
+    # Outermost: addresses locked out for wrong keys are refused before anything else runs.
+    app.add_middleware(FailedAuthGate, trusted_proxies=tuple(settings.trusted_proxies))
     _document_raw_bodies(app)
     return app
 
