@@ -31,13 +31,13 @@ from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import clean_up_forever, deliver_forever
 from botsieve.kit import leases
+from botsieve.kit.authgate import FailedAuthGate
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.encryption import Keyring, use_keyring
 from botsieve.kit.errors import install_error_handlers
 from botsieve.kit.fastlane import FastLaneMiddleware
 from botsieve.kit.limits import EdgeLimitsMiddleware, edge_limits
 from botsieve.kit.logging import configure_logging
-from botsieve.kit.authgate import FailedAuthGate
 from botsieve.kit.middleware import RequestContextMiddleware
 from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
