@@ -31,6 +31,7 @@ from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import clean_up_forever, deliver_forever
 from botsieve.kit import leases
+from botsieve.kit.authgate import FailedAuthGate
 from botsieve.kit.db import create_engine, create_sessionmaker, transaction
 from botsieve.kit.encryption import Keyring, use_keyring
 from botsieve.kit.errors import install_error_handlers
@@ -232,6 +233,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.security_headers_on:
         app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
+    # Outermost: addresses locked out for wrong keys are refused before anything else runs.
+    app.add_middleware(FailedAuthGate, trusted_proxies=tuple(settings.trusted_proxies))
     _document_raw_bodies(app)
     return app
 

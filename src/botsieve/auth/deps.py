@@ -11,7 +11,7 @@ from starlette.requests import HTTPConnection
 from botsieve.auth.schemas import Principal
 from botsieve.kit.clientip import client_ip
 from botsieve.kit.deps import StateDep
-from botsieve.kit.errors import Forbidden, Unauthorized
+from botsieve.kit.errors import Forbidden, RateLimited, Unauthorized
 from botsieve.kit.state import AppState
 
 bearer = HTTPBearer(auto_error=False, description="An API key: bs_pk_... or bs_sk_...")
@@ -53,15 +53,39 @@ async def _verify_limiting_failures(
     request: HTTPConnection, state: AppState, presented: str
 ) -> Principal:
     """Wrong keys count against the client's address; past the limit it is refused (429)
-    before its keys are even looked at, so guessing costs the guesser, not the service."""
+    before its keys are even looked at, so guessing costs the guesser, not the service.
+
+    A refused address is also locked out at the gate (kit/authgate.py), which refuses its next
+    requests before any middleware or route runs. A key with an active key's prefix is still
+    verified from a locked address, so that people behind one NAT keep working while a
+    neighbour floods it with guesses.
+    """
     rule = state.settings.rate_limit_failed_auth_per_ip
     ip = client_ip(request, state.settings.trusted_proxies)
-    await state.limiter.refuse_if_exhausted(rule, "auth-failed", ip)
+    try:
+        await state.limiter.refuse_if_exhausted(rule, "auth-failed", ip)
+    except RateLimited as exc:
+        if state.keys.is_known_prefix(presented):
+            return await _verify_or_refuse(state, presented, exc)
+        _lock_out(state, ip, exc)
+        raise
     try:
         return await state.keys.verify(presented)
     except Unauthorized:
         await state.limiter.count(rule, "auth-failed", ip)
         raise
+
+
+async def _verify_or_refuse(state: AppState, presented: str, refusal: RateLimited) -> Principal:
+    try:
+        return await state.keys.verify(presented)
+    except Unauthorized:
+        raise refusal from None
+
+
+def _lock_out(state: AppState, ip: str, refusal: RateLimited) -> None:
+    retry_after = int((refusal.headers or {}).get("Retry-After", "1"))
+    state.lockouts.lock(ip, retry_after)
 
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]

@@ -141,6 +141,10 @@ class KeyVerifier:
             return None
         return Principal(row.id, kind, row.name, tuple(row.allowed_origins or ()))
 
+    def is_known_prefix(self, presented: str) -> bool:
+        """Whether the key starts like an active key, from memory only (no database)."""
+        return len(presented) >= LOOKUP_LENGTH and presented[:LOOKUP_LENGTH] in self._prefixes
+
     def remember(self, prefix: str) -> None:
         """A key made by this worker works here at once (others see it at their next reload)."""
         self._prefixes.add(prefix)

@@ -17,7 +17,10 @@ def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
 
 
-def _is_trusted(address: str, proxies: Sequence[Network]) -> bool:
+@lru_cache(maxsize=4096)
+def _is_trusted(address: str, proxies: tuple[Network, ...]) -> bool:
+    # Cached (bounded): parsing the address was most of the CPU the failed-auth gate spends on a
+    # refused request, and a flood comes from few addresses.
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

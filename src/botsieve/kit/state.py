@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from botsieve.auth.service import KeyVerifier
 from botsieve.dashboard.rollups import CounterBuffer
+from botsieve.kit.authgate import Lockouts
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import RawDatabase
 from botsieve.kit.settings import Settings
@@ -42,3 +43,5 @@ class AppState:
     # background, and coalesces bursts.
     notify: Notify = _nobody_listens
     extras: dict[str, Any] = field(default_factory=dict)
+    # Addresses over the failed-authentication limit, refused by kit/authgate.py's gate.
+    lockouts: Lockouts = field(default_factory=Lockouts)
