@@ -5,6 +5,7 @@ per request; valid keys from the same address still pass; the lockout ends with 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 
@@ -26,21 +27,24 @@ def _random_key() -> dict[str, str]:
     return {"Authorization": "Bearer bs_sk_" + secrets.token_hex(20)}
 
 
-async def _gated_app(settings, rule: str):
+@contextlib.asynccontextmanager
+async def _gated(settings, rule: str):
+    """A started app whose failed-authentication limit is ``rule``, and a client on it."""
     tight = settings.model_copy(
         update={"rate_limit_failed_auth_per_ip": rule, "trusted_proxies": ["127.0.0.1/32"]}
     )
-    return create_app(tight)
-
-
-@pytest.fixture
-async def gated(settings):
-    app = await _gated_app(settings, "3/minute")
+    app = create_app(tight)
     async with app.router.lifespan_context(app):
         await start_clean(app)
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             yield app, client
+
+
+@pytest.fixture
+async def gated(settings):
+    async with _gated(settings, "3/minute") as pair:
+        yield pair
 
 
 async def _wrong_key_status(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
@@ -151,22 +155,18 @@ async def test_a_refused_flood_leaves_no_log_line_per_request(gated, monkeypatch
 
 
 async def test_the_lockout_ends_with_the_window(settings):
-    app = await _gated_app(settings, "3 per 2 seconds")
-    async with app.router.lifespan_context(app):
-        await start_clean(app)
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            await _lock_out(client, FLOODER)
-            assert await _wrong_key_status(client, FLOODER) == 429
-            started = time.monotonic()
-            while True:  # waits for the window to pass, however slow the machine
-                status = await _wrong_key_status(client, FLOODER)
-                if status != 429:
-                    break
-                assert time.monotonic() - started < HANG_CEILING_S
-                await asyncio.sleep(0.05)
-            assert status == 401
-            assert app.state.botsieve.lockouts.retry_after("203.0.113.9") is None
+    async with _gated(settings, "3 per 2 seconds") as (app, client):
+        await _lock_out(client, FLOODER)
+        assert await _wrong_key_status(client, FLOODER) == 429
+        started = time.monotonic()
+        while True:  # waits for the window to pass, however slow the machine
+            status = await _wrong_key_status(client, FLOODER)
+            if status != 429:
+                break
+            assert time.monotonic() - started < HANG_CEILING_S
+            await asyncio.sleep(0.05)
+        assert status == 401
+        assert app.state.botsieve.lockouts.retry_after("203.0.113.9") is None
 
 
 def _gate(app) -> FailedAuthGate:

@@ -23,10 +23,11 @@ from typing import Any
 
 import structlog
 from prometheus_client import Counter
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from botsieve.kit.clientip import client_ip
+from botsieve.kit.errors import RateLimited, error_body
 
 REFUSED = Counter(
     "botsieve_auth_gate_refused_total",
@@ -111,18 +112,9 @@ def _bearer(scope: Scope) -> bytes:
     return b""
 
 
-def _refusal(retry_after: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    body = json.dumps(
-        {
-            "error": {
-                "code": "rate_limited",
-                "message": "Too many failed authentications from this address; "
-                f"retry in {retry_after} s.",
-                "details": [],
-                "request_id": None,
-            }
-        }
-    ).encode()
+def _refusal(scope: Scope, retry_after: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    message = f"Too many failed authentications from this address; retry in {retry_after} s."
+    body = json.dumps(error_body(RateLimited.code, message, Request(scope))).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -156,6 +148,6 @@ class FailedAuthGate:
             await self.app(scope, receive, send)
             return
         self.tally.add(address)
-        headers, body = _refusal(retry_after)
+        headers, body = _refusal(scope, retry_after)
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})
