@@ -31,7 +31,7 @@ def trajectory_signature(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     xs = np.convolve(x, kernel, mode="valid")
     ys = np.convolve(y, kernel, mode="valid")
     step = np.maximum(np.hypot(np.diff(xs), np.diff(ys)) - DEAD_BAND_PX, 0.0)
-    arc = np.r_[0.0, np.cumsum(step)]
+    arc = np.concatenate(([0.0], np.cumsum(step)))
     if arc[-1] < 50.0:
         return np.zeros(0)
     at = np.linspace(0.0, arc[-1], POINTS)

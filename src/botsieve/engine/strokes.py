@@ -39,8 +39,8 @@ def _stroke_bounds(t: np.ndarray, click_t: np.ndarray) -> list[tuple[int, int]]:
     gap = np.diff(t) > GAP_MS
     clicked = np.diff(np.searchsorted(click_t, t, side="left")) > 0
     cuts = np.flatnonzero(gap | clicked) + 1
-    starts = np.r_[0, cuts]
-    ends = np.r_[cuts, t.size]
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [t.size]))
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= MIN_FRAMES]
 
 
@@ -50,7 +50,7 @@ _UNIT = np.linspace(0.0, 1.0, POINTS)
 def describe(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
     """One stroke's signature, shape ``(STROKE_DIM,)``, or None when it is too short or too
     straight. ``t`` ms, ``x``/``y`` CSS px, shape ``(n,)``."""
-    arc = np.r_[0.0, np.cumsum(np.hypot(np.diff(x), np.diff(y)))]
+    arc = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))))
     return _describe(t, x, y, arc)
 
 
@@ -77,7 +77,7 @@ def _describe(t: np.ndarray, x: np.ndarray, y: np.ndarray, arc: np.ndarray) -> n
     if abs(mean) < 0.25 * bend:
         return None
     shape = z / mean
-    return np.r_[shape.real, shape.imag, 4.0 * tau[1:-1]]
+    return np.concatenate((shape.real, shape.imag, 4.0 * tau[1:-1]))
 
 
 def stroke_signatures(
@@ -90,9 +90,9 @@ def stroke_signatures(
         return np.zeros((0, STROKE_DIM), dtype=np.float32)
     # One point per display frame, as the mouse detector measures.
     frame = np.floor((t - t[0]) / FRAME_MS).astype(np.int64)
-    last = np.r_[frame[1:] != frame[:-1], True]
+    last = np.concatenate((frame[1:] != frame[:-1], [True]))
     t, x, y = t[last], x[last], y[last]
-    arc = np.r_[0.0, np.cumsum(np.hypot(np.diff(x), np.diff(y)))]
+    arc = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))))
     bounds = _stroke_bounds(t, click_t)
     # Longest first, described until enough are found: the same strokes as describing all
     # and keeping the longest, for a fraction of the work.

@@ -61,7 +61,7 @@ def time_away(session: SessionInput) -> tuple[float, float]:
         next_act = np.full(hidden_at.size, np.inf)
     ends = np.minimum(next_change, next_act)
     away = float(np.where(np.isfinite(ends), ends - hidden_at, 0.0).sum())
-    every = np.r_[vis_t, act_t]
+    every = np.concatenate((vis_t, act_t))
     return away, float(every.max() - every.min())
 
 

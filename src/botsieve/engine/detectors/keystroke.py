@@ -50,10 +50,10 @@ def key_holds(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hold times (ms) and the index of their keydown, pairing each down with the next up of
     the same key identity; shapes ``(h,)``."""
-    ids = np.r_[down_id, up_id]
-    times = np.r_[down_t, up_t]
-    kind = np.r_[np.zeros(down_t.size, np.int8), np.ones(up_t.size, np.int8)]
-    src = np.r_[np.arange(down_t.size), np.full(up_t.size, -1)]
+    ids = np.concatenate((down_id, up_id))
+    times = np.concatenate((down_t, up_t))
+    kind = np.concatenate((np.zeros(down_t.size, np.int8), np.ones(up_t.size, np.int8)))
+    src = np.concatenate((np.arange(down_t.size), np.full(up_t.size, -1)))
     order = np.lexsort((kind, times, ids))
     i, j = order[:-1], order[1:]
     pair = (kind[i] == 0) & (kind[j] == 1) & (ids[i] == ids[j])
@@ -104,7 +104,7 @@ def keystroke_features(
         out["key_flight_spread"] = robust_cv(flight)
         out["key_flight_entropy"] = float(entropy(flight, 10.0) / np.log2(max(flight.size, 2)))
         out["key_fast_flight_share"] = share(flight < 25.0)
-        out["key_same_interval_share"] = mode_share(np.r_[flight, hold])
+        out["key_same_interval_share"] = mode_share(np.concatenate((flight, hold)))
     out["key_backspace_share"] = share(down_key == _BACKSPACE)
     return out
 

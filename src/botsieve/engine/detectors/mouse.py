@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from botsieve.engine.arrays import column, median, share
+from botsieve.engine.arrays import column, correlation, median, median_above, share
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
 
@@ -81,7 +81,7 @@ def mouse_features(
         return out
     # On the grid the model learned on: whole ms and whole CSS px. A finer collector clock or
     # fractional coordinates (high-DPI screens) must not make a hand look smoother than hands.
-    t, x, y = np.round(t), np.round(x), np.round(y)
+    t = np.round(t)
     raw_dt = np.diff(t)
     quick = raw_dt[raw_dt <= 60.0]
     if quick.size >= 10:
@@ -93,15 +93,18 @@ def mouse_features(
     last = np.empty(t.size, dtype=bool)
     np.not_equal(frame[1:], frame[:-1], out=last[:-1])
     last[-1] = True
-    t, x, y = t[last], x[last], y[last]
+    # Rounded after coalescing: the same values, on fewer points.
+    t, x, y = t[last], np.round(x[last]), np.round(y[last])
     if t.size < MIN_MOVES:
         return out
     dt = np.diff(t)
     dx, dy = np.diff(x), np.diff(y)
     dist = np.sqrt(dx * dx + dy * dy)
-    # A click between two moves ends the stroke.
-    clicks_between = np.diff(np.searchsorted(click_t, t, side="left")) > 0
-    brk = (dt > STROKE_GAP_MS) | clicks_between
+    # A click between two moves ends the stroke: the move before each click (the last at or
+    # before it) starts a step that the click breaks, unless no move follows.
+    brk = dt > STROKE_GAP_MS
+    before_click = np.searchsorted(t, click_t, side="right") - 1
+    brk[before_click[(before_click >= 0) & (before_click < dt.size)]] = True
     vi = np.flatnonzero(~brk)
     if vi.size < MIN_MOVES:
         return out
@@ -139,7 +142,7 @@ def mouse_features(
     if turn.size >= 10:
         out["mouse_turn_mean_abs"] = float(np.abs(turn).mean())
         nz = turn[np.abs(turn) >= 1e-3]
-        out["mouse_turn_flip_share"] = share(np.sign(nz[1:]) != np.sign(nz[:-1]), NAN)
+        out["mouse_turn_flip_share"] = share((nz[1:] > 0) != (nz[:-1] > 0), NAN)
     out["mouse_tiny_step_share"] = share(d[moving] <= 1.5, NAN)
 
     # Speed, acceleration and jerk within strokes (px/ms).
@@ -155,7 +158,7 @@ def mouse_features(
     dv_in = dv[same_v]
     if dv_in.size >= 10:
         nzdv = dv_in[dv_in != 0]
-        out["mouse_accel_flip_share"] = share(np.sign(nzdv[1:]) != np.sign(nzdv[:-1]), NAN)
+        out["mouse_accel_flip_share"] = share((nzdv[1:] > 0) != (nzdv[:-1] > 0), NAN)
         same2 = same_v[1:] & same_v[:-1]
         d2v = np.diff(dv)[same2]
         denom = float(np.abs(dv_in).mean())
@@ -197,7 +200,7 @@ def mouse_features(
         difficulty = np.log2(chord[fit] / 20.0 + 1.0)
         dur = duration[fit]
         if difficulty.std() > 0 and dur.std() > 0:
-            out["mouse_fitts_r"] = float(np.corrcoef(difficulty, dur)[0, 1])
+            out["mouse_fitts_r"] = correlation(difficulty, dur)
     if sparse_stream(raw_dt):
         for name in SAMPLING_SENSITIVE:
             out[name] = NAN
@@ -209,7 +212,7 @@ def sparse_stream(raw_dt: np.ndarray) -> bool:
     throttled or coalescing client): too coarse for the shape of speed and turning, whatever
     moved the pointer. ``raw_dt`` in ms; events sharing a timestamp do not count."""
     spaced = raw_dt[(raw_dt > 0) & (raw_dt <= STROKE_GAP_MS)]
-    return spaced.size >= 10 and float(np.median(spaced)) > SPARSE_MS
+    return spaced.size >= 10 and median_above(spaced, SPARSE_MS)
 
 
 # Plain-words reasons shown beside the score: (feature, test, limit, code, text). They explain;

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from botsieve.engine.arrays import column, median, share, touch_only
+from botsieve.engine.arrays import code_table, column, in_codes, median, share, touch_only
 from botsieve.engine.arrays import mode_share as mode_share_of
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.types import Reason, SessionInput
@@ -22,15 +22,15 @@ from botsieve.engine.vocab import INPUT_TYPES, KEY_CLASSES
 
 # Composition (IMEs) and replacement (autocorrect, spelling fixes) legitimately insert text
 # without one key per character, so they are not counted as keyless text.
-_INSERT_CODES = np.array(
-    [
+_INSERT_CODES = code_table(
+    (
         INPUT_TYPES.index(k)
         for k in ("insertText", "insertFromPaste", "insertFromDrop", "insertLineBreak")
-    ],
-    dtype=np.int64,
+    ),
+    len(INPUT_TYPES),
 )
-_PASTE_CODES = np.array(
-    [INPUT_TYPES.index("insertFromPaste"), INPUT_TYPES.index("insertFromDrop")], dtype=np.int64
+_PASTE_CODES = code_table(
+    (INPUT_TYPES.index("insertFromPaste"), INPUT_TYPES.index("insertFromDrop")), len(INPUT_TYPES)
 )
 # Hand-set log-odds per share of clicks that nothing could have caused (see docs/detection.md).
 ORPHAN_CLICK_LOGIT = 6.0
@@ -58,8 +58,9 @@ CENTRE_LOGIT = 3.0
 CENTRE_SHARE = 0.6
 CENTRE_CLICKS = 5
 REST_PX = 5.0
-_TYPING_KEYS = np.array(
-    [KEY_CLASSES.index(k) for k in ("letter", "digit", "space", "enter", "other")], dtype=np.int64
+_TYPING_KEYS = code_table(
+    (KEY_CLASSES.index(k) for k in ("letter", "digit", "space", "enter", "other")),
+    len(KEY_CLASSES),
 )
 
 
@@ -105,19 +106,17 @@ def _jump_share(p: Pointer) -> float:
         return float("nan")
     lo = np.searchsorted(move_t, click_t - JUMP_WINDOW_MS, side="left")
     hi = np.searchsorted(move_t, click_t, side="right")
-    jumped = np.zeros(click_t.size, dtype=bool)
-    for i in range(click_t.size):
-        n = hi[i] - lo[i]
-        if n == 0 or n > 2:
-            continue
-        if lo[i] > 0:
-            px, py = move_x[lo[i] - 1], move_y[lo[i] - 1]
-        elif i > 0:
-            px, py = click_x[i - 1], click_y[i - 1]
-        else:
-            continue
-        jumped[i] = bool(np.hypot(click_x[i] - px, click_y[i] - py) >= JUMP_PX)
-    return float(jumped.mean())
+    few_moves = (hi > lo) & (hi - lo <= 2)
+    # Where the pointer was before those moves: the move before the window, else the
+    # previous click; the first click with no move before its window has no "before".
+    moved_before = lo > 0
+    before = np.maximum(lo - 1, 0)
+    prev_x = np.concatenate(([np.nan], click_x[:-1]))
+    prev_y = np.concatenate(([np.nan], click_y[:-1]))
+    from_x = np.where(moved_before, move_x[before], prev_x)
+    from_y = np.where(moved_before, move_y[before], prev_y)
+    far = np.hypot(click_x - from_x, click_y - from_y) >= JUMP_PX
+    return float((few_moves & far).mean())
 
 
 def _clicks_where_pointer_rests(p: Pointer) -> np.ndarray:
@@ -142,7 +141,7 @@ def _text_context_logit(
     if delta.size == 0:
         return 0.0
     input_t = column(session, "input", "t")
-    long_paste = np.isin(itype, _PASTE_CODES) & (delta >= LONG_PASTE_CHARS)
+    long_paste = in_codes(itype, _PASTE_CODES) & (delta >= LONG_PASTE_CHARS)
     vis_t = column(session, "visibilitychange", "t")
     vis_state = column(session, "visibilitychange", "state").astype(np.int64)
     returned = vis_t[vis_state == 0]
@@ -150,7 +149,7 @@ def _text_context_logit(
     if long_paste.any() and returned.size:
         after = _has_before(input_t[long_paste], returned, PASTE_CONTEXT_MS)
         logit += min(2.0, PASTE_AFTER_RETURN_LOGIT * float(after.sum()))
-    answers = int((np.isin(itype, _INSERT_CODES) & (delta >= 10)).sum())
+    answers = int((in_codes(itype, _INSERT_CODES) & (delta >= 10)).sum())
     if answers >= 2 and typed == 0 and not touch_only(session):
         logit += KEYLESS_SESSION_LOGIT
     return logit
@@ -246,13 +245,13 @@ class ProvenanceDetector:
 
         itype = column(session, "input", "input_type").astype(np.int64)
         delta = column(session, "input", "delta").astype(np.float64)
-        inserted_mask = np.isin(itype, _INSERT_CODES) & (delta > 0)
+        inserted_mask = in_codes(itype, _INSERT_CODES) & (delta > 0)
         inserted = float(delta[inserted_mask].sum()) if delta.size else 0.0
         pasted = (
-            float(delta[np.isin(itype, _PASTE_CODES) & (delta > 0)].sum()) if delta.size else 0.0
+            float(delta[in_codes(itype, _PASTE_CODES) & (delta > 0)].sum()) if delta.size else 0.0
         )
         key_codes = column(session, "keydown", "key").astype(np.int64)
-        typed = float(np.isin(key_codes, _TYPING_KEYS).sum())
+        typed = float(in_codes(key_codes, _TYPING_KEYS).sum())
         text_without_keys = max(0.0, (inserted - typed) / inserted) if inserted > 0 else 0.0
         if touch_only(session):
             text_without_keys = 0.0

@@ -89,7 +89,7 @@ class TempoDetector:
             first = max(float(actions[0]) - start, 0.0) / 1000.0
             f["tempo_first_action_log_s"] = math.log1p(first)
         # Idle gaps between any two interactions (moves included).
-        everything = np.sort(np.r_[actions, move_t], kind="stable")
+        everything = np.sort(np.concatenate((actions, move_t)), kind="stable")
         gaps = np.diff(everything)
         idle = gaps[gaps > IDLE_MS]
         span = float(everything[-1] - everything[0]) if everything.size > 1 else 0.0
