@@ -28,6 +28,8 @@ from botsieve.evaluation.fit import TrainingSet
 from botsieve.evaluation.typists import synthetic_typist
 
 FOLDS = 5
+# Made-up typists whose sentences stand in for people's typing wherever a model is trained.
+SYNTHETIC_TYPISTS = 120
 SURVEY_SIZE = 40
 LIBRARY_PEOPLE = 8
 FARM_ATTACKS = 12
@@ -98,7 +100,7 @@ def _people_sessions(
     by_fold = {f: [n for n in typist_names if typist_fold[n] == f] for f in range(FOLDS)}
     synthetic = [
         synthetic_typist(f"synthetic-{i}", np.random.default_rng([cfg.seed, 99, i]))
-        for i in range(40)
+        for i in range(SYNTHETIC_TYPISTS)
     ]
     out: list[Labelled] = []
     library: list[SessionInput] = []
