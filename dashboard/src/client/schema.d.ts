@@ -2659,7 +2659,7 @@ export interface components {
         /** WebhookCreate */
         WebhookCreate: {
             /** Events */
-            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled")[];
+            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled" | "session.reviewed")[];
             /**
              * Url
              * Format: uri

@@ -110,11 +110,19 @@ async def backfill(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -
 
 
 async def write_label(
-    client: httpx.AsyncClient, row: Integration, respondent: str, label: str | None, exclude: bool
+    client: httpx.AsyncClient,
+    row: Integration,
+    respondent: str,
+    label: str | None,
+    exclude: bool,
+    decision: str,
 ) -> int:
-    """An analyst's label and the exclusion it implies, into ``hBotLabel`` / ``hBotExclude``."""
+    """An analyst's label or review: ``hBotLabel``, ``hBotExclude`` (the decision's exclusion)
+    and, with ``config.write_decision``, ``hBotDecision``."""
     base_url, api_key = require_platform_api(row)
     names = decipher_api.variables_of(row.config)
     values = {names["label"]: label or "", names["exclude"]: "1" if exclude else "0"}
+    if writes_decision(row):
+        values[names["decision"]] = decision
     await decipher_api.edit_record(client, base_url, api_key, row.survey_id, respondent, values)
     return 200
