@@ -95,6 +95,10 @@ async def _live(client, admin, qualtrics, sid: str, response_id: str) -> dict[st
     details = (await client.get(f"/api/v1/dashboard/sessions/{sid}/details", headers=admin)).json()
     listed = await client.get("/api/v1/dashboard/sessions", headers=admin)
     [row] = [s for s in listed.json()["items"] if s["session_id"] == sid]
+    # The details name the platform's response the session vouches for.
+    assert [(r["response_id"], r["platform"]) for r in details["responses"]] == [
+        (response_id, "qualtrics")
+    ]
     reply = (await client.post(f"{BASE}/qualtrics/score", json=body, headers=bearer)).json()
     entry = (await client.post(f"{BASE}/qualtrics/entry", json=body, headers=bearer)).json()
     [jsonl] = [

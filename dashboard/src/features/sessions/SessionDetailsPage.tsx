@@ -173,6 +173,17 @@ export default function SessionDetailsPage() {
           <div className="mt-1 text-xs" data-testid="respondent-id">
             Respondent <span className="font-mono">{d.session.respondent_id ?? 'not given'}</span>
           </div>
+          <ul className="mt-1 text-xs" data-testid="response-ids">
+            {(d.responses ?? []).map((r) => (
+              <li key={`${r.integration_name}:${r.response_id}`}>
+                Response <span className="break-all font-mono">{r.response_id}</span>{' '}
+                <span className="text-slate-500">
+                  ({r.platform}, {r.integration_name}
+                  {r.status === 'ok' ? '' : `: ${r.status.replaceAll('_', ' ')}`})
+                </span>
+              </li>
+            ))}
+          </ul>
         </Card>
         <Card title="Events">
           <div className="text-2xl font-semibold">{num(d.events.total)}</div>
