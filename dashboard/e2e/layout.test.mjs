@@ -210,6 +210,27 @@ describe('layout', () => {
     });
   }
 
+  it('draws the mouse path of one page at a time', async () => {
+    const page = await signedIn(PHONE);
+    await page.goto(`${service.url}/sessions/${busy.session_id}`);
+    const canvas = page.getByTestId('mouse-path');
+    await canvas.waitFor();
+    const all = Number(await canvas.getAttribute('data-points'));
+    const choose = page.getByLabel('Page of the mouse path');
+    const names = await choose.locator('option').allTextContents();
+    assert.deepEqual(names, ['All pages', 'Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6']);
+    await choose.selectOption({ label: 'Q2' });
+    // Q2 is shown at 380 ms and Q3 at 560 ms: the moves in between, 16.7 ms apart.
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="mouse-path"]').dataset.points) < n,
+      all,
+    );
+    const q2 = Number(await canvas.getAttribute('data-points'));
+    assert.ok(q2 >= 9 && q2 <= 12, `${q2} of ${all} points on Q2`);
+    await assertFits(page, 'one page of the mouse path');
+    await page.context().close();
+  });
+
   it('draws a day of data as a line over the period', async () => {
     const page = await signedIn(PHONE);
     for (const [range, granularity, least] of [

@@ -11,8 +11,8 @@ import { DECISION_LABELS, DecisionBadge, ruleText } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
 import { FLAG_HELP, FLAG_LABELS } from '../../lib/quality';
 import { Environment } from './Environment';
-import { MousePath } from './MousePath';
-import { column, keyIntervals, points } from './path';
+import { MousePathByPage } from './MousePath';
+import { column, keyIntervals, pageSpans, points } from './path';
 import { Timeline } from './Timeline';
 
 type Columns = Record<string, Record<string, unknown[]>>;
@@ -227,7 +227,7 @@ export default function SessionDetailsPage() {
           {events.isPending ? (
             <Skeleton className="h-72" />
           ) : (
-            <MousePath path={move} clicks={clicks} />
+            <MousePathByPage path={move} clicks={clicks} pages={pageSpans(d.events.pages)} />
           )}
         </Card>
         <Card title="Keystroke timing (ms between key presses)">
