@@ -108,6 +108,16 @@ before(async () => {
   events.sort((a, b) => a.t - b.t);
   await service.sendEvents(busy, 'b1', events);
   await service.call('POST', `/api/v1/detection/sessions/${busy.session_id}/analyze`);
+  // The Integrations page with something on it: a Decipher survey (a long path for an id),
+  // its guide open, and a webhook with a long address.
+  await service.call('POST', '/api/v1/integrations', {
+    platform: 'decipher',
+    name: 'Wave 2 of the household panel, Decipher',
+    survey_id: 'selfserve/9d3/proj1234567/wave-two-household-panel',
+  });
+  await service.call('POST', '/api/v1/integrations/webhooks', {
+    url: 'http://127.0.0.1:9/hooks/botsieve/results-for-the-household-panel-wave-two',
+  });
   browser = await launchChromium();
 });
 
@@ -129,6 +139,15 @@ describe('layout', () => {
       ['/settings', 'Settings', async () => page.getByTestId('rule-preview').waitFor()],
       ['/guide', 'Quick start', async () => page.locator('pre').first().waitFor()],
       ['/playground', 'API playground', async () => page.getByLabel('Endpoint').waitFor()],
+      [
+        '/integrations',
+        'Integrations',
+        async () => {
+          await page.getByTestId('webhooks').waitFor();
+          await page.getByTestId('integrations').getByText('Setup guide').click();
+          await page.getByTestId('integrations').locator('pre').first().waitFor();
+        },
+      ],
     ];
     for (const [path, heading, ready] of pages) {
       await page.goto(service.url + path);
@@ -136,6 +155,7 @@ describe('layout', () => {
       await ready();
       await assertFits(page, path);
     }
+    await shot(page, 'phone-integrations');
     await page.goto(`${service.url}/sessions`);
     await page.getByTestId('session-row').first().waitFor();
     await shot(page, 'phone-sessions');
@@ -143,6 +163,15 @@ describe('layout', () => {
     await page.getByTestId('timeline').waitFor();
     await shot(page, 'phone-session');
     await page.context().close();
+  });
+
+  it('fits the sign-in page in 390 px', async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(`${service.url}/login`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await assertFits(page, '/login');
+    await context.close();
   });
 
   it('folds the menu into a button at 390 px', async () => {
@@ -181,6 +210,27 @@ describe('layout', () => {
     });
   }
 
+  it('draws the mouse path of one page at a time', async () => {
+    const page = await signedIn(PHONE);
+    await page.goto(`${service.url}/sessions/${busy.session_id}`);
+    const canvas = page.getByTestId('mouse-path');
+    await canvas.waitFor();
+    const all = Number(await canvas.getAttribute('data-points'));
+    const choose = page.getByLabel('Page of the mouse path');
+    const names = await choose.locator('option').allTextContents();
+    assert.deepEqual(names, ['All pages', 'Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6']);
+    await choose.selectOption({ label: 'Q2' });
+    // Q2 is shown at 380 ms and Q3 at 560 ms: the moves in between, 16.7 ms apart.
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="mouse-path"]').dataset.points) < n,
+      all,
+    );
+    const q2 = Number(await canvas.getAttribute('data-points'));
+    assert.ok(q2 >= 9 && q2 <= 12, `${q2} of ${all} points on Q2`);
+    await assertFits(page, 'one page of the mouse path');
+    await page.context().close();
+  });
+
   it('draws a day of data as a line over the period', async () => {
     const page = await signedIn(PHONE);
     for (const [range, granularity, least] of [
@@ -199,6 +249,19 @@ describe('layout', () => {
         `${range}: ${canvas.width} px`,
       );
     }
+    // The day's points are its hours, one after another, the seeded hour among them.
+    const since = new Date(Date.now() - 86_400_000);
+    since.setMinutes(0, 0, 0);
+    const day = await service.call(
+      'GET',
+      `/api/v1/dashboard/overview?since=${encodeURIComponent(since.toISOString())}`,
+    );
+    const hours = day.time_series.map((p) => Date.parse(p.bucket));
+    assert.ok(
+      hours.slice(1).every((h, i) => h - hours[i] === 3_600_000),
+      'hourly buckets',
+    );
+    assert.ok(day.time_series.some((p) => p.sessions > 0) && hours.length >= 24);
     await page.goto(`${service.url}/?range=24h`);
     await page.getByTestId('time-series').waitFor();
     await shot(page, 'phone-overview');

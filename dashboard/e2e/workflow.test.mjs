@@ -140,11 +140,30 @@ describe('researcher workflow', () => {
     const lines = csv.trim().split('\n');
     assert.equal(lines.length, 4, csv); // header and the survey's three sessions
     assert.ok(lines.some((l) => l.startsWith(person.session_id) && l.includes(`,${expected},`)));
+    // Scored for a Qualtrics response: the details name the platform's response id too.
+    const details = `/api/v1/dashboard/sessions/${person.session_id}/details`;
+    const respondent = (await service.call('GET', details)).session.respondent_id;
+    const wave = await service.call('POST', '/api/v1/integrations', {
+      platform: 'qualtrics',
+      name: 'Wave e2e',
+      survey_id: 'SV_e2e',
+    });
+    const scored = await fetch(`${service.url}/api/v1/integrations/qualtrics/score`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${wave.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        survey_id: 'SV_e2e',
+        response_id: respondent,
+        session_id: person.session_id,
+      }),
+    });
+    assert.equal((await scored.json()).status, 'ok');
     await page.goto(`${service.url}/sessions/${person.session_id}`);
     await page.getByTestId('decision-rule').filter({ hasText: "this survey's rule" }).waitFor();
+    await page.getByTestId('respondent-id').filter({ hasText: respondent }).waitFor();
     await page
-      .getByTestId('respondent-id')
-      .filter({ hasText: person.respondent_id ?? 'R_' })
+      .getByTestId('response-ids')
+      .filter({ hasText: `Response ${respondent} (qualtrics, Wave e2e)` })
       .waitFor();
   });
 

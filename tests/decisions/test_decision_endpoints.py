@@ -166,3 +166,20 @@ async def test_viewers_read_rules_and_only_admins_change_them(app):
         assert (await web.get(RULES)).status_code == 200
         refused = await web.put(f"{RULES}/install", json={"threshold": 0.5}, headers=csrf)
     assert refused.status_code == 403
+
+
+async def test_a_decipher_survey_path_has_its_own_rule(client, admin):
+    """Decipher names a survey by its path: the rule is saved, read and dropped under it."""
+    survey = "selfserve/9d3/proj1234"
+    result = await _analysed(client, admin, survey)
+    cut = max(0.0, result["bot_probability"] - 0.01)
+    saved = await client.put(f"{RULES}/surveys/{survey}", json={"threshold": cut}, headers=admin)
+    assert saved.status_code == 200, saved.text
+    effective = await client.get(f"{RULES}/effective", params={"survey_id": survey}, headers=admin)
+    assert (effective.json()["source"], effective.json()["threshold"]) == ("survey", cut)
+    api = f"/api/v1/detection/sessions/{result['session_id']}/result"
+    assert (await client.get(api, headers=admin)).json()["decision"] == "exclude"
+    dropped = await client.delete(f"{RULES}/surveys/{survey}", headers=admin)
+    assert dropped.status_code == 200, dropped.text
+    effective = await client.get(f"{RULES}/effective", params={"survey_id": survey}, headers=admin)
+    assert effective.json()["source"] != "survey"

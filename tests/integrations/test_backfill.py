@@ -233,3 +233,60 @@ async def test_a_label_flows_back_into_the_decipher_data(
     # The label travels; the exclusion stays the decision's (a person-like session: kept).
     assert record["hBotLabel"] == "bot" and record["hBotExclude"] == "0"
     assert {j.kind for j in await _jobs(app)} == {"decipher.backfill", "decipher.label"}
+
+
+async def test_the_decision_is_written_only_to_a_survey_that_asks_for_it(
+    app, client, admin, outbound
+):
+    """``config.write_decision`` adds the survey rule's decision (``hBotDecision``) to the
+    back-fill; without it the edit is the one every guided survey declares, so a survey
+    without the variable is not refused ("bad variable") for a variable it never asked for."""
+    fake = FakeDecipher(SURVEY, _questions(*HIDDEN, *QUALITY, "hBotDecision"))
+    server = LoopbackServer(fake.app).start()
+    try:
+        rules = f"/api/v1/decision-rules/surveys/{SURVEY}"
+        assert (await client.put(rules, json={"threshold": 0.0}, headers=admin)).is_success
+        plain = await _integration(client, admin, server, backfill_delay_seconds=0)
+        await human_session(client, admin, "u9a", survey_id=SURVEY)
+        await _node(client, plain, "u9a")
+        fake.add_record("u9a", q2="x")
+        await _run(app, outbound)
+        assert "hBotDecision" not in fake.edits[-1]
+        assert fake.record("u9a")["hBotStatus"] == "ok"
+        # The same survey, opted in (PATCH keeps the other settings given with it).
+        config = {"backfill_delay_seconds": 0, "write_decision": True}
+        patched = await client.patch(
+            f"{BASE}/{plain['integration']['id']}", json={"config": config}, headers=admin
+        )
+        assert patched.status_code == 200, patched.text
+        await human_session(client, admin, "u9b", survey_id=SURVEY)
+        reply = await _node(client, plain, "u9b")
+        fake.add_record("u9b", q2="y")
+        await _run(app, outbound)
+        record = fake.record("u9b")
+        # Under a rule excluding every score: the decision, as the live reply said it.
+        assert record["hBotDecision"] == reply["decision"] == "exclude"
+        assert record["hBotVerdict"] == "bot"
+    finally:
+        server.stop()
+
+
+async def test_the_decision_variable_can_be_renamed(app, client, admin, outbound):
+    fake = FakeDecipher(SURVEY, _questions(*HIDDEN, *QUALITY, "bsDecision"))
+    server = LoopbackServer(fake.app).start()
+    try:
+        created = await _integration(
+            client,
+            admin,
+            server,
+            backfill_delay_seconds=0,
+            write_decision=True,
+            variables={"decision": "bsDecision"},
+        )
+        await human_session(client, admin, "u10a", survey_id=SURVEY)
+        await _node(client, created, "u10a")
+        fake.add_record("u10a", q2="x")
+        await _run(app, outbound)
+        assert fake.record("u10a")["bsDecision"] in ("keep", "review", "exclude")
+    finally:
+        server.stop()

@@ -1885,6 +1885,23 @@ export interface components {
              */
             type: "page";
         };
+        /**
+         * PlatformResponse
+         * @description A survey platform's response that this session vouches for (or was presented by).
+         */
+        PlatformResponse: {
+            /** Integration Name */
+            integration_name: string;
+            /** Platform */
+            platform: string;
+            /** Response Id */
+            response_id: string;
+            /**
+             * Status
+             * @description The verdict's status for that response (ok, provisional, …).
+             */
+            status: string;
+        };
         /** PreviewIn */
         PreviewIn: {
             /**
@@ -2271,6 +2288,11 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * Responses
+             * @description The platforms' response ids scored with this session, oldest first.
+             */
+            responses?: components["schemas"]["PlatformResponse"][];
             /** Results */
             results: components["schemas"]["AnalysisOut"][];
             session: components["schemas"]["SessionStatus"];
@@ -2659,7 +2681,7 @@ export interface components {
         /** WebhookCreate */
         WebhookCreate: {
             /** Events */
-            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled")[];
+            events?: ("result.ready" | "session.flagged" | "quality.ready" | "session.labelled" | "session.reviewed")[];
             /**
              * Url
              * Format: uri

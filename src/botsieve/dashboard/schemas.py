@@ -92,6 +92,15 @@ class EventSummary(BaseModel):
     pages: list[dict[str, Any]]
 
 
+class PlatformResponse(BaseModel):
+    """A survey platform's response that this session vouches for (or was presented by)."""
+
+    response_id: str
+    platform: str
+    integration_name: str
+    status: str = Field(description="The verdict's status for that response (ok, provisional, …).")
+
+
 class SessionDetails(BaseModel):
     session: SessionStatus
     decision: Decision | None
@@ -100,6 +109,10 @@ class SessionDetails(BaseModel):
     metadata: dict[str, Any]
     events: EventSummary
     results: list[AnalysisOut]
+    responses: list[PlatformResponse] = Field(
+        default_factory=list,
+        description="The platforms' response ids scored with this session, oldest first.",
+    )
 
 
 class SessionEvents(BaseModel):

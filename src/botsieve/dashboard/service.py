@@ -24,6 +24,7 @@ from botsieve.dashboard.schemas import (
     EventSummary,
     GroupFigures,
     Overview,
+    PlatformResponse,
     SeriesPoint,
     SessionDetails,
     SessionEvents,
@@ -36,6 +37,7 @@ from botsieve.dashboard.schemas import (
 )
 from botsieve.decisions import service as decisions
 from botsieve.decisions.rule import DECISIONS
+from botsieve.integrations.repository import ResponseRepository
 from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import Session
 from botsieve.models.base import as_utc, utcnow
@@ -284,7 +286,22 @@ async def details(
         metadata=session.session_metadata or {},
         events=_summary(await _decoded(db, session_id)),
         results=await result_history(db, session_id, model_threshold),
+        responses=await _responses(db, session_id),
     )
+
+
+async def _responses(db: AsyncSession, session_id: uuid.UUID) -> list[PlatformResponse]:
+    rows = await ResponseRepository(db).by_session(session_id)
+    rows.sort(key=lambda pair: pair[0].id)
+    return [
+        PlatformResponse(
+            response_id=scored.response_id,
+            platform=integration.platform,
+            integration_name=integration.name,
+            status=scored.status,
+        )
+        for scored, integration in rows
+    ]
 
 
 def _jsonable(values: np.ndarray) -> list[Any]:

@@ -51,7 +51,8 @@ async def reset_install_rule(_: Admin, db: DbDep, state: StateDep) -> Saved:
     return await service.remove(db, state.counters, None, state.model.threshold)
 
 
-@router.put("/surveys/{survey_id}", response_model=Saved)
+# A Decipher survey is a path (selfserve/9d3/proj1234): the id may hold slashes.
+@router.put("/surveys/{survey_id:path}", response_model=Saved)
 async def save_survey_rule(
     survey_id: SurveyId, body: RuleIn, actor: Admin, db: DbDep, state: StateDep
 ) -> Saved:
@@ -61,7 +62,7 @@ async def save_survey_rule(
     )
 
 
-@router.delete("/surveys/{survey_id}", response_model=Saved)
+@router.delete("/surveys/{survey_id:path}", response_model=Saved)
 async def remove_survey_rule(survey_id: SurveyId, _: Admin, db: DbDep, state: StateDep) -> Saved:
     """Drop the survey's own rule; its sessions follow the install's again."""
     return await service.remove(db, state.counters, survey_id, state.model.threshold)

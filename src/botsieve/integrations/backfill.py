@@ -46,6 +46,12 @@ def enabled(row: Integration) -> bool:
     )
 
 
+def writes_decision(row: Integration) -> bool:
+    """``config.write_decision``: the survey declares ``hBotDecision`` (or its renamed
+    variable) and wants the rule's decision in its data, not only the verdict."""
+    return (row.config or {}).get("write_decision") is True
+
+
 def delay_of(row: Integration) -> dt.timedelta:
     value = (row.config or {}).get("backfill_delay_seconds", DEFAULT_DELAY_SECONDS)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -64,8 +70,10 @@ async def schedule(db: AsyncSession, row: Integration, respondent: str) -> bool:
     return await OutboxRepository(db).enqueue(job)
 
 
-def _verdict_values(names: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
-    """Our embedded-data fields under the survey's variable names."""
+def _verdict_values(
+    names: dict[str, str], fields: dict[str, str], *, decision: bool
+) -> dict[str, str]:
+    """Our embedded-data fields under the survey's variable names (the decision if asked)."""
     keys = {
         "botsieve_status": "status",
         "botsieve_score": "score",
@@ -75,6 +83,8 @@ def _verdict_values(names: dict[str, str], fields: dict[str, str]) -> dict[str, 
         "botsieve_quality": "quality",
         "botsieve_quality_flags": "quality_flags",
     }
+    if decision:
+        keys["botsieve_decision"] = "decision"
     return {names[keys[k]]: v for k, v in fields.items() if k in keys}
 
 
@@ -91,7 +101,8 @@ async def backfill(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -
     datamap = await decipher_api.fetch_datamap(client, base_url, api_key, row.survey_id)
     answers = decipher_api.answers_of(record, datamap, set(names.values()))
     scored, outcome, decision = await finish_response(state, row, respondent, None, [], answers)
-    values = _verdict_values(names, scoring.embedded_data(scored, outcome, decision))
+    fields = scoring.embedded_data(scored, outcome, decision)
+    values = _verdict_values(names, fields, decision=writes_decision(row))
     await decipher_api.edit_record(client, base_url, api_key, row.survey_id, respondent, values)
     async with transaction(state.sessionmaker) as db:
         await ResponseRepository(db).update(scored.id, written_back_at=utcnow())
@@ -99,11 +110,19 @@ async def backfill(state: AppState, client: httpx.AsyncClient, job: OutboxJob) -
 
 
 async def write_label(
-    client: httpx.AsyncClient, row: Integration, respondent: str, label: str | None, exclude: bool
+    client: httpx.AsyncClient,
+    row: Integration,
+    respondent: str,
+    label: str | None,
+    exclude: bool,
+    decision: str,
 ) -> int:
-    """An analyst's label and the exclusion it implies, into ``hBotLabel`` / ``hBotExclude``."""
+    """An analyst's label or review: ``hBotLabel``, ``hBotExclude`` (the decision's exclusion)
+    and, with ``config.write_decision``, ``hBotDecision``."""
     base_url, api_key = require_platform_api(row)
     names = decipher_api.variables_of(row.config)
     values = {names["label"]: label or "", names["exclude"]: "1" if exclude else "0"}
+    if writes_decision(row):
+        values[names["decision"]] = decision
     await decipher_api.edit_record(client, base_url, api_key, row.survey_id, respondent, values)
     return 200

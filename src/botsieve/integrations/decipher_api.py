@@ -40,6 +40,9 @@ VARIABLES = {
     "quality_flags": "hBotQualityFlags",
     "label": "hBotLabel",
     "exclude": "hBotExclude",
+    # Written only with config.write_decision: a survey that does not declare it would refuse
+    # the whole edit ("bad variable").
+    "decision": "hBotDecision",
 }
 # A respondent id that can be put in a ``cond`` without quoting: Decipher's uuids are short
 # lowercase alphanumerics. Anything else is never sent (the condition is evaluated as code).

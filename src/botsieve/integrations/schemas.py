@@ -12,7 +12,9 @@ from botsieve.kit.text import StorableText, short_url, storable_json
 
 Platform = Literal["qualtrics", "decipher", "generic"]
 Id = Field(min_length=1, max_length=128)
-EventType = Literal["result.ready", "session.flagged", "quality.ready", "session.labelled"]
+EventType = Literal[
+    "result.ready", "session.flagged", "quality.ready", "session.labelled", "session.reviewed"
+]
 DEFAULT_EVENTS: tuple[EventType, ...] = ("result.ready", "session.flagged")
 
 

@@ -10,7 +10,7 @@ from botsieve.dashboard.rollups import CounterBuffer
 from botsieve.dashboard.service import decode_cursor, encode_cursor
 from botsieve.decisions import service as decisions
 from botsieve.decisions.rule import Rule, decide
-from botsieve.integrations.labels import label_changed
+from botsieve.integrations.labels import label_changed, review_changed
 from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import ReviewEvent, Session
 from botsieve.models.base import utcnow
@@ -117,6 +117,8 @@ async def review(
             )
         )
     await db.flush()
+    for session in sessions:  # the new decision, into the platforms' data and to webhooks
+        await review_changed(db, session)
     return Reviewed(
         updated=len(sessions), state=body.state, decided_by=by, decided_at=now
     ), sessions

@@ -1,7 +1,7 @@
 import { Pause, Play } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '../../components/ui';
-import { bounds, type PathPoint, speedColour, speeds } from './path';
+import { bounds, during, type PageSpan, type PathPoint, speedColour, speeds } from './path';
 
 const W = 640;
 const H = 360;
@@ -105,6 +105,43 @@ export function MousePath({ path, clicks }: { path: PathPoint[]; clicks: PathPoi
           fast
         </span>
       </div>
+    </div>
+  );
+}
+
+/** The mouse path of the whole session or of one page, chosen from the pages it went through. */
+export function MousePathByPage({
+  path,
+  clicks,
+  pages,
+}: {
+  path: PathPoint[];
+  clicks: PathPoint[];
+  pages: PageSpan[];
+}) {
+  const [chosen, setChosen] = useState(-1);
+  const span = pages[chosen];
+  return (
+    <div className="space-y-2">
+      {pages.length > 1 && (
+        <label className="flex items-center gap-2 text-xs text-slate-600">
+          Page
+          <select
+            aria-label="Page of the mouse path"
+            className="min-w-0 rounded border border-slate-300 px-1 py-0.5"
+            value={chosen}
+            onChange={(e) => setChosen(Number(e.target.value))}
+          >
+            <option value={-1}>All pages</option>
+            {pages.map((p, i) => (
+              <option key={`${p.from}-${p.name}`} value={i}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <MousePath key={chosen} path={during(path, span)} clicks={during(clicks, span)} />
     </div>
   );
 }

@@ -11,8 +11,8 @@ import { DECISION_LABELS, DecisionBadge, ruleText } from '../../lib/decision';
 import { num, pct, when } from '../../lib/format';
 import { FLAG_HELP, FLAG_LABELS } from '../../lib/quality';
 import { Environment } from './Environment';
-import { MousePath } from './MousePath';
-import { column, keyIntervals, points } from './path';
+import { MousePathByPage } from './MousePath';
+import { column, keyIntervals, pageSpans, points } from './path';
 import { Timeline } from './Timeline';
 
 type Columns = Record<string, Record<string, unknown[]>>;
@@ -173,6 +173,17 @@ export default function SessionDetailsPage() {
           <div className="mt-1 text-xs" data-testid="respondent-id">
             Respondent <span className="font-mono">{d.session.respondent_id ?? 'not given'}</span>
           </div>
+          <ul className="mt-1 text-xs" data-testid="response-ids">
+            {(d.responses ?? []).map((r) => (
+              <li key={`${r.integration_name}:${r.response_id}`}>
+                Response <span className="break-all font-mono">{r.response_id}</span>{' '}
+                <span className="text-slate-500">
+                  ({r.platform}, {r.integration_name}
+                  {r.status === 'ok' ? '' : `: ${r.status.replaceAll('_', ' ')}`})
+                </span>
+              </li>
+            ))}
+          </ul>
         </Card>
         <Card title="Events">
           <div className="text-2xl font-semibold">{num(d.events.total)}</div>
@@ -216,7 +227,7 @@ export default function SessionDetailsPage() {
           {events.isPending ? (
             <Skeleton className="h-72" />
           ) : (
-            <MousePath path={move} clicks={clicks} />
+            <MousePathByPage path={move} clicks={clicks} pages={pageSpans(d.events.pages)} />
           )}
         </Card>
         <Card title="Keystroke timing (ms between key presses)">

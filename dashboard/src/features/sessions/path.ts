@@ -65,3 +65,32 @@ export function keyIntervals(downTimes: number[], binMs = 40, maxMs = 1000) {
   }
   return { labels: bins.map((_, i) => `${i * binMs}`), bins };
 }
+
+export interface PageSpan {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/** The pages the respondent saw, each from its `shown` mark to the next page's; a page shown
+ * twice (the back button) is numbered, so each visit is its own stretch of the path. */
+export function pageSpans(pages: { t?: unknown; mark?: unknown; phase?: unknown }[]): PageSpan[] {
+  const shown = pages
+    .filter((p) => p.phase === 'shown' && typeof p.t === 'number')
+    .sort((a, b) => (a.t as number) - (b.t as number));
+  const seen = new Map<string, number>();
+  return shown.map((p, i) => {
+    const mark = String(p.mark ?? `page ${i + 1}`);
+    const visit = (seen.get(mark) ?? 0) + 1;
+    seen.set(mark, visit);
+    return {
+      name: visit > 1 ? `${mark} (visit ${visit})` : mark,
+      from: p.t as number,
+      to: (shown[i + 1]?.t as number | undefined) ?? Number.POSITIVE_INFINITY,
+    };
+  });
+}
+
+export function during(points: PathPoint[], span: PageSpan | undefined): PathPoint[] {
+  return span ? points.filter((p) => p.t >= span.from && p.t < span.to) : points;
+}
