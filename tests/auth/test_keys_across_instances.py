@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from botsieve.app import create_app
+from botsieve.auth.cors import KeyOriginCORSMiddleware
 from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.service import KeyVerifier
 from tests.conftest import _key, start_clean
@@ -56,7 +57,7 @@ async def two_instances(settings):
 
 @pytest.fixture
 def lookups(monkeypatch):
-    counted = {"row_by_prefix": 0, "active_prefixes": 0}
+    counted = {"row_by_prefix": 0, "active_prefixes": 0, "active_origins": 0}
     for name in counted:
         original = getattr(ApiKeyRepository, name)
 
@@ -124,3 +125,36 @@ async def test_a_flood_of_random_keys_costs_no_lookup_each(two_instances, lookup
     assert interval == KeyVerifier.PREFIX_RELOAD_SECONDS
     assert 1 <= reloads <= 2 + elapsed / interval
     assert reloads < FLOOD / 4
+
+
+async def _preflight(client: httpx.AsyncClient, origin: str) -> httpx.Response:
+    return await client.options(
+        "/api/v1/detection/sessions",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+    )
+
+
+async def test_a_new_origin_is_allowed_at_once_on_every_instance(two_instances, lookups):
+    (a, client_a), (_, client_b) = two_instances
+    await _key(a, "publishable", ["https://old.example"])
+    for client in (client_a, client_b):  # both now hold the origins, believed for 5 s
+        assert (
+            "access-control-allow-origin"
+            in (await _preflight(client, "https://old.example")).headers
+        )
+    await _key(a, "publishable", ["https://new.example"])  # as the CLI would: neither knows
+    for client in (client_a, client_b):
+        allowed = await _preflight(client, "https://NEW.example")
+        assert allowed.status_code == 204
+        assert allowed.headers["access-control-allow-origin"] == "https://NEW.example"
+    # Origins no key allows are still refused, and a flood of them shares its reloads.
+    before = lookups["active_origins"]
+    started = time.monotonic()
+    refused = await asyncio.gather(
+        *(_preflight(client_b, f"https://guess-{i}.example") for i in range(50))
+    )
+    elapsed = time.monotonic() - started
+    assert all("access-control-allow-origin" not in r.headers for r in refused)
+    reloads = lookups["active_origins"] - before
+    assert 1 <= reloads <= 2 + elapsed / KeyOriginCORSMiddleware.RELOAD_SECONDS
+    assert reloads < 50 / 4

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from botsieve.auth.prefixes import ActivePrefixes
+from botsieve.auth.prefixes import active_prefixes
 from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.schemas import ApiKeyOut, CreatedApiKey, KeyKind, Principal
 from botsieve.kit.db import transaction
@@ -101,7 +101,7 @@ class KeyVerifier:
         self.ttl = ttl
         self._sessionmaker = sessionmaker
         self._cache: dict[str, tuple[float, Principal | None]] = {}
-        self._prefixes = ActivePrefixes(sessionmaker, min(ttl, self.PREFIX_RELOAD_SECONDS))
+        self._prefixes = active_prefixes(sessionmaker, min(ttl, self.PREFIX_RELOAD_SECONDS))
 
     async def verify(self, presented: str) -> Principal:
         now = time.monotonic()
