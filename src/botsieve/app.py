@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from redis.asyncio import Redis
 
 from botsieve import __version__
 from botsieve.analysis import model_store
@@ -42,7 +43,6 @@ from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
-from botsieve.kit.redispool import waiting_client
 from botsieve.kit.responses import JSON
 from botsieve.kit.security_headers import SecurityHeadersMiddleware
 from botsieve.kit.settings import Settings, get_settings
@@ -86,7 +86,7 @@ async def _build_state(settings: Settings) -> AppState:
     cache = settings.database_statement_cache
     engine = create_engine(settings.resolved_database_url, statement_cache=cache)
     sessionmaker = create_sessionmaker(engine)
-    redis = waiting_client(settings.redis_url) if settings.redis_url else None
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     state = AppState(
         settings=settings,
         db_engine=engine,
@@ -203,7 +203,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await state.counters.flush(state.sessionmaker)
             if state.redis is not None:
                 await state.redis.aclose()
-            await state.limiter.close()
             await state.raw_db.close()
             await state.db_engine.dispose()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -17,21 +16,17 @@ from limits.aio.strategies import (
 )
 
 from botsieve.kit.errors import RateLimited
-from botsieve.kit.redispool import waiting_pool
 
 EXACT_UP_TO = 10_000
 
 
 class RateLimiter:
     def __init__(self, redis_url: str | None = None, *, enabled: bool = True) -> None:
-        self._pool = waiting_pool(redis_url) if redis_url else None
-        storage: Storage = MemoryStorage()
-        if redis_url:
-            # limits passes connection_pool on to redis-py; its stub types options too narrowly.
-            pool: Any = self._pool
-            storage = RedisStorage(
-                f"async+{redis_url}", implementation="redispy", connection_pool=pool
-            )
+        storage: Storage = (
+            RedisStorage(f"async+{redis_url}", implementation="redispy")
+            if redis_url
+            else MemoryStorage()
+        )
         self.enabled = enabled
         # A moving window keeps one timestamp per hit, so it holds its limit exactly (no burst
         # across a window boundary); beyond EXACT_UP_TO hits per window that costs too much
@@ -39,10 +34,6 @@ class RateLimiter:
         self._exact = MovingWindowRateLimiter(storage)
         self._estimated = SlidingWindowCounterRateLimiter(storage)
         self._items: dict[str, RateLimitItem] = {}
-
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.aclose()
 
     def _strategy(self, item: RateLimitItem) -> Strategy:
         return self._exact if item.amount <= EXACT_UP_TO else self._estimated
