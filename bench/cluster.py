@@ -68,11 +68,15 @@ ROWS = (
 
 
 def cluster_markdown(results: dict[str, Any]) -> str:
+    machine = results.get("machine", {})
     lines = [
         "Three instances behind nginx, on PostgreSQL through PgBouncer (transaction mode), "
         "against one of them alone, in the same run (`bench/cluster.py`). Two cores for "
         "everything, load generator included: the throughput ratio shows contention; the "
         "CPU per request is what carries.",
+        "",
+        f"Load averages before / after: {machine.get('load_before', '?')} / "
+        f"{machine.get('load_after', '?')} (`python -m bench.cluster`, {machine.get('date', '')}).",
         "",
         "| figure | one instance | three behind nginx | ratio | CPU per request, one / three |",
         "| --- | --- | --- | --- | --- |",
@@ -89,6 +93,11 @@ def cluster_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min): the figures mean little without them."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main() -> None:
     """python -m bench.cluster [seconds] [repeats]: this comparison alone."""
     import json
@@ -97,10 +106,11 @@ def main() -> None:
     args = sys.argv[1:]
     seconds = int(args[0]) if args else 10
     repeats = int(args[1]) if len(args) > 1 else 3
-    results = run_cluster(seconds, repeats)
     from bench.run import RESULTS, machine
 
-    results["machine"] = machine()
+    load_before = _load()
+    results = run_cluster(seconds, repeats)
+    results["machine"] = {**machine(), "load_before": load_before, "load_after": _load()}
     (RESULTS / "cluster.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "cluster.md").write_text(cluster_markdown(results) + "\n")
     print(cluster_markdown(results))

@@ -444,6 +444,10 @@ def markdown(results: dict[str, Any]) -> str:
         from bench.cluster import cluster_markdown
 
         lines += ["", cluster_markdown(results["cluster"])]
+    if "rolling_restart" in results:
+        from bench.rolling import rolling_markdown
+
+        lines += ["", rolling_markdown(results["rolling_restart"])]
     return "\n".join(lines) + "\n"
 
 
@@ -460,7 +464,7 @@ def main() -> None:
         "--cluster",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="also three instances behind nginx against one (PostgreSQL)",
+        help="also three instances behind nginx against one, and a rolling restart (PostgreSQL)",
     )
     parser.add_argument(
         "--out",
@@ -490,6 +494,10 @@ def main() -> None:
 
         results["cluster"] = run_cluster(args.seconds, args.repeats)
         print(json.dumps(results["cluster"], indent=2), flush=True)
+        from bench.rolling import run_rolling
+
+        results["rolling_restart"] = run_rolling(respondents=12, step=150)
+        print(json.dumps(results["rolling_restart"], indent=2), flush=True)
     print(_write(results, args.out))
 
 

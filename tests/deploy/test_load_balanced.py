@@ -19,7 +19,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -37,7 +36,15 @@ from botsieve.models import Webhook
 from botsieve.models.base import utcnow
 from tests.conftest import DATABASE
 from tests.deploy.cluster import SECRET, Cluster
-from tests.factories import mouse_path
+from tests.deploy.load import (
+    Audit,
+    RollingRestart,
+    Tally,
+    audit,
+    nginx_failovers,
+    respondent,
+    rolling_restart,
+)
 from tests.live_server import READY_CEILING_SECONDS as HANG_CEILING_S
 
 pytestmark = pytest.mark.skipif(
@@ -45,11 +52,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 PURGE_INTERVAL = 1.0
-SESSIONS = "/api/v1/detection/sessions"
-RETRYABLE = {408, 429, 500, 502, 503, 504}
-MAX_ATTEMPTS = 12
-# No acknowledgement at all for this long means the cluster stopped taking events.
-STALL_SECONDS = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -82,86 +84,11 @@ async def database(cluster: Cluster) -> AsyncIterator[Any]:
         await engine.dispose()
 
 
-# A client that behaves like the collector: retries what is retryable, with backoff.
-@dataclass
-class Tally:
-    acked: dict[tuple[str, str], int] = field(default_factory=dict)
-    sessions: list[str] = field(default_factory=list)
-    requests: int = 0
-    retried: Counter[str] = field(default_factory=Counter)
-    refused: list[str] = field(default_factory=list)
-    gave_up: int = 0
-
-
-async def _send(
-    client: httpx.AsyncClient, tally: Tally, method: str, url: str, **kwargs: Any
-) -> httpx.Response | None:
-    """The answer to a request, after retries; None when every attempt failed retryably."""
-    tally.requests += 1
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            reply = await client.request(method, url, **kwargs)
-        except httpx.TransportError as exc:
-            tally.retried[type(exc).__name__] += 1
-        else:
-            if reply.status_code not in RETRYABLE:
-                if reply.status_code >= 400:
-                    tally.refused.append(f"{reply.status_code} {reply.text[:200]}")
-                return reply
-            tally.retried[str(reply.status_code)] += 1
-        await asyncio.sleep(min(2.0, 0.05 * 2**attempt))
-    tally.gave_up += 1
-    return None
-
-
-async def _respondent(
-    client: httpx.AsyncClient, tally: Tally, key: str, survey: str, batches: int
-) -> None:
-    auth = {"Authorization": f"Bearer {key}"}
-    created = await _send(
-        client,
-        tally,
-        "POST",
-        SESSIONS,
-        json={"platform": "web", "survey_id": survey},
-        headers={**auth, "Idempotency-Key": uuid.uuid4().hex},
+def _assert_stored(found: Audit) -> None:
+    assert not found.lost, (
+        f"{len(found.lost)} acknowledged batches not stored: {list(found.lost)[:5]}"
     )
-    if created is None or created.status_code != 201:
-        return
-    session = created.json()
-    sid = session["session_id"]
-    tally.sessions.append(sid)
-    headers = {**auth, "X-Session-Token": session["token"]}
-    for b in range(batches):
-        events = mouse_path(20, start_t=b * 400.0)
-        body = {"batch_id": f"b-{b:04d}", "events": events}
-        reply = await _send(
-            client, tally, "POST", f"{SESSIONS}/{sid}/events", json=body, headers=headers
-        )
-        if reply is not None and reply.status_code == 202:
-            tally.acked[(sid, body["batch_id"])] = len(events)
-
-
-async def _audit(database: Any, tally: Tally) -> None:
-    """Every acknowledged batch is stored with its events, and none is stored twice."""
-    async with database.connect() as conn:
-        batches = {
-            (str(sid), bid): n
-            for sid, bid, n in await conn.execute(
-                text("SELECT session_id, batch_id, event_count FROM event_batches")
-            )
-        }
-        per_session = dict(
-            (str(sid), int(n))
-            for sid, n in await conn.execute(
-                text("SELECT session_id, sum(event_count) FROM behavior_data GROUP BY session_id")
-            )
-        )
-    lost = {k: n for k, n in tally.acked.items() if batches.get(k) != n}
-    assert not lost, f"{len(lost)} acknowledged batches not stored: {list(lost)[:5]}"
-    for sid in tally.sessions:
-        stored = sum(n for (s, _), n in batches.items() if s == sid)
-        assert per_session.get(sid, 0) == stored, sid
+    assert not found.miscounted, found.miscounted[:5]
 
 
 def test_live_updates_reach_a_dashboard_connected_to_any_instance(
@@ -182,7 +109,7 @@ def test_live_updates_reach_a_dashboard_connected_to_any_instance(
             # Written through instance 0 alone: the sockets live elsewhere.
             async with httpx.AsyncClient(base_url=cluster.instances[0].url) as client:
                 tally = Tally()
-                await _respondent(client, tally, key, "live-check", 1)
+                await respondent(client, tally, key, "live-check", 1)
             (sid,) = tally.sessions
             for name, socket in sockets.items():
                 heard: set[str] = set()
@@ -279,7 +206,7 @@ def test_rollup_counts_add_up_across_instances(cluster: Cluster, key: str, datab
     async def scenario() -> tuple[Tally, tuple[int, int]]:
         tally = Tally()
         async with httpx.AsyncClient(base_url=cluster.url) as client:
-            await asyncio.gather(*(_respondent(client, tally, key, survey, 5) for _ in range(30)))
+            await asyncio.gather(*(respondent(client, tally, key, survey, 5) for _ in range(30)))
         expected = (len(tally.sessions), sum(tally.acked.values()))
         counted = (0, 0)
         for _ in range(200):  # counts arrive within a flush interval (1 s) of each instance
@@ -308,65 +235,17 @@ def test_rollup_counts_add_up_across_instances(cluster: Cluster, key: str, datab
 def test_rolling_restart_under_load_loses_no_acknowledged_event(
     cluster: Cluster, key: str, database: Any
 ) -> None:
-    tally = Tally()
-    respondents = 12
+    async def scenario() -> tuple[RollingRestart, Audit]:
+        restart = await rolling_restart(cluster, key, respondents=12)
+        return restart, await audit(database, restart.tally)
 
-    async def chaos(done: asyncio.Event) -> list[str]:
-        steps: list[str] = []
-
-        async def after(acked: int) -> None:
-            """Until the load has gone this far; it fails only if acknowledgements stop."""
-            seen, since = len(tally.acked), time.monotonic()
-            while len(tally.acked) < acked:
-                if len(tally.acked) > seen:
-                    seen, since = len(tally.acked), time.monotonic()
-                assert time.monotonic() - since < STALL_SECONDS, "ingestion stopped"
-                await asyncio.sleep(0.02)
-
-        first, second = cluster.instances[0], cluster.instances[1]
-        await after(150)
-        first.kill()
-        steps.append(f"killed {first.name} at {len(tally.acked)} batches")
-        await after(len(tally.acked) + 150)
-        await asyncio.to_thread(first.start)
-        steps.append(f"{first.name} back at {len(tally.acked)}")
-        await after(len(tally.acked) + 100)
-        await asyncio.to_thread(second.stop)
-        steps.append(f"stopped {second.name} at {len(tally.acked)}")
-        await after(len(tally.acked) + 150)
-        await asyncio.to_thread(second.start)
-        steps.append(f"{second.name} back at {len(tally.acked)}")
-        await after(len(tally.acked) + 100)
-        done.set()
-        return steps
-
-    async def load(done: asyncio.Event) -> None:
-        limits = httpx.Limits(max_connections=respondents)
-        async with httpx.AsyncClient(base_url=cluster.url, limits=limits) as client:
-
-            async def respondent() -> None:
-                while not done.is_set():
-                    await _respondent(client, tally, key, "restart-check", 10)
-
-            await asyncio.gather(*(respondent() for _ in range(respondents)))
-
-    async def scenario() -> list[str]:
-        done = asyncio.Event()
-        steps, _ = await asyncio.gather(chaos(done), load(done))
-        await _audit(database, tally)
-        return steps
-
-    steps = asyncio.run(scenario())
-    # What nginx retried on another instance when one refused or dropped a connection.
-    nginx_log = (cluster.folder / "nginx" / "error.log").read_text()
-    failed_over = sum(
-        phrase in line
-        for line in nginx_log.splitlines()
-        for phrase in ("connect() failed", "prematurely closed", "reset by peer")
-    )
-    print(*steps, f"client retries: {dict(tally.retried)}", sep="\n")
+    restart, found = asyncio.run(scenario())
+    tally = restart.tally
+    _assert_stored(found)
+    failed_over = nginx_failovers(cluster)
+    print(*restart.steps, f"client retries: {dict(tally.retried)}", sep="\n")
     print(f"requests: {tally.requests}, failed over by nginx: {failed_over}")
-    assert len(steps) == 4
+    assert len(restart.steps) == 4
     assert failed_over > 0, "the restarts never met a request: the test proved nothing"
     assert not tally.refused, tally.refused[:5]
     assert tally.gave_up <= tally.requests * 0.001
@@ -381,7 +260,7 @@ def test_purge_runs_once_per_interval_across_instances(
     async def seed_and_wait() -> str:
         async with httpx.AsyncClient(base_url=cluster.url) as client:
             tally = Tally()
-            await _respondent(client, tally, key, "purge-check", 1)
+            await respondent(client, tally, key, "purge-check", 1)
         (sid,) = tally.sessions
         async with database.begin() as conn:
             await conn.execute(

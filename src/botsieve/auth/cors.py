@@ -6,13 +6,11 @@ itself is then checked against its own key's origins (``auth.deps.authenticate``
 
 from __future__ import annotations
 
-import time
-
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from botsieve.auth.repository import ApiKeyRepository
+from botsieve.auth.prefixes import FreshSet, active_origins
 
 CORS_PATH_PREFIX = "/api/v1/detection/sessions"
 ALLOWED_HEADERS = (
@@ -22,20 +20,33 @@ EXPOSED_HEADERS = "x-request-id, retry-after"
 
 
 class KeyOriginCORSMiddleware:
+    """An origin no key allowed a moment ago (a key just made, here or on another instance)
+    waits for a fresh reload of the origins rather than being refused (auth/prefixes.py); known
+    origins are answered from memory for ``refresh_seconds`` after the reload that found them."""
+
+    RELOAD_SECONDS = 0.25
+
     def __init__(self, app: ASGIApp, *, refresh_seconds: float = 5.0, max_age: int = 600) -> None:
         self.app = app
         self.refresh_seconds = refresh_seconds
         self.max_age = max_age
-        self._origins: set[str] = set()
-        self._fresh_until = 0.0
+        self._origins: FreshSet | None = None
+        self._for_state: object = None
+
+    def _origin_set(self, scope: Scope) -> FreshSet:
+        # The app's state exists once its lifespan has begun, and is new after a restart.
+        state = scope["app"].state.botsieve
+        if self._origins is None or self._for_state is not state:
+            spacing = min(self.refresh_seconds, self.RELOAD_SECONDS)
+            self._origins = active_origins(state.sessionmaker, spacing, self.refresh_seconds)
+            self._for_state = state
+        return self._origins
 
     async def _allowed(self, scope: Scope, origin: str) -> bool:
-        if time.monotonic() > self._fresh_until:
-            state = scope["app"].state.botsieve
-            async with state.sessionmaker() as db:
-                self._origins = await ApiKeyRepository(db).active_origins()
-            self._fresh_until = time.monotonic() + self.refresh_seconds
-        return origin.lower() in self._origins or "*" in self._origins
+        origins, origin = self._origin_set(scope), origin.lower()
+        if origins.holds(origin) or origins.holds("*"):
+            return True
+        return await origins.known(origin) or "*" in origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(CORS_PATH_PREFIX):

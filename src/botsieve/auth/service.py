@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 import time
 import uuid
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from botsieve.auth.prefixes import active_prefixes
 from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.schemas import ApiKeyOut, CreatedApiKey, KeyKind, Principal
 from botsieve.kit.db import transaction
@@ -87,32 +87,36 @@ class KeyVerifier:
     """Verifies presented keys, caching the answer for a few seconds per key.
 
     The cache keeps key lookups off the ingestion hot path; a revoked key stops working within
-    ``ttl`` seconds on every worker. The prefixes of active keys are kept in memory too, so a
-    key with an unknown prefix (a guess, a flood of random keys) is refused without a database
-    lookup; the set is reloaded at most once every ``PREFIX_RELOAD_SECONDS`` on a miss (never
-    more often than ``ttl``: 0 means always ask the database), so a key made by another process
-    works within that time.
+    ``ttl`` seconds on every worker. The prefixes of active keys are kept in memory too
+    (auth/prefixes.py), so a key with an unknown prefix (a guess, a flood of random keys) is
+    refused without a lookup of its own: it waits for the next shared reload of the prefix set,
+    at most one every ``PREFIX_RELOAD_SECONDS`` (never spaced more than ``ttl``). A key made by
+    another process or instance is found by that reload, so its first request already works and
+    is never counted as a failed authentication.
     """
 
-    PREFIX_RELOAD_SECONDS = 1.0
+    PREFIX_RELOAD_SECONDS = 0.25
 
     def __init__(self, ttl: float, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.ttl = ttl
         self._sessionmaker = sessionmaker
         self._cache: dict[str, tuple[float, Principal | None]] = {}
-        self._prefixes: set[str] = set()
-        self._prefixes_loaded_at = -math.inf
+        self._prefixes = active_prefixes(sessionmaker, min(ttl, self.PREFIX_RELOAD_SECONDS))
 
     async def verify(self, presented: str) -> Principal:
         now = time.monotonic()
         cached = self._cache.get(presented)
-        if cached is None or cached[0] < now:
-            principal = await self._lookup(presented) if await self._may_exist(presented) else None
+        if cached is not None and cached[0] >= now:
+            principal = cached[1]
+        elif not await self._may_exist(presented):
+            # Not cached per key: the prefix set already remembers it, and a flood of random
+            # keys must not push the real keys' principals out of the cache.
+            principal = None
+        else:
+            principal = await self._lookup(presented)
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[presented] = (now + self.ttl, principal)
-        else:
-            principal = cached[1]
         if principal is None:
             raise Unauthorized("Invalid or revoked API key.")
         return principal
@@ -120,16 +124,7 @@ class KeyVerifier:
     async def _may_exist(self, presented: str) -> bool:
         if KIND_PREFIX.get(presented[:6]) is None or len(presented) < LOOKUP_LENGTH + 16:
             return False
-        prefix = presented[:LOOKUP_LENGTH]
-        if prefix in self._prefixes:
-            return True
-        now = time.monotonic()
-        if now - self._prefixes_loaded_at < min(self.ttl, self.PREFIX_RELOAD_SECONDS):
-            return False
-        self._prefixes_loaded_at = now
-        async with transaction(self._sessionmaker) as db:
-            self._prefixes = await ApiKeyRepository(db).active_prefixes()
-        return prefix in self._prefixes
+        return await self._prefixes.known(presented[:LOOKUP_LENGTH])
 
     async def _lookup(self, presented: str) -> Principal | None:
         kind = KIND_PREFIX[presented[:6]]
@@ -146,12 +141,12 @@ class KeyVerifier:
         return len(presented) >= LOOKUP_LENGTH and presented[:LOOKUP_LENGTH] in self._prefixes
 
     def remember(self, prefix: str) -> None:
-        """A key made by this worker works here at once (others see it at their next reload)."""
+        """A key made by this worker works here at once (others find it on its first request)."""
         self._prefixes.add(prefix)
 
     def forget(self) -> None:
         self._cache.clear()
-        self._prefixes_loaded_at = -math.inf
+        self._prefixes.mark_stale()
 
 
 async def ensure_stored_key(
