@@ -14,7 +14,9 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 
 from botsieve import __version__
+from botsieve.analysis import background as background_analysis
 from botsieve.analysis import model_store
+from botsieve.analysis.background import BackgroundAnalysis
 from botsieve.analysis.endpoints import router as analysis_router
 from botsieve.analysis.service import complete_session
 from botsieve.auth.cors import KeyOriginCORSMiddleware
@@ -187,6 +189,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             ),
         ]
+        # Survey-platform sessions analysed once their batches pause (analysis/background.py).
+        analyser = state.extras[background_analysis.STATE_KEY] = BackgroundAnalysis(state)
+        background.append(asyncio.create_task(analyser.run_forever()))
         if settings.integrations_worker_enabled:
             background.append(asyncio.create_task(deliver_forever(state)))
             background.append(asyncio.create_task(clean_up_forever(state)))

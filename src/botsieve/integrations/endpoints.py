@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from botsieve.analysis import background
 from botsieve.integrations import (
     backfill,
     completion,
@@ -42,6 +43,7 @@ from botsieve.integrations.webhooks import SIGNATURE_HEADER
 from botsieve.kit.body import read_body
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import BadRequest, BotsieveError
+from botsieve.kit.state import AppState
 from botsieve.users.deps import Admin, Viewer
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
@@ -100,6 +102,13 @@ GENERIC_BODY = {
         },
     }
 }
+
+
+def _token_ttl(state: AppState) -> float:
+    """Platform calls take a token this process read that recently (integrations/tokens.py)."""
+    return state.settings.key_cache_seconds
+
+
 bearer = HTTPBearer(auto_error=False, description="An integration token: bs_it_...")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
@@ -112,11 +121,17 @@ async def qualtrics_score(
     body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
 ) -> ScoreReply:
     """Qualtrics' Web Service element: the verdict as flat fields for Embedded Data."""
-    row = await service.by_token(db, credentials.credentials if credentials else None, "qualtrics")
+    row = await service.by_token(
+        db,
+        credentials.credentials if credentials else None,
+        "qualtrics",
+        cache_seconds=_token_ttl(state),
+    )
     if body.survey_id != row.survey_id:
         raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
-    scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
-    return scoring.reply_of(scored, await scoring.decision_for(db, scored))
+    with background.platform_call(state):
+        scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
+        return scoring.reply_of(scored, await scoring.decision_for(db, scored))
 
 
 @router.post("/qualtrics/entry", response_model=EntryReply)
@@ -124,10 +139,16 @@ async def qualtrics_entry(
     body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
 ) -> EntryReply:
     """The check at entry (a Web Service element after the first block): block, review, pass."""
-    row = await service.by_token(db, credentials.credentials if credentials else None, "qualtrics")
+    row = await service.by_token(
+        db,
+        credentials.credentials if credentials else None,
+        "qualtrics",
+        cache_seconds=_token_ttl(state),
+    )
     if body.survey_id != row.survey_id:
         raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
-    return await entry.entry_check(db, state, row, body.response_id, body.session_id)
+    with background.platform_call(state):
+        return await entry.entry_check(db, state, row, body.response_id, body.session_id)
 
 
 @router.post("/decipher/entry", response_model=EntryReply, openapi_extra=DECIPHER_BODY)
@@ -140,13 +161,14 @@ async def decipher_entry(
         await read_body(request, MAX_EVENT_BYTES),
         credentials.credentials if credentials else None,
     )
-    row = await service.by_token(db, call.token, "decipher")
+    row = await service.by_token(db, call.token, "decipher", cache_seconds=_token_ttl(state))
     decipher.verify_call(
         call, service.shared_keys(row), required=bool((row.config or {}).get("require_signature"))
     )
     if call.survey != row.survey_id:
         raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
-    return await entry.entry_check(db, state, row, call.uuid, call.session_id)
+    with background.platform_call(state):
+        return await entry.entry_check(db, state, row, call.uuid, call.session_id)
 
 
 @router.post(
@@ -184,7 +206,7 @@ async def decipher_score(
         await read_body(request, MAX_EVENT_BYTES),
         credentials.credentials if credentials else None,
     )
-    row = await service.by_token(db, call.token, "decipher")
+    row = await service.by_token(db, call.token, "decipher", cache_seconds=_token_ttl(state))
     try:
         decipher.verify_call(
             call,
@@ -196,7 +218,8 @@ async def decipher_score(
     except BotsieveError as exc:
         await service.record_refusal(state, row.id, exc)
         raise
-    scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
+    with background.platform_call(state):
+        scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
     if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)
     # With Decipher's REST API configured, the verdict (final by then) and the answers' quality
