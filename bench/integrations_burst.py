@@ -1,13 +1,17 @@
 """200 respondents at once: the entry check and the end-of-survey score call in a burst.
 
     python -m bench.integrations_burst [--respondents 200] [--first 150] [--events 600]
-        [--workers 1] [--spread 0] [--db sqlite|postgresql] [--out FILE]
+        [--workers 1] [--spread 0] [--settle|--no-settle] [--db sqlite|postgresql] [--out FILE]
 
 Starts a real ``botsieve serve`` (SQLite, or BOTSIEVE_TEST_PG_URL's server), makes one
 collector session per respondent with its first page of behaviour (``--first`` pointer
 moves), then fires every respondent's entry check at the same instant (one connection each,
 opened beforehand), sends the rest of each session's events (``--events`` in all), and fires
 every end-of-survey call at the same instant; then the same calls again (the stored verdict).
+With ``--settle`` (the default) each burst waits until the server has analysed every session
+(it does so once a session's batches pause): respondents whose behaviour arrived over minutes.
+``--no-settle`` fires right after the last batch: the calls find no analysis yet and answer
+``provisional`` (each burst counts the statuses it got; a provisional is not a verdict).
 
 For each burst: the latency each respondent saw (median, p90, p99, max), the burst's wall
 time, the server's CPU time per call (every process of the server, from /proc), and the
@@ -29,6 +33,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -139,7 +144,7 @@ async def _burst(
     bodies = [(path, orjson.dumps(body)) for path, body in calls]
     go = asyncio.Event()
 
-    async def one(connection: Connection, path: str, body: bytes, at: float) -> float:
+    async def one(connection: Connection, path: str, body: bytes, at: float) -> tuple[float, str]:
         await go.wait()
         await asyncio.sleep(at)
         started = time.perf_counter()
@@ -147,7 +152,7 @@ async def _burst(
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status} {reply[:200]!r}")
-        return elapsed
+        return elapsed, str(orjson.loads(reply)["status"])
 
     offsets = [spread * i / len(calls) for i in starts]
     tasks = [
@@ -159,15 +164,18 @@ async def _burst(
         load_before, cpu_before, wall = _load(), group_cpu_seconds(pgid), time.perf_counter()
         client_cpu = time.process_time()
         go.set()
-        latencies = await asyncio.gather(*tasks)
+        answers = await asyncio.gather(*tasks)
         wall = time.perf_counter() - wall
         cpu = group_cpu_seconds(pgid) - cpu_before
         client_cpu = time.process_time() - client_cpu
     finally:
         for connection in connections:
             connection.close()
+    statuses = Counter(status for _, status in answers)
     return {
-        **_summary(list(latencies)),
+        **_summary([elapsed for elapsed, _ in answers]),
+        # A fast "provisional" is not a verdict: how many calls got one.
+        "statuses": dict(sorted(statuses.items())),
         "spread_s": spread,
         "wall_s": round(wall, 2),
         "server_cpu_ms_per_call": round(cpu * 1000 / len(calls), 2),
@@ -176,6 +184,25 @@ async def _burst(
         "load_avg_1m_before": load_before,
         "load_avg_1m_after": _load(),
     }
+
+
+SETTLE_CEILING_S = 900  # a hang ceiling, not a deadline: the machine may be busy
+
+
+def _settle(url: str, key: str, sessions: list[dict[str, Any]], events: int) -> None:
+    """Until every session's stored analysis has seen its ``events`` (the server analyses a
+    session once its batches pause: analysis/background.py)."""
+    ceiling = time.monotonic() + SETTLE_CEILING_S
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for s in sessions:
+            path = f"/api/v1/detection/sessions/{s['session_id']}/result"
+            while True:
+                reply = client.get(path, headers=_auth(key))
+                if reply.status_code == 200 and reply.json()["event_count"] >= events:
+                    break
+                if time.monotonic() > ceiling:
+                    raise SystemExit(f"the server did not analyse {s['session_id']} in time")
+                time.sleep(0.2)
 
 
 def run(args: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
@@ -201,12 +228,16 @@ def run(args: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
             for r, s in zip(respondents, sessions, strict=True)
         ]
         result: dict[str, Any] = {}
+        if args.settle:
+            _settle(server.url, secret, sessions, args.first)
         result["entry_check"] = asyncio.run(
             _burst(server.url, pgid, [(ENTRY, c) for c in calls], token, args.spread)
         )
         with httpx.Client(base_url=server.url, timeout=60) as client:
             for s in sessions:
                 _send(client, secret, s, args.first, args.events)
+        if args.settle:
+            _settle(server.url, secret, sessions, args.events)
         result["score_end"] = asyncio.run(
             _burst(server.url, pgid, [(SCORE, c) for c in calls], token, args.spread)
         )
@@ -217,6 +248,7 @@ def run(args: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
         server.stop()
     return {
         "database": "postgresql" if database_url else "sqlite",
+        "settled": args.settle,
         "respondents": args.respondents,
         "events_first_page": args.first,
         "events_per_session": args.events,
@@ -235,6 +267,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
         "--spread", type=float, default=0.0, help="seconds over which the calls arrive (0: at once)"
+    )
+    parser.add_argument(
+        "--settle",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="wait until the server has analysed every session before each burst, as for "
+        "respondents whose behaviour arrived over minutes (--no-settle: fire right after)",
     )
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--out", type=Path)

@@ -14,7 +14,9 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 
 from botsieve import __version__
+from botsieve.analysis import background as background_analysis
 from botsieve.analysis import model_store
+from botsieve.analysis.background import BackgroundAnalysis
 from botsieve.analysis.endpoints import router as analysis_router
 from botsieve.analysis.service import complete_session
 from botsieve.auth.cors import KeyOriginCORSMiddleware
@@ -27,6 +29,7 @@ from botsieve.decisions.endpoints import router as decisions_router
 from botsieve.demo.endpoints import DEMO_SURVEY
 from botsieve.demo.endpoints import router as demo_router
 from botsieve.health.endpoints import router as health_router
+from botsieve.integrations.endpoints import LANES as INTEGRATION_LANES
 from botsieve.integrations.endpoints import router as integrations_router
 from botsieve.integrations.endpoints import surveys_router
 from botsieve.integrations.outbox import clean_up_forever, deliver_forever
@@ -187,6 +190,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             ),
         ]
+        # Survey-platform sessions analysed once their batches pause (analysis/background.py).
+        analyser = state.extras[background_analysis.STATE_KEY] = BackgroundAnalysis(state)
+        background.append(asyncio.create_task(analyser.run_forever()))
         if settings.integrations_worker_enabled:
             background.append(asyncio.create_task(deliver_forever(state)))
             background.append(asyncio.create_task(clean_up_forever(state)))
@@ -226,7 +232,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(demo_router, prefix="/demo", include_in_schema=False)
     apidocs.install(app)
     spa.install(app)
-    app.add_middleware(FastLaneMiddleware, lanes=SESSION_LANES, prefix=API_PREFIX)
+    lanes = (*SESSION_LANES, *INTEGRATION_LANES)
+    app.add_middleware(FastLaneMiddleware, lanes=lanes, prefix=API_PREFIX)
     app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(DatabaseOutageMiddleware)

@@ -21,7 +21,11 @@ BASE = "/api/v1/integrations"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"integrations_worker_enabled": False})
+    # The calls analyse themselves: these tests are about verdicts, test_background.py about
+    # the calls that only read.
+    return settings.model_copy(
+        update={"integrations_worker_enabled": False, "integrations_inline_analysis": True}
+    )
 
 
 @pytest.fixture

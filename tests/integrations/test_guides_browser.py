@@ -41,6 +41,7 @@ pytestmark = pytest.mark.skipif(
 def service(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(database_url, tmp_path, os.environ.get("BOTSIEVE_TEST_REDIS_URL"))
     server.env["BOTSIEVE_INTEGRATIONS_WORKER_ENABLED"] = "false"
+    server.env["BOTSIEVE_INTEGRATIONS_INLINE_ANALYSIS"] = "true"
     try:
         server.start()
         yield server

@@ -193,6 +193,23 @@ async def latest_result(
     return to_out(session_id, row, rule, session.review_state)
 
 
+async def covering_result(
+    db: AsyncSession, session: Session, *, rule_cache_seconds: float = 0.0
+) -> AnalysisOut | None:
+    """The latest result when it saw every event the session has; None when the session was
+    never analysed or events came since. One indexed lookup, and the rule (remembered for
+    ``rule_cache_seconds``): what a survey platform's call costs when it only reads."""
+    if session.analyzed_at is None:
+        return None
+    row = await AnalysisRepository(db).latest(session.id)
+    if row is None or row.event_count != session.event_count:
+        return None
+    rule = await decisions.current_rule(
+        db, session.survey_id, model_store.shipped_threshold(), cache_seconds=rule_cache_seconds
+    )
+    return to_out(session.id, row, rule, session.review_state)
+
+
 async def result_history(
     db: AsyncSession, session_id: uuid.UUID, model_threshold: float
 ) -> list[AnalysisOut]:

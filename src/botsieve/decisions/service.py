@@ -7,6 +7,8 @@ in one statement (no re-analysis) and corrects the overview's counters by the di
 
 from __future__ import annotations
 
+import time
+
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,8 +66,31 @@ async def rule_for(db: AsyncSession, survey_id: str | None, model_threshold: flo
     return _out(await repo.get(INSTALL_RULE), survey_id, model_threshold)
 
 
-async def current_rule(db: AsyncSession, survey_id: str, model_threshold: float) -> Rule:
-    return as_rule(await rule_for(db, survey_id, model_threshold))
+# (survey, model threshold) -> the rule in force and when it was read. The survey platforms'
+# calls read it by the hundred a second; saving, removing or the model moving the rule forgets
+# them all in this process, and other processes within their ``cache_seconds``.
+_remembered: dict[tuple[str, float], tuple[Rule, float]] = {}
+MAX_REMEMBERED = 4096
+
+
+async def current_rule(
+    db: AsyncSession, survey_id: str, model_threshold: float, *, cache_seconds: float = 0.0
+) -> Rule:
+    """The rule in force; ``cache_seconds`` > 0 takes one this process read that recently."""
+    key = (survey_id, model_threshold)
+    found = _remembered.get(key) if cache_seconds > 0 else None
+    if found is not None and time.monotonic() - found[1] <= cache_seconds:
+        return found[0]
+    rule = as_rule(await rule_for(db, survey_id, model_threshold))
+    if cache_seconds > 0:
+        if len(_remembered) >= MAX_REMEMBERED:
+            _remembered.clear()
+        _remembered[key] = (rule, time.monotonic())
+    return rule
+
+
+def forget_rules() -> None:
+    _remembered.clear()
 
 
 async def rules(db: AsyncSession, model_threshold: float) -> RulesOut:
@@ -102,6 +127,7 @@ async def save(
     """Save the survey's rule (None: the install's) and relabel the sessions it governs."""
     _check_survey(survey_id)
     await DecisionRepository(db).put(survey_id or INSTALL_RULE, as_rule(rule), utcnow(), by)
+    forget_rules()
     relabelled = await _relabel(db, counters, survey_id, as_rule(rule))
     return Saved(rule=await rule_for(db, survey_id, model_threshold), relabelled=relabelled)
 
@@ -117,6 +143,7 @@ async def remove(
             "No rule is saved for " + (f"survey {survey_id}." if survey_id else "the install.")
         )
     await repo.delete(survey_id or INSTALL_RULE)
+    forget_rules()
     fallback = await rule_for(db, survey_id, model_threshold)
     relabelled = await _relabel(db, counters, survey_id, as_rule(fallback))
     return Saved(rule=fallback, relabelled=relabelled)
@@ -130,6 +157,7 @@ async def follow_model(
     repo = DecisionRepository(db)
     if not await repo.move_model_basis(threshold, version, utcnow()):
         return 0
+    forget_rules()
     if await repo.get(INSTALL_RULE) is not None:
         return 0  # every survey without its own rule follows the install's
     relabelled = await _relabel(db, counters, None, Rule(threshold=threshold))

@@ -114,7 +114,10 @@ async def finish_response(
     """Verdict (made now, or the one the Web Service element already got), quality and the
     survey's decision as it stands; commit."""
     async with transaction(state.sessionmaker) as db:
-        scored, _ = await scoring.score_response(db, state, row, response_id, session_id, evidence)
+        # The completion event converges: it analyses what the live call left provisional.
+        scored, _ = await scoring.score_response(
+            db, state, row, response_id, session_id, evidence, inline=True
+        )
         if evidence and not set(evidence) <= set(scored.flags or []):
             merged = list(dict.fromkeys([*(scored.flags or []), *evidence]))
             await ResponseRepository(db).update(scored.id, flags=merged)

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.kit.db import dialect_insert
 from botsieve.models import (
-    DetectionResult,
     Integration,
     OutboxJob,
     RefusedPost,
@@ -21,18 +20,6 @@ from botsieve.models import (
     Webhook,
 )
 from botsieve.models.base import utcnow
-
-
-async def analysed_event_count(db: AsyncSession, session_id: uuid.UUID) -> int | None:
-    """How many events the session's latest analysis saw (None: never analysed); one indexed
-    lookup, so that deciding whether to re-analyse costs less than loading the result."""
-    count = await db.scalar(
-        select(DetectionResult.event_count)
-        .where(DetectionResult.session_id == session_id)
-        .order_by(DetectionResult.id.desc())
-        .limit(1)
-    )
-    return None if count is None else int(count)
 
 
 class IntegrationRepository:
@@ -166,7 +153,13 @@ class BindingRepository:
     async def bind(
         self, session_id: uuid.UUID, integration_id: uuid.UUID, response_id: str
     ) -> tuple[uuid.UUID, str]:
-        """Bind the session unless it is bound already; return its (integration, response)."""
+        """Bind the session unless it is bound already; return its (integration, response).
+
+        Read first: every call after the first finds the binding, and a read takes no write
+        lock (SQLite's is one for the whole database)."""
+        owner = await self._owner(session_id)
+        if owner is not None:
+            return owner
         dialect = self.db.get_bind().dialect.name
         stmt = dialect_insert(dialect, SessionBinding.__table__).values(
             session_id=session_id,
@@ -177,14 +170,19 @@ class BindingRepository:
         inserted = await self.db.execute(stmt.on_conflict_do_nothing(index_elements=["session_id"]))
         if inserted.rowcount == 1:  # type: ignore[attr-defined]
             return integration_id, response_id  # ours: no need to read it back
+        owner = await self._owner(session_id)  # another call bound it first
+        assert owner is not None
+        return owner
+
+    async def _owner(self, session_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
         row = (
             await self.db.execute(
                 select(SessionBinding.integration_id, SessionBinding.response_id).where(
                     SessionBinding.session_id == session_id
                 )
             )
-        ).one()
-        return row[0], row[1]
+        ).first()
+        return None if row is None else (row[0], row[1])
 
     async def latest_for_respondent(self, survey_id: str, respondent_id: str) -> Session | None:
         """The respondent's most recent session in the survey (a reload may have made two)."""

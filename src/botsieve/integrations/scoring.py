@@ -23,19 +23,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from botsieve.analysis import background
 from botsieve.analysis.schemas import AnalysisOut
 from botsieve.analysis.service import (
     analyze_session,
     announcement,
     complete_session,
-    latest_result,
+    covering_result,
 )
 from botsieve.integrations import quality
-from botsieve.integrations.repository import (
-    BindingRepository,
-    ResponseRepository,
-    analysed_event_count,
-)
+from botsieve.integrations.repository import BindingRepository, ResponseRepository
 from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
 from botsieve.models import Integration, ScoredResponse, Session
@@ -78,19 +75,45 @@ async def _find_session(
 
 
 async def _analysed(
-    db: AsyncSession, state: AppState, session: Session, finish: bool
+    db: AsyncSession, state: AppState, session: Session, finish: bool, inline: bool
+) -> AnalysisOut | None:
+    """The stored analysis when it saw every event the session has; else None, and the
+    session is queued to be analysed at once (``finish`` completes it too, so the end call
+    always closes it). The call only reads: in a burst of respondents finishing together
+    nobody waits for the others' analyses. With ``integrations_inline_analysis`` (or no
+    background queue) the call analyses itself instead; ``inline`` is the completion job's
+    way, which converges what a call left provisional."""
+    queue = background.of(state)
+    if queue is None or state.settings.integrations_inline_analysis:
+        inline = True
+    cache = state.settings.key_cache_seconds
+    result = await covering_result(db, session, rule_cache_seconds=cache)
+    if result is not None:
+        if finish and not session.is_completed:
+            await _complete(db, queue, session.id, inline)
+        return result
+    if not inline and queue is not None:
+        queue.soon(session.id, now=True, finish=finish)
+        return None
+    return await analyse_now(db, state, session.id, finish)
+
+
+async def _complete(
+    db: AsyncSession, queue: background.BackgroundAnalysis | None, sid: uuid.UUID, inline: bool
+) -> None:
+    """Close the session: now, or (a live call, which only reads) from the queue."""
+    if inline or queue is None:
+        await SessionRepository(db).complete(sid)
+    else:
+        queue.soon(sid, now=True, finish=True)
+
+
+async def analyse_now(
+    db: AsyncSession, state: AppState, session_id: uuid.UUID, finish: bool
 ) -> AnalysisOut:
-    """The latest analysis when it saw every event the session has (an entry check, then the
-    end call with nothing new): one analysis, not two. Otherwise analyse now. ``finish``
-    completes the session in both cases, so the end call always closes it."""
-    seen = None if session.analyzed_at is None else await analysed_event_count(db, session.id)
-    result = await latest_result(db, session.id) if seen == session.event_count else None
-    if result is None:
-        run = complete_session if finish else analyze_session
-        result = await run(db, state.model, state.counters, session.id)
-        state.notify("analysis_complete", announcement(result))
-    elif finish and not session.is_completed:
-        await SessionRepository(db).complete(session.id)
+    run = complete_session if finish else analyze_session
+    result = await run(db, state.model, state.counters, session_id)
+    state.notify("analysis_complete", announcement(result))
     return result
 
 
@@ -111,9 +134,12 @@ async def verdict_for(
     session_id: str | None,
     *,
     finish: bool = True,
+    inline: bool = False,
 ) -> Verdict:
     """The verdict for the response; ``finish`` completes the session (the end of the survey),
-    otherwise the session is analysed as far as it goes (the entry check)."""
+    otherwise the session is analysed as far as it goes (the entry check). ``inline`` analyses
+    now when no stored analysis covers the session (the completion job); otherwise that is
+    ``provisional`` and the analysis is queued."""
     session, how = await _find_session(db, integration, response_id, session_id)
     if session is None:
         return Verdict(NO_SESSION, reasons=[how])
@@ -128,7 +154,9 @@ async def verdict_for(
         return Verdict(SESSION_REUSED, sid, reasons=["session_of_another_response"])
     if session.event_count < state.settings.analysis_min_events:
         return Verdict(PROVISIONAL, sid, reasons=[how, "too_few_events"])
-    result = await _analysed(db, state, session, finish)
+    result = await _analysed(db, state, session, finish, inline)
+    if result is None:
+        return Verdict(PROVISIONAL, sid, reasons=[how, "analysis_pending"])
     if decision_of(result) == "insufficient_evidence":
         missing = [f"missing: {m}" for m in getattr(result, "missing_evidence", None) or []]
         return Verdict(INSUFFICIENT_EVIDENCE, sid, result, [how, *missing])
@@ -161,6 +189,8 @@ async def score_response(
     response_id: str,
     session_id: str | None,
     evidence: list[str] | None = None,
+    *,
+    inline: bool = False,
 ) -> tuple[ScoredResponse, bool]:
     """The verdict for this response, and whether it is new or changed by this call.
 
@@ -171,7 +201,8 @@ async def score_response(
     if existing is not None and existing.status in FINAL:
         return existing, False
     values = values_of(
-        await verdict_for(db, state, integration, response_id, session_id), evidence or []
+        await verdict_for(db, state, integration, response_id, session_id, inline=inline),
+        evidence or [],
     )
     if existing is None:
         row = await repo.insert_once(

@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botsieve.integrations import redirects
+from botsieve.integrations import redirects, tokens
 from botsieve.integrations.qualtrics import PlatformError
 from botsieve.integrations.repository import (
     IntegrationRepository,
@@ -132,6 +132,7 @@ async def delete_integration(db: AsyncSession, integration_id: uuid.UUID) -> Non
     at once; the sessions themselves stay, they belong to the survey."""
     await get_integration(db, integration_id)
     await IntegrationRepository(db).delete(integration_id)
+    tokens.forget_all()
 
 
 async def update_integration(
@@ -152,6 +153,7 @@ async def update_integration(
         await IntegrationRepository(db).touch(row.id, **values)
         await OutboxRepository(db).requeue(row.id, utcnow())
         await db.refresh(row)
+        tokens.forget_all()
     return out(row)
 
 
@@ -181,6 +183,7 @@ async def rotate(db: AsyncSession, integration_id: uuid.UUID) -> IntegrationSecr
         shared_key=shared_key,
     )
     await db.refresh(row)
+    tokens.forget_all()
     return IntegrationSecrets(
         integration=out(row),
         token=token,
@@ -189,12 +192,21 @@ async def rotate(db: AsyncSession, integration_id: uuid.UUID) -> IntegrationSecr
     )
 
 
-async def by_token(db: AsyncSession, token: str | None, platform: str) -> Integration:
+async def by_token(
+    db: AsyncSession, token: str | None, platform: str, *, cache_seconds: float = 0.0
+) -> Integration:
+    """The integration the token belongs to; ``cache_seconds`` > 0 takes a row this process
+    read that recently (tokens.py), for the calls a survey makes by the hundred."""
     if not token:
         raise Unauthorized("An integration token is required.")
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("Not an integration token (they start with bs_it_).")
-    row = await IntegrationRepository(db).by_token(digest(token), utcnow())
+    token_hash, now = digest(token), utcnow()
+    row = tokens.recall(token_hash, cache_seconds) if cache_seconds > 0 else None
+    if row is None or not tokens.still_accepts(row, token_hash, now):
+        row = await IntegrationRepository(db).by_token(token_hash, now)
+        if row is not None and cache_seconds > 0:
+            tokens.remember(token_hash, row)
     if row is None:
         raise Unauthorized("Unknown or revoked integration token.")
     if row.platform != platform:

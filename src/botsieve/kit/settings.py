@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     integrations_cleanup_interval_seconds: float = Field(default=3600.0, gt=0)
     # Outbound calls to private and loopback addresses: refused in production unless allowed.
     integrations_allow_private_urls: bool | None = None
+    # The score call and the entry check read the stored analysis (analysis/background.py
+    # makes it once a session's batches pause); with this on, they analyse when none covers the
+    # session's events yet, and wait for it (costs ~30 ms of CPU a call; one at a time per core).
+    integrations_inline_analysis: bool = False
+    # A session of a survey platform is analysed once its batches pause this long, and at the
+    # latest this long after its first batch not yet analysed.
+    analysis_quiet_seconds: float = Field(default=1.0, ge=0)
+    analysis_max_wait_seconds: float = Field(default=30.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

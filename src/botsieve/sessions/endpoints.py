@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
+from botsieve.analysis import background
 from botsieve.auth.deps import SecretKey, authenticate, bearer_key
 from botsieve.kit.body import parse_json_object, read_body
 from botsieve.kit.clientip import client_ip, hash_ip
@@ -177,7 +178,15 @@ async def post_events(request: Request, session_id: uuid.UUID) -> Response:
     batch = _batch_from(doc)
     token = request.headers.get("x-session-token") or batch.token
     accepted = await service.ingest_events(
-        state.raw_db, settings, state.counters, principal, session_id, token, batch
+        state.raw_db,
+        settings,
+        state.counters,
+        principal,
+        session_id,
+        token,
+        batch,
+        # A survey platform will ask for the verdict: it is made once the batches pause.
+        lambda platform, count: background.after_batch(state, session_id, platform, count),
     )
     if not accepted.duplicate:
         state.notify(

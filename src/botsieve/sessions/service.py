@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -202,7 +202,9 @@ async def ingest_events(
     session_id: uuid.UUID,
     token: str | None,
     batch: EventBatchIn,
+    on_stored: Callable[[str, int], None] | None = None,
 ) -> EventsAccepted:
+    """Store the batch; ``on_stored(platform, event_count)`` is told once it is committed."""
     check_event_order(batch.events)
     rows = codec.encode_batch(batch.events, event_strings(settings.ip_salt).stored)
     token_ok = principal.is_secret or token_matches(settings.secret, session_id, token)
@@ -229,6 +231,8 @@ async def ingest_events(
     counters.record(outcome.now, target.survey_id, target.platform, events=count)
     for row in rows:
         _counter(_INGESTED, EVENTS_INGESTED, row.event_type).inc(row.count)
+    if on_stored is not None:
+        on_stored(target.platform, outcome.event_count)
     return EventsAccepted(accepted=count, duplicate=False, event_count=outcome.event_count)
 
 
