@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -126,6 +128,7 @@ async def test_an_outage_is_503_with_retry_after_and_logged_once(relayed):
 # local run.
 OUTAGE_SECONDS = float(os.environ.get("BOTSIEVE_TEST_OUTAGE_SECONDS", "30"))
 WRITERS = 8
+HANG_CEILING_SECONDS = 600
 
 
 class Writer:
@@ -157,6 +160,19 @@ class Writer:
                 return
 
 
+async def _until(condition: Callable[[], bool]) -> None:
+    """Wait for ``condition``, however long a busy machine takes; the ceiling is for a hang."""
+    ceiling = time.monotonic() + HANG_CEILING_SECONDS
+    while not condition():
+        assert time.monotonic() < ceiling, f"still waiting after {HANG_CEILING_SECONDS} s"
+        await asyncio.sleep(0.05)
+
+
+def _ended(tasks: list[asyncio.Task[None]]) -> bool:
+    """A writer that stopped on an unexpected answer ends the wait (the test then says why)."""
+    return any(task.done() for task in tasks)
+
+
 async def test_acknowledged_events_survive_a_long_outage(relayed):
     app, client, relay, recorder = relayed
     admin = {"Authorization": f"Bearer {await _key(app, 'secret')}"}
@@ -166,12 +182,19 @@ async def test_acknowledged_events_survive_a_long_outage(relayed):
         writers.append(Writer(client, admin, made.json()["session_id"]))
     stop = asyncio.Event()
     tasks = [asyncio.create_task(w.run(stop)) for w in writers]
-    await asyncio.sleep(2)
+    await _until(lambda: all(w.acknowledged for w in writers) or _ended(tasks))
     before = sum(len(w.acknowledged) for w in writers)
     await relay.cut()
-    await asyncio.sleep(OUTAGE_SECONDS)
+    await asyncio.sleep(OUTAGE_SECONDS)  # the outage itself: its length is what is tested
     await relay.start()
-    await asyncio.sleep(3)
+    at_restore = [len(w.acknowledged) for w in writers]
+    # Served again: every writer has had a batch acknowledged since the database came back.
+    await _until(
+        lambda: (
+            all(len(w.acknowledged) > n for w, n in zip(writers, at_restore, strict=True))
+            or _ended(tasks)
+        )
+    )
     stop.set()
     await asyncio.gather(*tasks)
 
