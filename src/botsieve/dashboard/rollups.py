@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import dialect_insert, transaction
+from botsieve.kit.outage import OutageLog
 from botsieve.models import EventBatch, HourlyRollup, Session
 
 log = structlog.get_logger()
@@ -108,12 +109,17 @@ class CounterBuffer:
     async def flush_forever(
         self, maker: async_sessionmaker[AsyncSession], interval: float = 1.0
     ) -> None:
+        outage = OutageLog("rollups")  # a database outage is one line, not one per second
         while True:
             await asyncio.sleep(interval)
             try:
-                await self.flush(maker)
+                written = await self.flush(maker)
             except Exception as exc:
-                log.warning("rollup_flush_failed", error=repr(exc))
+                if not outage.absorbed(exc):
+                    log.warning("rollup_flush_failed", error=repr(exc))
+                continue
+            if written:
+                outage.succeeded()
 
 
 def verdict_increments(before: tuple[bool, str] | None, after: tuple[bool, str]) -> dict[str, int]:
