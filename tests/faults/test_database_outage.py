@@ -153,7 +153,9 @@ class Counted:
         return await self.fn(*args, **kwargs)
 
 
-async def test_background_tasks_log_an_outage_once_however_often_they_try(relayed, monkeypatch):
+async def test_background_tasks_log_an_outage_once_however_often_they_try(
+    relayed, monkeypatch, caplog
+):
     """The outbox worker polls every 50 ms and the counter flush runs every second: through the
     outage each says once that the database is gone and once that it is back, no stack trace."""
     from botsieve.dashboard import rollups
@@ -186,6 +188,8 @@ async def test_background_tasks_log_an_outage_once_however_often_they_try(relaye
         await _until(lambda: recorder.of("outbox") == back and recorder.of("rollups") == back)
         assert failures.lines == []
         assert state.counters.pending == 0
+        # Nor does the driver's pool write a stack trace per reconnection attempt.
+        assert not [r for r in caplog.records if r.name.startswith("asyncpg")]
     finally:
         worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
