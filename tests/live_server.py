@@ -40,6 +40,7 @@ class LiveServer:
             self.env["BOTSIEVE_REDIS_URL"] = redis_url
         self.log = data_dir / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._own_group = False
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
@@ -51,18 +52,23 @@ class LiveServer:
         extra = [arg for o in origins for arg in ("--origin", o)]
         return self.cli("keys", "create", "--kind", kind, "--name", "live", *extra).splitlines()[-1]
 
+    def command(self) -> list[str]:
+        return [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+
     def start(self) -> None:
         """Start and wait until /health answers: however long a busy machine takes, as long as
-        the process lives. If it dies or never answers, stop what was started, then raise."""
+        the process lives. If it dies or never answers, stop what was started (every worker it
+        forked too), then raise."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                self.command(),
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 # Its own process group: stopping it stops every worker it forked.
                 start_new_session=True,
             )
+        self._own_group = True
         try:
             self._wait_until_ready()
         except BaseException:
@@ -88,9 +94,10 @@ class LiveServer:
     def _signal_group(self, sig: int) -> None:
         assert self.process is not None
         with contextlib.suppress(ProcessLookupError):
-            # A subclass may start the process outside a group of its own (bench/run.py's
-            # PatientServer): killpg would find no such group and signal nothing.
-            if os.getpgid(self.process.pid) == self.process.pid:
+            # The group outlives its leader: a server that died starting up can leave workers
+            # in it, so signal the group even when the leader is gone. A subclass may start the
+            # process outside a group of its own (bench/run.py's PatientServer): then only it.
+            if self._own_group:
                 os.killpg(self.process.pid, sig)
             else:
                 self.process.send_signal(sig)

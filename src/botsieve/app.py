@@ -7,6 +7,7 @@ import contextlib
 import gc
 import uuid
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -47,7 +48,7 @@ from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
 from botsieve.kit.responses import JSON
-from botsieve.kit.security_headers import SecurityHeadersMiddleware
+from botsieve.kit.security_headers import SecurityHeadersMiddleware, headers_for
 from botsieve.kit.settings import Settings, get_settings
 from botsieve.kit.state import AppState
 from botsieve.kit.text import same_secret
@@ -237,11 +238,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(EdgeLimitsMiddleware, limits=edge_limits(settings))
     app.add_middleware(KeyOriginCORSMiddleware, refresh_seconds=settings.key_cache_seconds)
     app.add_middleware(DatabaseOutageMiddleware)
+    hsts = settings.env == "production"
     if settings.security_headers_on:
-        app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
+        app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     # Outermost: addresses locked out for wrong keys are refused before anything else runs.
-    app.add_middleware(FailedAuthGate, trusted_proxies=tuple(settings.trusted_proxies))
+    app.add_middleware(
+        FailedAuthGate,
+        trusted_proxies=tuple(settings.trusted_proxies),
+        security_headers=partial(headers_for, hsts=hsts) if settings.security_headers_on else None,
+    )
     _document_raw_bodies(app)
     return app
 

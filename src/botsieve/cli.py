@@ -151,7 +151,8 @@ def purge() -> None:
 
 @app.command("rebuild-rollups")
 def rebuild_rollups() -> None:
-    """Recount the overview's hourly counters from the sessions table."""
+    """Count the overview's hourly counters again: sessions and verdicts from the sessions
+    table, events from the stored batches (docs/service.md)."""
     from botsieve.dashboard.rollups import rebuild
 
     typer.echo(f"rebuilt {run_with_db(rebuild)} hourly rows")

@@ -28,10 +28,14 @@ def _random_key() -> dict[str, str]:
 
 
 @contextlib.asynccontextmanager
-async def _gated(settings, rule: str):
+async def _gated(settings, rule: str, **more: object):
     """A started app whose failed-authentication limit is ``rule``, and a client on it."""
     tight = settings.model_copy(
-        update={"rate_limit_failed_auth_per_ip": rule, "trusted_proxies": ["127.0.0.1/32"]}
+        update={
+            "rate_limit_failed_auth_per_ip": rule,
+            "trusted_proxies": ["127.0.0.1/32"],
+            **more,
+        }
     )
     app = create_app(tight)
     async with app.router.lifespan_context(app):
@@ -89,6 +93,27 @@ async def test_a_locked_out_address_is_refused_before_anything_runs(gated, monke
     assert "x-request-id" not in refused.headers
     assert calls["verify"] == 0
     assert REFUSED._value.get() == before + 1
+
+
+@pytest.mark.parametrize("env", ["test", "production"])
+async def test_a_refusal_at_the_gate_carries_the_security_headers(settings, env):
+    """The gate answers outside the security-headers middleware; its 429 carries the same
+    headers as any other answer of the app (HSTS too, in production)."""
+    from botsieve.kit.security_headers import headers_for
+
+    async with _gated(settings, "3/minute", security_headers=True, env=env) as (_app, client):
+        codes = [await client.get(SESSIONS, headers={**_random_key(), **FLOODER}) for _ in range(5)]
+        answered, refused = codes[0], codes[-1]
+        assert (answered.status_code, refused.status_code) == (401, 429)
+        assert "x-request-id" not in refused.headers  # this one came from the gate
+    expected = {
+        name.decode(): value.decode()
+        for name, value in headers_for(SESSIONS, hsts=env == "production")
+    }
+    assert ("strict-transport-security" in expected) == (env == "production")
+    for name, value in expected.items():
+        assert answered.headers.get(name) == value, name
+        assert refused.headers.get(name) == value, name
 
 
 async def test_the_gate_never_reads_the_body(gated):

@@ -55,3 +55,77 @@ async def test_secret_key_is_limited_per_key(strict_client):
         "/api/v1/dashboard/sessions", headers={"Authorization": f"Bearer {other}"}
     )
     assert response.status_code == 200
+
+
+class _Clock:
+    """A stand-in for ``time`` in the limiter's modules: the test decides when each hit lands."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    # A whole number of minutes since the epoch, so a fixed window aligned to the clock and one
+    # that starts at the first hit share their boundary below.
+    fake = _Clock(now=1_800_000_000.0)
+    for module in ("limits.aio.storage.memory", "limits.aio.strategies", "botsieve.kit.ratelimit"):
+        monkeypatch.setattr(f"{module}.time", fake)
+    return fake
+
+
+async def _accepted_at(limiter, rule: str, clock: _Clock, start: float, seconds: float, rate: int):
+    """Hit ``rule`` ``rate`` times a second from ``start`` for ``seconds``: when each got in."""
+    from botsieve.kit.errors import RateLimited
+
+    accepted = []
+    for step in range(int(seconds * rate)):
+        clock.now = start + step / rate
+        try:
+            await limiter.check(rule, "203.0.113.9")
+        except RateLimited:
+            continue
+        accepted.append(clock.now)
+    return accepted
+
+
+def _most_in_any_span(times: list[float], span: float) -> int:
+    import bisect
+
+    return max(bisect.bisect_left(times, t + span) - i for i, t in enumerate(times))
+
+
+async def test_a_burst_across_a_window_boundary_gets_no_more_than_the_limit(clock):
+    """The shipped per-address rule, 1,200 a minute, against one hit and then a 30 s burst at 5x
+    the rate, half before and half after a minute boundary: a fixed window lets ~2,400 through
+    within a minute, a sliding counter ~1,500; the limit allows 1,200 in any 60 s."""
+    from botsieve.kit.ratelimit import RateLimiter
+    from botsieve.kit.settings import Settings
+
+    rule = Settings().rate_limit_publishable_per_ip
+    assert rule == "1200/minute"
+    accepted = await _straddling_burst(RateLimiter(), rule, clock, rate=100)
+    assert len(accepted) >= 1_200  # the burst was refused only once the limit was used up
+    assert _most_in_any_span(accepted, 60.0) == 1_200
+
+
+async def test_a_per_key_throughput_rule_is_estimated_within_a_quarter_over(clock):
+    """Rules above EXACT_UP_TO a window (the per-key throughput limits) are a sliding counter:
+    the same straddling burst gets at most 1.25x the limit within one window (docs/service.md)."""
+    from botsieve.kit.ratelimit import EXACT_UP_TO, RateLimiter
+    from botsieve.kit.settings import Settings
+
+    rule = Settings().rate_limit_secret_per_key
+    assert rule == "30000/minute" and EXACT_UP_TO < 30_000
+    accepted = await _straddling_burst(RateLimiter(), rule, clock, rate=2_500)
+    assert 30_000 <= _most_in_any_span(accepted, 60.0) <= 1.25 * 30_000
+
+
+async def _straddling_burst(limiter, rule: str, clock: _Clock, rate: int) -> list[float]:
+    """One hit at a minute boundary, then a 30 s burst from 15 s before the next one."""
+    boundary = clock.now + 60
+    accepted = await _accepted_at(limiter, rule, clock, clock.now, seconds=1 / rate, rate=rate)
+    return accepted + await _accepted_at(limiter, rule, clock, boundary - 15, seconds=30, rate=rate)

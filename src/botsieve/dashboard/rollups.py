@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import dialect_insert, transaction
+from botsieve.kit.outage import OutageLog
 from botsieve.models import EventBatch, HourlyRollup, Session
 
 log = structlog.get_logger()
@@ -62,8 +63,9 @@ class CounterBuffer:
     Every session creation and event batch would otherwise update the same hourly row, which
     serialises concurrent writers on PostgreSQL and adds a statement to every ingestion. The
     cost: a crash loses at most one interval of *counts* (never events or sessions; ``botsieve
-    rebuild-rollups`` recounts sessions). Reads in this process flush first, so they see their
-    own writes; other workers' counts appear within an interval.
+    rebuild-rollups`` counts them again from the sessions and the stored batches). Reads in
+    this process flush first, so they see their own writes; other workers' counts appear within
+    an interval.
     """
 
     def __init__(self) -> None:
@@ -108,12 +110,17 @@ class CounterBuffer:
     async def flush_forever(
         self, maker: async_sessionmaker[AsyncSession], interval: float = 1.0
     ) -> None:
+        outage = OutageLog("rollups")  # a database outage is one line, not one per second
         while True:
             await asyncio.sleep(interval)
             try:
-                await self.flush(maker)
+                written = await self.flush(maker)
             except Exception as exc:
-                log.warning("rollup_flush_failed", error=repr(exc))
+                if not outage.absorbed(exc):
+                    log.warning("rollup_flush_failed", error=repr(exc))
+                continue
+            if written:
+                outage.succeeded()
 
 
 def verdict_increments(before: tuple[bool, str] | None, after: tuple[bool, str]) -> dict[str, int]:
@@ -136,7 +143,8 @@ def hour_bucket(dialect: str) -> Any:
 
 
 async def rebuild(db: AsyncSession) -> int:
-    """Recount the hourly counters from the sessions table (after an import or a repair).
+    """Replace the hourly counters: sessions and verdicts from the sessions table, events from
+    the stored batches (after an import or a repair).
 
     Events count by arrival hour: they are recounted from the stored batches, and an hour keeps
     the count it had when that was larger (its sessions may since have been purged).

@@ -29,6 +29,7 @@ from botsieve.integrations.repository import (
 )
 from botsieve.kit import leases
 from botsieve.kit.db import transaction
+from botsieve.kit.outage import OutageLog
 from botsieve.kit.settings import Settings
 from botsieve.kit.state import AppState
 from botsieve.models import OutboxJob
@@ -225,14 +226,17 @@ async def clean_up_forever(state: AppState) -> None:
 async def deliver_forever(state: AppState) -> None:
     """The background worker started by the app's lifespan (its housekeeping runs apart)."""
     settings = state.settings
+    outage = OutageLog("outbox")  # a database outage is one line, not a stack trace per poll
     async with http_client(settings) as client:
         while True:
             try:
                 busy = await run_once(state, client)
+                outage.succeeded()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox_round_failed")
+            except Exception as exc:
+                if not outage.absorbed(exc):
+                    log.exception("outbox_round_failed")
                 busy = 0
             if not busy:
                 await asyncio.sleep(settings.integrations_poll_seconds)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -28,6 +29,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from botsieve.kit.clientip import client_ip
 from botsieve.kit.errors import RateLimited, error_body
+
+# kit/security_headers.py's headers_for, with this install's HSTS choice: path -> headers.
+HeadersFor = Callable[[str], list[tuple[bytes, bytes]]]
 
 REFUSED = Counter(
     "botsieve_auth_gate_refused_total",
@@ -112,7 +116,9 @@ def _bearer(scope: Scope) -> bytes:
     return b""
 
 
-def _refusal(scope: Scope, retry_after: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
+def _refusal(
+    scope: Scope, retry_after: int, security_headers: HeadersFor | None
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
     message = f"Too many failed authentications from this address; retry in {retry_after} s."
     body = json.dumps(error_body(RateLimited.code, message, Request(scope))).encode()
     headers = [
@@ -120,6 +126,9 @@ def _refusal(scope: Scope, retry_after: int) -> tuple[list[tuple[bytes, bytes]],
         (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(retry_after).encode()),
     ]
+    # The gate answers outside SecurityHeadersMiddleware, so it adds the same headers itself.
+    if security_headers is not None:
+        headers += security_headers(scope["path"])
     return headers, body
 
 
@@ -132,9 +141,16 @@ def _started_state(scope: Scope) -> Any:
 class FailedAuthGate:
     """Outermost middleware: reads the lockouts the auth code records in the app's state."""
 
-    def __init__(self, app: ASGIApp, *, trusted_proxies: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        trusted_proxies: tuple[str, ...],
+        security_headers: HeadersFor | None = None,
+    ) -> None:
         self.app = app
         self.trusted_proxies = trusted_proxies
+        self.security_headers = security_headers
         self.tally = RefusalTally()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -148,6 +164,6 @@ class FailedAuthGate:
             await self.app(scope, receive, send)
             return
         self.tally.add(address)
-        headers, body = _refusal(scope, retry_after)
+        headers, body = _refusal(scope, retry_after, self.security_headers)
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from botsieve.kit.db import dialect_insert, transaction
+from botsieve.kit.outage import OutageLog
 from botsieve.models import PeriodicLease
 from botsieve.models.base import utcnow
 
@@ -82,9 +83,11 @@ async def every(
 ) -> None:
     """Run ``work`` once per ``interval`` across every instance, until cancelled."""
     holder = holder or this_instance()
+    outage = OutageLog(task)  # a database outage is one line, not one per ask
     while True:
         try:
             turn = await take_turn(maker, task, interval, holder)
+            outage.succeeded()
             if turn is not None:
                 PERIODIC_RUNS.labels(task).inc()
                 log.info("periodic_turn", task=task, holder=holder, turn=turn.isoformat())
@@ -92,5 +95,6 @@ async def every(
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the next turn tries again
-            log.warning("periodic_turn_failed", task=task, error=repr(exc))
+            if not outage.absorbed(exc):
+                log.warning("periodic_turn_failed", task=task, error=repr(exc))
         await asyncio.sleep(interval / ASKS_PER_INTERVAL)

@@ -60,21 +60,35 @@ def is_database_outage(exc: BaseException) -> bool:
 
 
 class OutageLog:
-    """Remembers whether the database is down, to log only when that changes."""
+    """Remembers whether the database is down, to log only when that changes.
 
-    def __init__(self) -> None:
+    Each user of the database keeps its own (``source``: requests, or a background task such as
+    the outbox worker or the counter flush), so each says once that it lost the database and
+    once that it has it back, however often it tried in between.
+    """
+
+    def __init__(self, source: str = "requests") -> None:
+        self.source = source
         self.down_since: float | None = None
 
     def failed(self, exc: BaseException) -> None:
         if self.down_since is None:
             self.down_since = time.monotonic()
-            log.error("database_unavailable", error=repr(exc)[:300])
+            log.error("database_unavailable", source=self.source, error=repr(exc)[:300])
 
     def succeeded(self) -> None:
         if self.down_since is not None:
             seconds = round(time.monotonic() - self.down_since, 1)
             self.down_since = None
-            log.warning("database_available_again", outage_seconds=seconds)
+            log.warning("database_available_again", source=self.source, outage_seconds=seconds)
+
+    def absorbed(self, exc: BaseException) -> bool:
+        """For a background task's failure: whether it is the database being down (then logged
+        here, once per outage); anything else is the caller's to log."""
+        if not is_database_outage(exc):
+            return False
+        self.failed(exc)
+        return True
 
 
 class DatabaseOutageMiddleware:
