@@ -14,7 +14,6 @@ import pytest
 
 from botsieve.app import create_app
 from botsieve.auth.cors import KeyOriginCORSMiddleware
-from botsieve.auth.repository import ApiKeyRepository
 from botsieve.auth.service import KeyVerifier
 from tests.conftest import _key, start_clean
 
@@ -53,20 +52,6 @@ async def two_instances(settings):
     async with _instance(shipped) as a, _instance(shipped) as b:
         await start_clean(a[0])
         yield a, b
-
-
-@pytest.fixture
-def lookups(monkeypatch):
-    counted = {"row_by_prefix": 0, "active_prefixes": 0, "active_origins": 0}
-    for name in counted:
-        original = getattr(ApiKeyRepository, name)
-
-        async def counting(self, *args, _original=original, _name=name):
-            counted[_name] += 1
-            return await _original(self, *args)
-
-        monkeypatch.setattr(ApiKeyRepository, name, counting)
-    return counted
 
 
 async def _warm(client: httpx.AsyncClient, address: str) -> None:
