@@ -1,6 +1,6 @@
 """The evaluation on the real corpus must not fall below its recorded figures, and the
 person-side floors hold: no human source over 1% flagged (left out of training or not), no
-benign habit flipping a person.
+benign habit flipping a person (whether their source was in training or not).
 
 Runs the evaluation exactly as recorded in ``bench/results/eval-baseline.json`` (the full,
 deterministic configuration: under a minute of CPU on two cores) and compares the figures; to
@@ -105,6 +105,22 @@ def test_no_benign_habit_flips_a_person(result: dict[str, Any]) -> None:
         k: v["flipped"]
         for k, v in result["robustness"].items()
         if isinstance(v, dict) and v["flipped"]
+    }
+    assert flipped == {}
+
+
+def test_no_benign_habit_flips_a_person_of_a_source_never_trained_on(
+    result: dict[str, Any],
+) -> None:
+    """The same habits on people of each source, scored by the model trained without any of
+    that source's people: what a new install with a new population meets."""
+    sources = {k: v for k, v in result["sources"].items() if k != "worst"}
+    tried = {src: v["habits_left_out"]["people"] for src, v in sources.items()}
+    assert min(tried.values()) >= 20, tried
+    flipped = {
+        src: v["habits_left_out"]["flipped"]
+        for src, v in sources.items()
+        if v["habits_left_out"]["flipped_total"]
     }
     assert flipped == {}
 

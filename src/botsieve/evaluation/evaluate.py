@@ -133,7 +133,9 @@ def evaluate(
             for s in np.unique(source[human])
         }
         result["unseen_people"] = unseen_people(ts, family, source)
-        result["sources"] = openworld.by_source(ts, family, source, main.probability, main.flagged)
+        result["sources"] = openworld.by_source(
+            ts, family, source, main.probability, main.flagged, items
+        )
     if items is not None:
         result["robustness"] = openworld.robustness(items, ts, family, main.specs, main.flagged)
     if leave_out:

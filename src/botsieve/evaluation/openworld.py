@@ -3,7 +3,10 @@ benign habits applied to real people (none may flip a person).
 
 A figure here counts only on people the scoring model never learned from: a source is scored
 by a model trained without any of its people, and a person in the robustness suite by the
-model of the fold that held them out.
+model of the fold that held them out. The habits are applied twice: to people whose source
+was in training (by person: the fold model) and to people of a source the model never saw
+(by source: the model trained without it), the harder case, since a habit on an unfamiliar
+device or population is what a new install meets.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from botsieve.evaluation.dataset import CORPUS_BOT_FAMILIES, HUMAN_FAMILY, Label
 from botsieve.evaluation.fit import TrainingSet, score, train_model
 
 ROBUSTNESS_PEOPLE = 70
+# People per source given every habit under the model trained without their source.
+HABIT_PEOPLE_PER_SOURCE = 30
 ECE_BINS = 10
 
 
@@ -45,10 +50,13 @@ def by_source(
     source: np.ndarray,
     probability: np.ndarray,
     flagged: np.ndarray,
+    items: list[Labelled] | None = None,
+    seed: int = 13,
 ) -> dict[str, Any]:
     """Per human source: people flagged when their source was in training (cross-validated by
-    person) and when the whole source was left out; sessions the engine abstained on; and
-    calibration against all bots. ``worst`` is the headline."""
+    person) and when the whole source was left out; sessions the engine abstained on;
+    calibration against all bots; and, given ``items``, every benign habit applied to people of
+    the source under the model that never saw it. ``worst`` is the headline."""
     human = family == HUMAN_FAMILY
     bots = ~human
     thin = ts.thin if ts.thin is not None else np.zeros(len(family), dtype=bool)
@@ -72,9 +80,42 @@ def by_source(
             "ece": ece,
             "reliability": curve,
         }
+        if items is not None:
+            unflagged = np.flatnonzero(people)[~out_flag]
+            out[src]["habits_left_out"] = _habits_on_unseen_source(
+                items, unflagged, spec, np.random.default_rng([seed, len(out)])
+            )
     worst = max((max(v["flagged_in_training"], v["flagged_left_out"]), k) for k, v in out.items())
     out["worst"] = {"source": worst[1], "flagged": worst[0]}
     return out
+
+
+def _habits_on_unseen_source(
+    items: list[Labelled], candidates: np.ndarray, spec: dict[str, Any], rng: np.random.Generator
+) -> dict[str, Any]:
+    """Each habit applied to up to ``HABIT_PEOPLE_PER_SOURCE`` of ``candidates`` (people of
+    one source the model ``spec`` never saw, none flagged as they were): who flips."""
+    count = min(HABIT_PEOPLE_PER_SOURCE, candidates.size)
+    pick = np.sort(rng.choice(candidates, count, replace=False)) if count else candidates
+    flips: dict[str, int] = {}
+    highest: dict[str, float] = {}
+    for name, habit in habits.HABITS.items():
+        changed = [
+            habit(items[i].session, np.random.default_rng([int(rng.integers(1 << 31)), i]))
+            for i in pick.tolist()
+        ]
+        p = _score_sessions(spec, changed) if changed else np.zeros(0)
+        flips[name] = int((p >= spec["threshold"]).sum())
+        highest[name] = float(p.max()) if p.size else 0.0
+    top = max(highest, key=lambda k: highest[k])
+    return {
+        "people": int(pick.size),
+        "threshold": float(spec["threshold"]),
+        "flipped": {k: v for k, v in flips.items() if v},
+        "flipped_total": sum(flips.values()),
+        "highest_probability": highest[top],
+        "highest_habit": top,
+    }
 
 
 def _score_sessions(spec: dict[str, Any], sessions: list[Any]) -> np.ndarray:

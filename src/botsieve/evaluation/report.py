@@ -82,6 +82,19 @@ def open_world_lines(result: dict[str, Any]) -> list[str]:
             f"(source in training), {v['flagged_left_out']:.1%} (source left out); "
             f"abstained {v['abstained']:.1%}; ECE {v['ece']:.3f}"
         )
+        hab = v.get("habits_left_out")
+        if hab:
+            lines.append(
+                f"  benign habits on {hab['people']} of its people, source left out: "
+                f"{hab['flipped_total']} flipped"
+                + (
+                    f" ({', '.join(f'{k} {n}' for k, n in hab['flipped'].items())})"
+                    if hab["flipped"]
+                    else ""
+                )
+                + f"; highest probability {hab['highest_probability']:.3f} ({hab['highest_habit']},"
+                f" threshold {hab['threshold']:.3f})"
+            )
     if "worst" in sources:
         w = sources["worst"]
         lines.append(f"worst source: {w['source']}, {w['flagged']:.1%} of its people flagged")
