@@ -30,7 +30,7 @@ from limits import parse
 from tests.factories import SESSION_BODY, mouse_path
 
 from bench import cpu
-from bench.run import LUA, server_for
+from bench.run import LUA, server_for, wrk_binary
 from botsieve.kit.settings import Settings
 
 
@@ -40,7 +40,7 @@ def _wrk(
     delay_ms = int(1000 * connections / rate)
     done = subprocess.run(
         [
-            "wrk",
+            wrk_binary(),
             "-t1",
             f"-c{connections}",
             f"-d{seconds}s",

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -56,6 +57,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def wrk_binary() -> str:
+    """wrk's path; a clear exit, not a traceback, when it is missing (``make bench`` installs
+    it, a bench module run by hand may come first)."""
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench installs it)")
+    return found
+
+
 def wrk(
     script: str, url: str, seconds: int, env: dict[str, str], cpu_of: list[int] | None = None
 ) -> dict[str, Any]:
@@ -63,7 +73,7 @@ def wrk(
     cpu_before = cpu.seconds(cpu_of or [])
     done = subprocess.run(
         [
-            "wrk",
+            wrk_binary(),
             "-t2",
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
