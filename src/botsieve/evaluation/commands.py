@@ -11,7 +11,7 @@ import numpy as np
 import typer
 
 from botsieve.engine import load_model
-from botsieve.evaluation import dataset, evaluate, redteam, report
+from botsieve.evaluation import dataset, diagnose, evaluate, redteam, report
 from botsieve.evaluation.corpus import default_corpus_dir
 from botsieve.evaluation.fit import single_threaded_blas, train_model
 
@@ -153,3 +153,26 @@ def register(app: typer.Typer) -> None:
             baseline = {"command": command, "seed": seed, "small": small, "figures": figures}
             record.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
         typer.echo(f"{time.perf_counter() - started:.1f}s; report: {page}")
+
+    @app.command("diagnose")
+    def diagnose_(
+        corpus: CorpusOpt = None,
+        seed: int = 7,
+        small: SmallOpt = False,
+        family: Annotated[
+            list[str] | None,
+            typer.Option(help="A bot family to leave out and explain (repeatable)."),
+        ] = None,
+    ) -> None:
+        """Who sets the threshold (each human source left out: its cut, its top people and
+        their lines of evidence), and for each ``--family`` left out, what its missed sessions
+        show, line by line."""
+        ts, families, _, _ = _training_set(corpus, _config(small, seed))
+        unknown = sorted(set(family or ()) - set(families.tolist()))
+        if unknown:
+            raise typer.BadParameter(f"no such bot family: {', '.join(unknown)}")
+        with single_threaded_blas():
+            lines = diagnose.lines_text(diagnose.threshold_setters(ts))
+            for name in family or ():
+                lines += diagnose.lines_text(diagnose.missed_lines(ts, families, name))
+        typer.echo("\n".join(lines))
