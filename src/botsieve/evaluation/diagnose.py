@@ -101,11 +101,13 @@ def missed_lines(ts: TrainingSet, family: np.ndarray, name: str) -> dict[str, An
     missed = rows[~scores.flagged[rows]]
     per_line = np.zeros((missed.size, len(fusion.LINES)))
     gap = np.zeros(missed.size)
-    for k, i in enumerate(missed.tolist()):
-        spec = scores.specs[int(ts.fold[i])]
-        one = ts.subset(np.arange(len(ts.y)) == i)
-        per_line[k] = _lines(spec, one, one.scored)[0][0]
-        gap[k] = spec["threshold"] - scores.probability[i]
+    # Each fold's misses at once, under the model that scored that fold.
+    for fold in np.unique(ts.fold[missed]).tolist():
+        mine = ts.fold[missed] == fold
+        spec = scores.specs[fold]
+        sub = ts.subset(np.isin(np.arange(len(ts.y)), missed[mine]))
+        per_line[mine] = _lines(spec, sub, sub.scored)[0]
+        gap[mine] = spec["threshold"] - scores.probability[missed[mine]]
     strong = per_line >= fusion.LINE_LOGIT
     return {
         "family": name,

@@ -84,16 +84,12 @@ def open_world_lines(result: dict[str, Any]) -> list[str]:
         )
         hab = v.get("habits_left_out")
         if hab:
+            which = ", ".join(f"{k} {n}" for k, n in hab["flipped"].items())
             lines.append(
                 f"  benign habits on {hab['people']} of its people, source left out: "
-                f"{hab['flipped_total']} flipped"
-                + (
-                    f" ({', '.join(f'{k} {n}' for k, n in hab['flipped'].items())})"
-                    if hab["flipped"]
-                    else ""
-                )
-                + f"; highest probability {hab['highest_probability']:.3f} ({hab['highest_habit']},"
-                f" threshold {hab['threshold']:.3f})"
+                f"{hab['flipped_total']} flipped{f' ({which})' if which else ''}; highest "
+                f"probability {hab['highest_probability']:.3f} ({hab['highest_habit']}, "
+                f"threshold {hab['threshold']:.3f})"
             )
     if "worst" in sources:
         w = sources["worst"]
