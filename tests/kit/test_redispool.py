@@ -71,3 +71,38 @@ async def test_shutdown_closes_the_pool(with_redis):
     connections = [*pool._available_connections, *pool._in_use_connections]
     assert connections
     assert not any(connection.is_connected for connection in connections)
+
+
+@contextlib.asynccontextmanager
+async def _silent_redis():
+    """A server that takes connections and commands and never answers: a stalled Redis."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    try:
+        yield f"redis://127.0.0.1:{server.sockets[0].getsockname()[1]}/0"
+    finally:
+        server.close()
+        for writer in held:
+            writer.close()
+        await server.wait_closed()
+
+
+async def test_a_stalled_redis_answers_503_instead_of_hanging(settings):
+    """On either database: the rate limiter's command gets no answer, and the request ends in a
+    503 that names Redis (not a database outage) within the deadline."""
+    async with _silent_redis() as url:
+        stalled = settings.model_copy(update={"redis_url": url, "redis_timeout_seconds": 0.2})
+        app = create_app(stalled)
+        async with app.router.lifespan_context(app):
+            key = await _key(app, "secret")
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                answer = await client.get(SESSIONS, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "unavailable"
+    assert "Redis" in answer.json()["error"]["message"]
+    assert answer.headers["Retry-After"] == "1"
