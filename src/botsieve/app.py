@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
-from redis.asyncio import Redis
 
 from botsieve import __version__
 from botsieve.analysis import background as background_analysis
@@ -47,6 +46,7 @@ from botsieve.kit.openapi_errors import document_errors
 from botsieve.kit.outage import DatabaseOutageMiddleware
 from botsieve.kit.ratelimit import RateLimiter
 from botsieve.kit.rawdb import open_raw_database
+from botsieve.kit.redispool import open_redis
 from botsieve.kit.responses import JSON
 from botsieve.kit.security_headers import SecurityHeadersMiddleware, headers_for
 from botsieve.kit.settings import Settings, get_settings
@@ -90,13 +90,17 @@ async def _build_state(settings: Settings) -> AppState:
     cache = settings.database_statement_cache
     engine = create_engine(settings.resolved_database_url, statement_cache=cache)
     sessionmaker = create_sessionmaker(engine)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = open_redis(settings)
     state = AppState(
         settings=settings,
         db_engine=engine,
         sessionmaker=sessionmaker,
         raw_db=await open_raw_database(engine, statement_cache=cache),
-        limiter=RateLimiter(settings.redis_url, enabled=settings.rate_limit_enabled),
+        limiter=RateLimiter(
+            redis,
+            enabled=settings.rate_limit_enabled,
+            deadline_seconds=settings.redis_timeout_seconds,
+        ),
         keys=KeyVerifier(settings.key_cache_seconds, sessionmaker),
         counters=CounterBuffer(),
         model=model_store.load(),
@@ -209,7 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await broadcaster.stop()
             await state.counters.flush(state.sessionmaker)
             if state.redis is not None:
-                await state.redis.aclose()
+                await state.redis.aclose()  # and its pool, the rate limiter's too
             await state.raw_db.close()
             await state.db_engine.dispose()
 

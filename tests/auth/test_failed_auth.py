@@ -12,6 +12,7 @@ import pytest
 
 from botsieve.app import create_app
 from botsieve.auth.service import KeyVerifier
+from botsieve.kit.ratelimit import RateLimiter
 from tests.conftest import _key, start_clean
 
 SESSIONS = "/api/v1/dashboard/sessions"
@@ -55,6 +56,35 @@ async def test_wrong_keys_are_limited_per_address(guarded):
     assert (await client.get(SESSIONS, headers={**good, **ATTACKER})).status_code == 200
     # Another address is not held to the attacker's failures.
     assert (await client.get(SESSIONS, headers={**good, **RESEARCHER})).status_code == 200
+
+
+async def test_a_wrong_key_with_a_known_prefix_is_counted_and_limited(guarded):
+    app, client = guarded
+    good = await _key(app, "secret")
+    near = {"Authorization": f"Bearer {good[:-4]}{'0000' if good[-4:] != '0000' else '1111'}"}
+    codes = [
+        (await client.get(SESSIONS, headers={**near, **ATTACKER})).status_code for _ in range(7)
+    ]
+    assert codes == [401] * 5 + [429] * 2
+    assert (await client.get(SESSIONS, headers={**near, **RESEARCHER})).status_code == 401
+
+
+async def test_a_right_key_asks_the_limiter_once(guarded, monkeypatch):
+    """Only its own per-key limit: no failed-authentication check (with Redis, a round trip)."""
+    app, client = guarded
+    good = {"Authorization": f"Bearer {await _key(app, 'secret')}"}
+    assert (await client.get(SESSIONS, headers=good)).status_code == 200
+    asked = {"check": 0, "count": 0, "refuse_if_exhausted": 0}
+    for name in asked:
+        original = getattr(RateLimiter, name)
+
+        async def counting(self, *args, _original=original, _name=name):
+            asked[_name] += 1
+            return await _original(self, *args)
+
+        monkeypatch.setattr(RateLimiter, name, counting)
+    assert (await client.get(SESSIONS, headers={**good, **ATTACKER})).status_code == 200
+    assert asked == {"check": 1, "count": 0, "refuse_if_exhausted": 0}
 
 
 async def test_unknown_prefixes_cost_no_lookup(guarded, lookups):

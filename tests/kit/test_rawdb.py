@@ -158,3 +158,26 @@ async def _stores_and_rolls_back(url: str) -> None:
         async with engine.begin() as conn:
             await conn.execute(text(f"DROP TABLE {table}"))
         await engine.dispose()
+
+
+async def test_a_postgresql_statement_alone_is_one_round_trip(database_url: str) -> None:
+    """No reset query (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) after each statement,
+    and a transaction left open is still rolled back before the connection serves again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("asyncpg's pool is PostgreSQL's (BOTSIEVE_TEST_DATABASE=postgresql)")
+    engine = create_engine(database_url)
+    db = await open_raw_database(engine, max_size=1)
+    sent: list[str] = []
+    try:
+        async with db._pool.acquire() as conn:  # type: ignore[attr-defined]
+            conn.add_query_logger(lambda record: sent.append(record.query))
+            await conn.transaction().start()  # left open: the pool's own cleanup ends it
+        assert sent == ["BEGIN;", "ROLLBACK"]
+        sent.clear()
+        assert await db.fetchrow_alone("SELECT $1::int", 7) == (7,)
+        async with db.transaction() as tx:
+            await tx.execute("SELECT 1")
+    finally:
+        await db.close()
+        await engine.dispose()
+    assert sent == ["SELECT $1::int", "BEGIN;", "SELECT 1", "COMMIT;"]

@@ -62,11 +62,11 @@ async def _verify_limiting_failures(
     """
     rule = state.settings.rate_limit_failed_auth_per_ip
     ip = client_ip(request, state.settings.trusted_proxies)
+    if state.keys.is_known_prefix(presented):
+        return await _verify_known_prefix(state, presented, rule, ip)
     try:
         await state.limiter.refuse_if_exhausted(rule, "auth-failed", ip)
     except RateLimited as exc:
-        if state.keys.is_known_prefix(presented):
-            return await _verify_or_refuse(state, presented, exc)
         _lock_out(state, ip, exc)
         raise
     try:
@@ -76,11 +76,18 @@ async def _verify_limiting_failures(
         raise
 
 
-async def _verify_or_refuse(state: AppState, presented: str, refusal: RateLimited) -> Principal:
+async def _verify_known_prefix(state: AppState, presented: str, rule: str, ip: str) -> Principal:
+    """A key shaped like an active key is verified even from an address past the limit, so
+    the limit only decides what a wrong one hears: 429 past it, else a counted 401. Verifying
+    first spares a right key (nearly every request) a limiter call: a Redis round trip when
+    Redis is configured."""
     try:
         return await state.keys.verify(presented)
-    except Unauthorized:
-        raise refusal from None
+    except Unauthorized as exc:
+        wrong = exc
+    await state.limiter.refuse_if_exhausted(rule, "auth-failed", ip)
+    await state.limiter.count(rule, "auth-failed", ip)
+    raise wrong
 
 
 def _lock_out(state: AppState, ip: str, refusal: RateLimited) -> None:

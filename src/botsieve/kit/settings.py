@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     redis_url: str | None = None
+    # One pool per process serves the rate limiter, live updates and health checks. A command
+    # past redis_max_connections waits for a free connection (a burst queues instead of failing);
+    # waiting and Redis' answer together take at most redis_timeout_seconds, past which the
+    # request is a 503 with Retry-After (kit/redispool.py).
+    redis_max_connections: int = Field(default=100, ge=2)
+    redis_timeout_seconds: float = Field(default=5.0, gt=0)
     # Behind PgBouncer in transaction mode one server connection serves many clients in turn, so
     # a statement prepared and cached by name on it is not there next time: turn this off there
     # (asyncpg's statement cache off, each prepared statement uniquely named).
