@@ -1,7 +1,8 @@
 """200 respondents at once: the entry check and the end-of-survey score call in a burst.
 
     python -m bench.integrations_burst [--respondents 200] [--first 150] [--events 600]
-        [--workers 1] [--spread 0] [--settle|--no-settle] [--db sqlite|postgresql] [--out FILE]
+        [--workers 1] [--spread 0] [--settle|--no-settle] [--key-cache-seconds 5]
+        [--db sqlite|postgresql] [--out FILE]
 
 Starts a real ``botsieve serve`` (SQLite, or BOTSIEVE_TEST_PG_URL's server), makes one
 collector session per respondent with its first page of behaviour (``--first`` pointer
@@ -19,7 +20,9 @@ machine's load average before and after: on a shared machine the load says how m
 the figure had. In a burst, the last call waits for the ones before it, so p99 is about
 ``respondents x CPU per call / cores``: the CPU per call is the figure to cut. ``--spread``
 lets the same calls arrive at random moments of a window (200 respondents finishing within
-10 s is 20 calls a second) instead of in the same millisecond.
+10 s is 20 calls a second) instead of in the same millisecond. ``--key-cache-seconds`` is how
+long the server remembers the integration's token and the survey's rule (the product's
+default; 0 reads both from the database on every call, as the test servers do).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ import httpx
 import orjson
 from tests.factories import mouse_path
 from tests.live_server import LiveServer
+
+from botsieve.kit.settings import Settings
 
 SURVEY = "SV_burst0000000001"
 SCORE = "/api/v1/integrations/qualtrics/score"
@@ -211,6 +216,7 @@ def run(args: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
     server.env["BOTSIEVE_INTEGRATIONS_WORKER_ENABLED"] = "false"
     server.env["BOTSIEVE_RATE_LIMIT_ENABLED"] = "false"
     server.env["BOTSIEVE_WORKERS"] = str(args.workers)
+    server.env["BOTSIEVE_KEY_CACHE_SECONDS"] = str(args.key_cache_seconds)
     server.cli("migrate")
     secret = server.create_key("secret")
     server.start()
@@ -253,6 +259,7 @@ def run(args: argparse.Namespace, database_url: str | None) -> dict[str, Any]:
         "events_first_page": args.first,
         "events_per_session": args.events,
         "server_workers": args.workers,
+        "key_cache_seconds": args.key_cache_seconds,
         "load_avg_1m_5m_15m_at_start": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
         **result,
@@ -274,6 +281,12 @@ def main() -> None:
         default=True,
         help="wait until the server has analysed every session before each burst, as for "
         "respondents whose behaviour arrived over minutes (--no-settle: fire right after)",
+    )
+    parser.add_argument(
+        "--key-cache-seconds",
+        type=float,
+        default=Settings.model_fields["key_cache_seconds"].default,
+        help="how long the server remembers tokens and rules (default: the product's)",
     )
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--out", type=Path)

@@ -210,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            analyser.close()
             await broadcaster.stop()
             await state.counters.flush(state.sessionmaker)
             if state.redis is not None:

@@ -7,6 +7,8 @@ production): a call that finds no stored analysis covering the session answers
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import uuid
 from typing import Any
 
@@ -148,3 +150,33 @@ async def test_new_events_after_the_analysis_make_the_call_provisional_again(app
     await queue.settle()
     assert (await call(client, SCORE, created, "R_4", sid))["status"] == "ok"
     assert await analyses_of(app, sid) == 2
+
+
+async def test_the_engine_runs_in_a_worker_process_that_stops_with_the_queue(app, client, admin):
+    created = await create_integration(client, admin)
+    queue = queue_of(app)
+    assert queue.workers is not None  # analysis_processes: 1, as in production
+    sid = await respondent(client, admin, "R_5", survey_id=SURVEY)
+    await queue.settle()
+    assert (await call(client, SCORE, created, "R_5", sid))["status"] == "ok"
+    pool = queue.workers._pool
+    assert pool is not None
+    workers = list(pool._processes.values())
+    assert workers and all(p.pid != os.getpid() and p.is_alive() for p in workers)
+    queue.close()
+    assert not any(p.is_alive() for p in workers)
+
+
+async def test_without_worker_processes_the_engine_runs_in_the_loop(app, client, admin, settings):
+    state = app.state.botsieve
+    in_the_loop = background.BackgroundAnalysis(
+        dataclasses.replace(state, settings=settings.model_copy(update={"analysis_processes": 0}))
+    )
+    assert in_the_loop.workers is None
+    created = await create_integration(client, admin)
+    queue = queue_of(app)
+    queue.close()  # this app's own queue answers on the loop from here
+    queue.workers = None
+    sid = await respondent(client, admin, "R_6", survey_id=SURVEY)
+    await queue.settle()
+    assert (await call(client, SCORE, created, "R_6", sid))["status"] == "ok"

@@ -117,6 +117,20 @@ async def test_engine_statements_commit_the_open_group_instead_of_waiting(
     await engine.dispose()
 
 
+async def test_a_read_inside_an_open_group_answers_once_the_group_is_committed(
+    sqlite_path: Path,
+) -> None:
+    db = SqliteDatabase(str(sqlite_path))
+    writing = asyncio.ensure_future(_note(db, "pending"))
+    await asyncio.sleep(0)  # the write's savepoint is released; its group commits next turn
+    assert _bodies(sqlite_path) == []
+    row = await db.read("SELECT body FROM notes")
+    assert row is not None and row[0] == "pending"
+    assert _bodies(sqlite_path) == ["pending"]  # what it answered is committed
+    await writing
+    await db.close()
+
+
 async def test_the_twin_of_the_test_database_stores_and_rolls_back(database_url: str) -> None:
     """On whichever database the suite runs (SQLite or PostgreSQL)."""
     await _stores_and_rolls_back(database_url)
@@ -153,6 +167,9 @@ async def _stores_and_rolls_back(url: str) -> None:
             row = await tx.fetchrow(f"SELECT count(*) FROM {table}")
         assert changed == 0
         assert row is not None and row[0] == 3
+        # A read on its own: no transaction, what is committed.
+        read = await db.read(f"SELECT body FROM {table} WHERE id = $1", 2)
+        assert read is not None and read[0] == "two"
     finally:
         await db.close()
         async with engine.begin() as conn:

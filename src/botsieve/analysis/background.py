@@ -13,7 +13,9 @@ Only sessions of a platform (qualtrics, decipher) whose survey an active integra
 analysed. One queue per process (a batch is queued by the process that stored it); analyses run
 one at a time, each in its own transaction. They step aside while platform calls are in
 flight, since those are what someone is waiting for, but for no longer than
-``STEP_ASIDE_SECONDS`` in a row, so steady traffic cannot starve them.
+``STEP_ASIDE_SECONDS`` in a row, so steady traffic cannot starve them. The engine itself runs
+in a worker process (``analysis_processes``, worker.py), so an analysis holds the event loop
+only for reading the session and storing the result.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis.service import analyze_session, announcement, complete_session
+from botsieve.analysis.worker import EngineWorkers
 from botsieve.kit.db import transaction
 from botsieve.kit.state import AppState
 from botsieve.models import DetectionResult, Integration, Session
@@ -65,6 +68,13 @@ class BackgroundAnalysis:
         self._resumed = asyncio.Event()
         self._resumed.set()
         self.analysed = 0  # how many analyses it made (tests, logs)
+        processes = state.settings.analysis_processes
+        self.workers = EngineWorkers(state.model, processes) if processes > 0 else None
+
+    def close(self) -> None:
+        """Stop the engine's worker processes (the app's shutdown)."""
+        if self.workers is not None:
+            self.workers.close()
 
     def soon(self, session_id: uuid.UUID, *, now: bool = False, finish: bool = False) -> None:
         """Analyse the session once its batches pause (``now``: at the first free moment;
@@ -148,7 +158,10 @@ class BackgroundAnalysis:
                     await SessionRepository(db).complete(session_id)
                 return
             run = complete_session if finish else analyze_session
-            result = await run(db, self.state.model, self.state.counters, session_id)
+            engine_run = None if self.workers is None else self.workers.analyze
+            result = await run(
+                db, self.state.model, self.state.counters, session_id, run_engine=engine_run
+            )
         self.analysed += 1
         self.state.notify("analysis_complete", announcement(result))
 

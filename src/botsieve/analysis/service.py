@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -108,13 +109,26 @@ def to_out(
     )
 
 
+# How the engine is run on a session's input: in this process by default; the background
+# analyses hand it to a worker process (worker.py).
+EngineRun = Callable[[engine.SessionInput, Any], Awaitable[engine.AnalysisResult]]
+
+
 async def analyze_session(
-    db: AsyncSession, model: Any, counters: CounterBuffer, session_id: uuid.UUID
+    db: AsyncSession,
+    model: Any,
+    counters: CounterBuffer,
+    session_id: uuid.UUID,
+    *,
+    run_engine: EngineRun | None = None,
 ) -> AnalysisOut:
     started = time.perf_counter()
     session = await get_session(db, session_id)
     engine_input = await _engine_input(db, session)
-    result = engine.analyze(engine_input, model)
+    if run_engine is None:
+        result = engine.analyze(engine_input, model)
+    else:
+        result = await run_engine(engine_input, model)
     payload: dict[str, Any] = result.to_dict()
     rule = await decisions.current_rule(db, session.survey_id, model.threshold)
     verdict = engine_verdict(result)
@@ -156,9 +170,20 @@ async def analyze_session(
 
 
 async def complete_session(
-    db: AsyncSession, model: Any, counters: CounterBuffer, session_id: uuid.UUID
+    db: AsyncSession,
+    model: Any,
+    counters: CounterBuffer,
+    session_id: uuid.UUID,
+    *,
+    run_engine: EngineRun | None = None,
 ) -> AnalysisOut:
     await get_session(db, session_id)
+    if run_engine is not None:
+        # The engine runs elsewhere while this process serves others: nothing is written (on
+        # SQLite, no write lock is held) until it has answered.
+        result = await analyze_session(db, model, counters, session_id, run_engine=run_engine)
+        await SessionRepository(db).complete(session_id)
+        return result
     await SessionRepository(db).complete(session_id)
     return await analyze_session(db, model, counters, session_id)
 

@@ -78,15 +78,23 @@ async def current_rule(
 ) -> Rule:
     """The rule in force; ``cache_seconds`` > 0 takes one this process read that recently."""
     key = (survey_id, model_threshold)
-    found = _remembered.get(key) if cache_seconds > 0 else None
-    if found is not None and time.monotonic() - found[1] <= cache_seconds:
-        return found[0]
+    remembered = remembered_rule(survey_id, model_threshold, cache_seconds)
+    if remembered is not None:
+        return remembered
     rule = as_rule(await rule_for(db, survey_id, model_threshold))
     if cache_seconds > 0:
         if len(_remembered) >= MAX_REMEMBERED:
             _remembered.clear()
         _remembered[key] = (rule, time.monotonic())
     return rule
+
+
+def remembered_rule(survey_id: str, model_threshold: float, cache_seconds: float) -> Rule | None:
+    """The rule this process read within ``cache_seconds``, if it did (no database)."""
+    found = _remembered.get((survey_id, model_threshold)) if cache_seconds > 0 else None
+    if found is not None and time.monotonic() - found[1] <= cache_seconds:
+        return found[0]
+    return None
 
 
 def forget_rules() -> None:

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from botsieve.analysis import background
 from botsieve.integrations import (
@@ -19,6 +18,7 @@ from botsieve.integrations import (
     deliveries,
     entry,
     export,
+    live,
     redirects,
     scoring,
     service,
@@ -42,12 +42,14 @@ from botsieve.integrations.schemas import (
     WebhookSecret,
 )
 from botsieve.integrations.webhooks import SIGNATURE_HEADER
+from botsieve.kit import singleflight
 from botsieve.kit.body import read_body
 from botsieve.kit.db import transaction
 from botsieve.kit.deps import DbDep, StateDep
 from botsieve.kit.errors import BadRequest, BotsieveError, ValidationFailed, problems_from_pydantic
 from botsieve.kit.fastlane import Lane
 from botsieve.kit.state import AppState
+from botsieve.models import Integration
 from botsieve.users.deps import Admin, Viewer
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
@@ -120,62 +122,92 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 # ---- called by the platforms ---------------------------------------------------------------
 
 
-async def score_qualtrics(
-    db: AsyncSession, state: AppState, token: str | None, body: ScoreRequest
-) -> ScoreReply:
-    row = await service.by_token(db, token, "qualtrics", cache_seconds=_token_ttl(state))
+async def _integration(state: AppState, token: str | None, platform: str) -> Integration:
+    """The token's integration: from this process's memory, else from the database."""
+    ttl = _token_ttl(state)
+    row = service.remembered_token(token, platform, ttl)
+    if row is not None:
+        return row
+
+    async def look_up() -> Integration:
+        async with transaction(state.sessionmaker) as db:
+            return await service.by_token(db, token, platform, cache_seconds=ttl)
+
+    if ttl <= 0:  # nothing is remembered: no burst of misses to share
+        return await look_up()
+    return await singleflight.of(state.extras, "integrations.tokens").run(
+        (token, platform), look_up
+    )
+
+
+async def _qualtrics_row(state: AppState, token: str | None, body: ScoreRequest) -> Integration:
+    row = await _integration(state, token, "qualtrics")
     if body.survey_id != row.survey_id:
         raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
+    return row
+
+
+async def score_qualtrics(state: AppState, token: str | None, body: ScoreRequest) -> ScoreReply:
+    row = await _qualtrics_row(state, token, body)
     with background.platform_call(state):
-        scored, _ = await scoring.score_response(db, state, row, body.response_id, body.session_id)
-        return scoring.reply_of(scored, await scoring.decision_for(db, scored))
+        found = await live.score(state, row, body.response_id, body.session_id)
+        if found is not None:
+            return found[0]
+        # The session must be analysed in this call (integrations_inline_analysis).
+        async with transaction(state.sessionmaker) as db:
+            scored, _ = await scoring.score_response(
+                db, state, row, body.response_id, body.session_id
+            )
+            return scoring.reply_of(scored, await scoring.decision_for(db, scored))
 
 
 async def check_qualtrics_entry(
-    db: AsyncSession, state: AppState, token: str | None, body: ScoreRequest
+    state: AppState, token: str | None, body: ScoreRequest
 ) -> EntryReply:
-    row = await service.by_token(db, token, "qualtrics", cache_seconds=_token_ttl(state))
-    if body.survey_id != row.survey_id:
-        raise BadRequest(f"survey_id {body.survey_id!r} is not this integration's survey.")
+    row = await _qualtrics_row(state, token, body)
     with background.platform_call(state):
-        return await entry.entry_check(db, state, row, body.response_id, body.session_id)
+        return await _entry_check(state, row, body.response_id, body.session_id)
+
+
+async def _entry_check(
+    state: AppState, row: Integration, response_id: str, session_id: str | None
+) -> EntryReply:
+    found = await live.entry_check(state, row, response_id, session_id)
+    if found is not None:
+        return found
+    async with transaction(state.sessionmaker) as db:  # an analysis in the call
+        return await entry.entry_check(db, state, row, response_id, session_id)
 
 
 @router.post("/qualtrics/score", response_model=ScoreReply)
-async def qualtrics_score(
-    body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
-) -> ScoreReply:
+async def qualtrics_score(body: ScoreRequest, credentials: Bearer, state: StateDep) -> ScoreReply:
     """Qualtrics' Web Service element: the verdict as flat fields for Embedded Data."""
-    return await score_qualtrics(db, state, credentials.credentials if credentials else None, body)
+    return await score_qualtrics(state, credentials.credentials if credentials else None, body)
 
 
 @router.post("/qualtrics/entry", response_model=EntryReply)
-async def qualtrics_entry(
-    body: ScoreRequest, credentials: Bearer, state: StateDep, db: DbDep
-) -> EntryReply:
+async def qualtrics_entry(body: ScoreRequest, credentials: Bearer, state: StateDep) -> EntryReply:
     """The check at entry (a Web Service element after the first block): block, review, pass."""
     token = credentials.credentials if credentials else None
-    return await check_qualtrics_entry(db, state, token, body)
+    return await check_qualtrics_entry(state, token, body)
 
 
 @router.post("/decipher/entry", response_model=EntryReply, openapi_extra=DECIPHER_BODY)
-async def decipher_entry(
-    request: Request, credentials: Bearer, state: StateDep, db: DbDep
-) -> EntryReply:
+async def decipher_entry(request: Request, credentials: Bearer, state: StateDep) -> EntryReply:
     """The check at entry (a logic node after the first page): block, review or pass."""
     call = decipher.parse_call(
         request.headers.get("content-type", ""),
         await read_body(request, MAX_EVENT_BYTES),
         credentials.credentials if credentials else None,
     )
-    row = await service.by_token(db, call.token, "decipher", cache_seconds=_token_ttl(state))
+    row = await _integration(state, call.token, "decipher")
     decipher.verify_call(
         call, service.shared_keys(row), required=bool((row.config or {}).get("require_signature"))
     )
     if call.survey != row.survey_id:
         raise BadRequest(f"survey {call.survey!r} is not this integration's survey.")
     with background.platform_call(state):
-        return await entry.entry_check(db, state, row, call.uuid, call.session_id)
+        return await _entry_check(state, row, call.uuid, call.session_id)
 
 
 @router.post(
@@ -213,7 +245,7 @@ async def decipher_score(
         await read_body(request, MAX_EVENT_BYTES),
         credentials.credentials if credentials else None,
     )
-    row = await service.by_token(db, call.token, "decipher", cache_seconds=_token_ttl(state))
+    row = await _integration(state, call.token, "decipher")
     try:
         decipher.verify_call(
             call,
@@ -226,6 +258,11 @@ async def decipher_score(
         await service.record_refusal(state, row.id, exc)
         raise
     with background.platform_call(state):
+        # A final verdict stored, and no back-fill to schedule: read on the driver alone.
+        if not backfill.enabled(row):
+            found = await live.score(state, row, call.uuid, call.session_id, writes=False)
+            if found is not None:
+                return found[0]
         scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
     if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)
@@ -417,9 +454,8 @@ def _score_request(raw: bytes) -> ScoreRequest:
 async def _lane(request: Request, call: Any) -> Response:
     state: AppState = request.app.state.botsieve
     body = _score_request(await read_body(request, MAX_EVENT_BYTES))
-    # Committed before the reply, as DbDep does: a reply means what it says is stored.
-    async with transaction(state.sessionmaker) as db:
-        reply: BaseModel = await call(db, state, _bearer_token(request), body)
+    # Each way commits before the reply, as DbDep does: a reply means what it says is stored.
+    reply: BaseModel = await call(state, _bearer_token(request), body)
     return Response(reply.model_dump_json(), 200, media_type="application/json")
 
 

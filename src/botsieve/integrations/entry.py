@@ -52,6 +52,10 @@ async def entry_check(
     verdict = await scoring.verdict_for(
         db, state, integration, response_id, session_id, finish=False
     )
+    return reply_of(verdict, integration, response_id)
+
+
+def reply_of(verdict: scoring.Verdict, integration: Integration, response_id: str) -> EntryReply:
     values = scoring.values_of(verdict, [])
     return EntryReply(
         decision=decide(verdict, fail_mode(integration)),

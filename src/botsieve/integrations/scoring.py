@@ -32,6 +32,7 @@ from botsieve.analysis.service import (
     covering_result,
 )
 from botsieve.integrations import quality
+from botsieve.integrations.live_repository import StoredReply
 from botsieve.integrations.repository import BindingRepository, ResponseRepository
 from botsieve.integrations.schemas import ScoreReply
 from botsieve.kit.state import AppState
@@ -50,11 +51,38 @@ STATUSES = (OK, PROVISIONAL, INSUFFICIENT_EVIDENCE, NO_SESSION, SESSION_REUSED)
 FINAL = frozenset((OK, SESSION_REUSED))
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a reply tells of a stored analysis, decided by the survey's rule in force."""
+
+    is_bot: bool
+    decision: str
+    verdict: str
+    bot_probability: float
+    risk_level: str
+    quality_flags: list[str]
+    model_version: str
+    missing_evidence: list[str]
+
+    @classmethod
+    def of(cls, result: AnalysisOut) -> Outcome:
+        return cls(
+            is_bot=result.is_bot,
+            decision=result.decision,
+            verdict=result.verdict,
+            bot_probability=result.bot_probability,
+            risk_level=result.risk_level,
+            quality_flags=list(result.quality_flags),
+            model_version=result.model_version,
+            missing_evidence=list(result.missing_evidence),
+        )
+
+
 @dataclass
 class Verdict:
     status: str
     session_id: uuid.UUID | None = None
-    result: AnalysisOut | None = None
+    result: Outcome | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -117,7 +145,7 @@ async def analyse_now(
     return result
 
 
-def decision_of(result: AnalysisOut) -> str:
+def decision_of(result: AnalysisOut | Outcome) -> str:
     """bot, human or insufficient_evidence, as the survey's decision rule has it: ``is_bot``
     is the rule's exclusion (the threshold the researcher saved, not the model's own), and
     the engine's abstention stays its own answer."""
@@ -157,10 +185,15 @@ async def verdict_for(
     result = await _analysed(db, state, session, finish, inline)
     if result is None:
         return Verdict(PROVISIONAL, sid, reasons=[how, "analysis_pending"])
-    if decision_of(result) == "insufficient_evidence":
-        missing = [f"missing: {m}" for m in getattr(result, "missing_evidence", None) or []]
-        return Verdict(INSUFFICIENT_EVIDENCE, sid, result, [how, *missing])
-    return Verdict(OK, sid, result, [how])
+    return judged(sid, Outcome.of(result), how)
+
+
+def judged(sid: uuid.UUID, outcome: Outcome, how: str) -> Verdict:
+    """The verdict of a session whose stored analysis covers it."""
+    if decision_of(outcome) == "insufficient_evidence":
+        missing = [f"missing: {m}" for m in outcome.missing_evidence]
+        return Verdict(INSUFFICIENT_EVIDENCE, sid, outcome, [how, *missing])
+    return Verdict(OK, sid, outcome, [how])
 
 
 def _flags(verdict: Verdict, extra: list[str]) -> list[str]:
@@ -238,20 +271,27 @@ async def decision_for(db: AsyncSession, row: ScoredResponse) -> str:
     """exclude, review, keep, insufficient_evidence or unknown: read when the reply is made,
     from the session's stored decision, which saving the survey's rule (or a review) rewrites
     in place; so a changed rule relabels every reply and write-back without re-analysis."""
-    if row.status == INSUFFICIENT_EVIDENCE:
-        return INSUFFICIENT_EVIDENCE
     if row.status != OK or row.session_id is None:
-        return "unknown"
+        return told_decision(row.status, row.session_id, None)
     session = await db.get(Session, row.session_id)
-    return (session.decision if session is not None else None) or "unknown"
+    return told_decision(row.status, row.session_id, session.decision if session else None)
 
 
-def verdict_told(row: ScoredResponse, decision: str | None) -> str:
+def told_decision(status: str, session_id: uuid.UUID | None, stored: str | None) -> str:
+    """What :func:`decision_for` tells, from the session's ``stored`` decision."""
+    if status == INSUFFICIENT_EVIDENCE:
+        return INSUFFICIENT_EVIDENCE
+    if status != OK or session_id is None:
+        return "unknown"
+    return stored or "unknown"
+
+
+def verdict_told(row: ScoredResponse | StoredReply, decision: str | None) -> str:
     """The stored verdict, unless the current decision says otherwise."""
     return VERDICT_OF_DECISION.get(decision or "", row.verdict)
 
 
-def reply_of(row: ScoredResponse, decision: str | None = None) -> ScoreReply:
+def reply_of(row: ScoredResponse | StoredReply, decision: str | None = None) -> ScoreReply:
     """``decision`` from :func:`decision_for`; None keeps the verdict stored at scoring."""
     return ScoreReply(
         status=row.status,

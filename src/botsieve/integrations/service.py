@@ -197,16 +197,35 @@ async def by_token(
 ) -> Integration:
     """The integration the token belongs to; ``cache_seconds`` > 0 takes a row this process
     read that recently (tokens.py), for the calls a survey makes by the hundred."""
+    remembered = remembered_token(token, platform, cache_seconds)
+    if remembered is not None:
+        return remembered
+    token_hash = _token_hash(token)
+    row = await IntegrationRepository(db).by_token(token_hash, utcnow())
+    if row is not None and cache_seconds > 0:
+        tokens.remember(token_hash, row)
+    return _of_platform(row, platform)
+
+
+def remembered_token(token: str | None, platform: str, cache_seconds: float) -> Integration | None:
+    """The integration of a token this process read within ``cache_seconds`` (no database);
+    None if it did not. A malformed token, or another platform's, is refused here already."""
+    token_hash = _token_hash(token)
+    row = tokens.recall(token_hash, cache_seconds) if cache_seconds > 0 else None
+    if row is None or not tokens.still_accepts(row, token_hash, utcnow()):
+        return None
+    return _of_platform(row, platform)
+
+
+def _token_hash(token: str | None) -> str:
     if not token:
         raise Unauthorized("An integration token is required.")
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("Not an integration token (they start with bs_it_).")
-    token_hash, now = digest(token), utcnow()
-    row = tokens.recall(token_hash, cache_seconds) if cache_seconds > 0 else None
-    if row is None or not tokens.still_accepts(row, token_hash, now):
-        row = await IntegrationRepository(db).by_token(token_hash, now)
-        if row is not None and cache_seconds > 0:
-            tokens.remember(token_hash, row)
+    return digest(token)
+
+
+def _of_platform(row: Integration | None, platform: str) -> Integration:
     if row is None:
         raise Unauthorized("Unknown or revoked integration token.")
     if row.platform != platform:

@@ -54,6 +54,11 @@ class RawDatabase(Protocol):
         """Run one statement in a transaction of its own; its first row."""
         ...
 
+    async def read(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        """Run one read-only statement now, with no transaction to commit; its first row.
+        It sees what committed before it (on SQLite, also the open group's writes)."""
+        ...
+
     def uuid(self, value: uuid.UUID | None) -> Any: ...
 
     def time(self, value: dt.datetime) -> Any: ...
@@ -173,6 +178,14 @@ class SqliteDatabase(SqliteValues):
         async with self.transaction() as tx:
             return await tx.fetchrow(sql, *args)
 
+    async def read(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        # Synchronous, so never inside another request's savepoint. Inside an open group it
+        # sees that group's writes: answered once they are committed, as they would be there.
+        row: Sequence[Any] | None = self._conn.execute(_qmark(sql), args).fetchone()
+        if self._group is not None:
+            await asyncio.shield(self._group)
+        return row
+
     def _join_group(self) -> asyncio.Future[None]:
         if self._group is None:
             # IMMEDIATE takes the write lock now, so no statement fails half-way for want of it.
@@ -245,6 +258,10 @@ class EngineSqliteDatabase(SqliteValues):
         async with self.transaction() as tx:
             return await tx.fetchrow(sql, *args)
 
+    async def read(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        async with self._engine.connect() as conn:
+            return await EngineTransaction(conn).fetchrow(sql, *args)
+
     async def close(self) -> None:
         return None
 
@@ -310,6 +327,12 @@ class PostgresDatabase:
             yield PostgresTransaction(conn)
 
     async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        return await self._one(sql, *args)
+
+    async def read(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        return await self._one(sql, *args)
+
+    async def _one(self, sql: str, *args: Any) -> Sequence[Any] | None:
         if self._pinned:
             async with self.transaction() as tx:
                 return await tx.fetchrow(sql, *args)

@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     # latest this long after its first batch not yet analysed.
     analysis_quiet_seconds: float = Field(default=1.0, ge=0)
     analysis_max_wait_seconds: float = Field(default=30.0, ge=0)
+    # Worker processes that run the engine for those analyses (0: on the event loop, which
+    # then holds up the requests arriving meanwhile for the ~30 ms of each analysis).
+    analysis_processes: int = Field(default=1, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -1,0 +1,279 @@
+"""The fixed statements of a platform's live calls (score call, entry check), on the driver.
+
+Two hundred respondents may finish in the same second. Through SQLAlchemy a call cost 3-6
+statements of ~50-100 µs of Python each before the database saw them (py-spy on
+``python -m bench.integrations_burst``), and in a burst the last reply waits for every call
+before it. Here one read, in no transaction, gives all that a call decides on: the stored
+verdict of the response, the session, its binding and its latest analysis. A call that
+changes nothing (a repeat, a session already bound) stops there: nothing to commit. The few
+writes that follow are single-row statements: the binding on its own, the verdict and the
+session's completion in one transaction (``kit/rawdb.py``, which on SQLite commits the calls
+of one turn of the event loop together). Everything else of the domain stays in
+repository.py, on the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from botsieve.kit.rawdb import RawDatabase, RawTransaction
+
+_FACTS = """
+SELECT r.id, r.session_id, r.status, r.score, r.verdict, r.risk, r.flags, r.model_version,
+    (SELECT o.decision FROM sessions o WHERE o.id = r.session_id),
+    s.id, s.survey_id, s.respondent_id, s.event_count, s.analyzed_at IS NOT NULL,
+    s.is_completed, s.review_state, s.decision,
+    b.integration_id, b.response_id,
+    d.event_count, d.is_bot, d.bot_probability, d.risk_level, d.quality_flags,
+    d.model_version, d.verdict, d.missing_evidence
+FROM (SELECT 1 AS here) AS one
+LEFT JOIN integration_responses r ON r.integration_id = $1 AND r.response_id = $2
+LEFT JOIN sessions s ON s.id = {session}
+LEFT JOIN integration_session_bindings b ON b.session_id = s.id
+LEFT JOIN detection_results d ON d.id = (
+    SELECT x.id FROM detection_results x WHERE x.session_id = s.id ORDER BY x.id DESC LIMIT 1
+)
+"""
+# $3: the session the platform named, or the survey whose respondent $2 is (a reload may have
+# made two sessions: the one with the most events, then the newest).
+FACTS_BY_SESSION = _FACTS.format(session="$3")
+FACTS_BY_RESPONDENT = _FACTS.format(
+    session="(SELECT y.id FROM sessions y WHERE y.survey_id = $3 AND y.respondent_id = $2 "
+    "ORDER BY y.event_count DESC, y.created_at DESC LIMIT 1)"
+)
+BIND = (
+    "INSERT INTO integration_session_bindings (session_id, integration_id, response_id, "
+    "created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING "
+    "RETURNING session_id"
+)
+OWNER = "SELECT integration_id, response_id FROM integration_session_bindings WHERE session_id = $1"
+COMPLETE = (
+    "UPDATE sessions SET status = 'completed', is_completed = $2, updated_at = $3 WHERE id = $1"
+)
+INSERT_RESPONSE = (
+    "INSERT INTO integration_responses (integration_id, response_id, session_id, status, score, "
+    "verdict, risk, flags, model_version, quality_flags, quality_features, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+    "ON CONFLICT (integration_id, response_id) DO NOTHING RETURNING id"
+)
+STORED_RESPONSE = (
+    "SELECT id, session_id, status, score, verdict, risk, flags, model_version, "
+    "(SELECT o.decision FROM sessions o WHERE o.id = integration_responses.session_id) "
+    "FROM integration_responses WHERE integration_id = $1 AND response_id = $2"
+)
+UPDATE_RESPONSE = (
+    "UPDATE integration_responses SET session_id = $2, status = $3, score = $4, verdict = $5, "
+    "risk = $6, flags = $7, model_version = $8, updated_at = $9 WHERE id = $1"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReply:
+    """The response's row in integration_responses, and its session's stored decision."""
+
+    id: int
+    response_id: str
+    session_id: uuid.UUID | None
+    status: str
+    score: float | None
+    verdict: str
+    risk: str
+    flags: list[str]
+    model_version: str
+    session_decision: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    id: uuid.UUID
+    survey_id: str
+    respondent_id: str | None
+    event_count: int
+    analysed: bool
+    is_completed: bool
+    review_state: str | None
+    decision: str | None
+    owner: tuple[uuid.UUID, str] | None  # the response it is bound to, if any
+
+
+@dataclass(frozen=True, slots=True)
+class LatestAnalysis:
+    event_count: int
+    is_bot: bool
+    bot_probability: float
+    risk_level: str
+    quality_flags: list[str]
+    model_version: str
+    verdict: str | None
+    missing_evidence: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    stored: StoredReply | None
+    session: SessionFacts | None
+    latest: LatestAnalysis | None
+
+
+def _json(value: Any) -> Any:
+    # SQLite keeps JSON as text; asyncpg hands jsonb over as text too.
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _uuid(db: RawDatabase, value: Any) -> uuid.UUID | None:
+    return None if value is None else db.read_uuid(value)
+
+
+def _stored(db: RawDatabase, row: Sequence[Any], response_id: str) -> StoredReply:
+    """From the columns of STORED_RESPONSE (the first nine of the facts, in that order)."""
+    return StoredReply(
+        id=int(row[0]),
+        response_id=response_id,
+        session_id=_uuid(db, row[1]),
+        status=row[2],
+        score=row[3],
+        verdict=row[4],
+        risk=row[5],
+        flags=list(_json(row[6]) or []),
+        model_version=row[7] or "",
+        session_decision=row[8],
+    )
+
+
+def _facts(db: RawDatabase, row: Sequence[Any], response_id: str) -> CallFacts:
+    stored = None if row[0] is None else _stored(db, row, response_id)
+    session = latest = None
+    if row[9] is not None:
+        owner = None if row[17] is None else (db.read_uuid(row[17]), str(row[18]))
+        session = SessionFacts(
+            id=db.read_uuid(row[9]),
+            survey_id=row[10],
+            respondent_id=row[11],
+            event_count=int(row[12]),
+            analysed=bool(row[13]),
+            is_completed=bool(row[14]),
+            review_state=row[15],
+            decision=row[16],
+            owner=owner,
+        )
+    if row[19] is not None:
+        latest = LatestAnalysis(
+            event_count=int(row[19]),
+            is_bot=bool(row[20]),
+            bot_probability=float(row[21]),
+            risk_level=row[22],
+            quality_flags=list(_json(row[23]) or []),
+            model_version=row[24],
+            verdict=row[25],
+            missing_evidence=list(_json(row[26]) or []),
+        )
+    return CallFacts(stored, session, latest)
+
+
+class LiveCallRepository:
+    """The statements of one live call: reads and the binding each on their own, the
+    verdict's writes inside the transaction ``tx`` the caller opens."""
+
+    def __init__(self, db: RawDatabase, now: dt.datetime) -> None:
+        self.db = db
+        self.now = now
+
+    async def facts(
+        self,
+        integration_id: uuid.UUID,
+        survey_id: str,
+        response_id: str,
+        session_id: uuid.UUID | None,
+        by_respondent: bool,
+    ) -> CallFacts:
+        """Everything the call decides on, in one statement: of the session ``session_id``,
+        or (``by_respondent``) of the respondent's own session in the survey."""
+        db = self.db
+        if by_respondent:
+            args: tuple[Any, ...] = (FACTS_BY_RESPONDENT, db.uuid(integration_id), response_id)
+            args = (*args, survey_id)
+        else:
+            args = (FACTS_BY_SESSION, db.uuid(integration_id), response_id, db.uuid(session_id))
+        row = await db.read(*args)
+        assert row is not None  # the LEFT JOINs hang off one constant row
+        return _facts(db, row, response_id)
+
+    async def bind(
+        self, session_id: uuid.UUID, integration_id: uuid.UUID, response_id: str
+    ) -> tuple[uuid.UUID, str]:
+        """Bind the session to the response unless a concurrent call bound it first; its
+        owner either way. One statement, its own transaction: one round trip on PostgreSQL."""
+        db, sid, stamp = self.db, self.db.uuid(session_id), self.db.time(self.now)
+        if await db.fetchrow_alone(BIND, sid, db.uuid(integration_id), response_id, stamp):
+            return integration_id, response_id
+        row = await db.read(OWNER, sid)
+        assert row is not None
+        return db.read_uuid(row[0]), str(row[1])
+
+    async def complete(self, tx: RawTransaction, session_id: uuid.UUID) -> None:
+        await tx.execute(COMPLETE, self.db.uuid(session_id), True, self.db.time(self.now))
+
+    async def insert_response(
+        self,
+        tx: RawTransaction,
+        integration_id: uuid.UUID,
+        response_id: str,
+        values: dict[str, Any],
+        session_decision: str | None,
+    ) -> StoredReply:
+        """Insert unless a concurrent first call did; the stored row either way."""
+        db = self.db
+        inserted = await tx.fetchrow(
+            INSERT_RESPONSE,
+            db.uuid(integration_id),
+            response_id,
+            db.uuid(values["session_id"]),
+            values["status"],
+            values["score"],
+            values["verdict"],
+            values["risk"],
+            db.json(values["flags"]),
+            values["model_version"],
+            db.json([]),
+            db.json({}),
+            db.time(self.now),
+        )
+        if inserted is not None:
+            return StoredReply(
+                id=int(inserted[0]),
+                response_id=response_id,
+                session_id=values["session_id"],
+                status=values["status"],
+                score=values["score"],
+                verdict=values["verdict"],
+                risk=values["risk"],
+                flags=values["flags"],
+                model_version=values["model_version"],
+                session_decision=session_decision,
+            )
+        row = await tx.fetchrow(STORED_RESPONSE, db.uuid(integration_id), response_id)
+        assert row is not None
+        return _stored(db, row, response_id)
+
+    async def update_response(
+        self, tx: RawTransaction, row_id: int, values: dict[str, Any]
+    ) -> None:
+        db = self.db
+        await tx.execute(
+            UPDATE_RESPONSE,
+            row_id,
+            db.uuid(values["session_id"]),
+            values["status"],
+            values["score"],
+            values["verdict"],
+            values["risk"],
+            db.json(values["flags"]),
+            values["model_version"],
+            db.time(self.now),
+        )
