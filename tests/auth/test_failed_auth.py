@@ -13,6 +13,7 @@ import pytest
 from botsieve.app import create_app
 from botsieve.auth.service import KeyVerifier
 from botsieve.kit.ratelimit import RateLimiter
+from tests.auth.conftest import count_calls
 from tests.conftest import _key, start_clean
 
 SESSIONS = "/api/v1/dashboard/sessions"
@@ -74,15 +75,7 @@ async def test_a_right_key_asks_the_limiter_once(guarded, monkeypatch):
     app, client = guarded
     good = {"Authorization": f"Bearer {await _key(app, 'secret')}"}
     assert (await client.get(SESSIONS, headers=good)).status_code == 200
-    asked = {"check": 0, "count": 0, "refuse_if_exhausted": 0}
-    for name in asked:
-        original = getattr(RateLimiter, name)
-
-        async def counting(self, *args, _original=original, _name=name):
-            asked[_name] += 1
-            return await _original(self, *args)
-
-        monkeypatch.setattr(RateLimiter, name, counting)
+    asked = count_calls(monkeypatch, RateLimiter, "check", "count", "refuse_if_exhausted")
     assert (await client.get(SESSIONS, headers={**good, **ATTACKER})).status_code == 200
     assert asked == {"check": 1, "count": 0, "refuse_if_exhausted": 0}
 

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from botsieve.decisions import service as decisions
+from botsieve.integrations import tokens
 from botsieve.integrations.outbox import http_client
 from botsieve.kit.settings import Settings
 from tests.factories import mouse_path, new_session, send_events
@@ -26,6 +28,17 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={"integrations_worker_enabled": False, "integrations_inline_analysis": True}
     )
+
+
+@pytest.fixture
+def nothing_remembered() -> Iterator[None]:
+    """An empty memory of tokens and rules before and after the test: tests reuse survey ids,
+    and a remembered rule or token would carry one test's into the next."""
+    tokens.forget_all()
+    decisions.forget_rules()
+    yield
+    tokens.forget_all()
+    decisions.forget_rules()
 
 
 @pytest.fixture

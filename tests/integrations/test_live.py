@@ -43,13 +43,7 @@ def settings(settings: Settings) -> Settings:
     )
 
 
-@pytest.fixture(autouse=True)
-def nothing_remembered() -> Iterator[None]:
-    tokens.forget_all()
-    decisions.forget_rules()
-    yield
-    tokens.forget_all()
-    decisions.forget_rules()
+pytestmark = pytest.mark.usefixtures("nothing_remembered")
 
 
 @contextlib.contextmanager

@@ -6,13 +6,10 @@ The calls of the survey platforms take the integration and the survey's rule fro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from botsieve.decisions import service as decisions
-from botsieve.integrations import tokens
 from botsieve.kit.settings import Settings
 from tests.integrations.conftest import BASE, SURVEY, create_integration, human_session
 
@@ -25,14 +22,7 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"key_cache_seconds": 60.0})
 
 
-@pytest.fixture(autouse=True)
-def nothing_remembered() -> Iterator[None]:
-    """Each test starts (and leaves) with an empty memory: other tests reuse survey ids."""
-    tokens.forget_all()
-    decisions.forget_rules()
-    yield
-    tokens.forget_all()
-    decisions.forget_rules()
+pytestmark = pytest.mark.usefixtures("nothing_remembered")
 
 
 async def post(client, path: str, token: str, response_id: str, sid: str = "") -> Any:

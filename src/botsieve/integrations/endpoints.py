@@ -133,10 +133,9 @@ async def _integration(state: AppState, token: str | None, platform: str) -> Int
         async with transaction(state.sessionmaker) as db:
             return await service.by_token(db, token, platform, cache_seconds=ttl)
 
-    if ttl <= 0:  # nothing is remembered: no burst of misses to share
-        return await look_up()
-    return await singleflight.of(state.extras, "integrations.tokens").run(
-        (token, platform), look_up
+    key = (token, platform)
+    return await singleflight.shared(
+        state.extras, "integrations.tokens", key, look_up, share=ttl > 0
     )
 
 

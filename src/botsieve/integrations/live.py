@@ -46,10 +46,10 @@ async def _rule(state: AppState, survey_id: str) -> Rule:
         async with transaction(state.sessionmaker) as db:
             return await decisions.current_rule(db, survey_id, threshold, cache_seconds=cache)
 
-    if cache <= 0:
-        return await look_up()
-    flights = singleflight.of(state.extras, "integrations.rules")
-    return await flights.run((survey_id, threshold), look_up)
+    key = (survey_id, threshold)
+    return await singleflight.shared(
+        state.extras, "integrations.rules", key, look_up, share=cache > 0
+    )
 
 
 def _outcome(latest: LatestAnalysis, rule: Rule, review: str | None) -> scoring.Outcome:

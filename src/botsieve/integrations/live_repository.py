@@ -233,13 +233,7 @@ class LiveCallRepository:
             INSERT_RESPONSE,
             db.uuid(integration_id),
             response_id,
-            db.uuid(values["session_id"]),
-            values["status"],
-            values["score"],
-            values["verdict"],
-            values["risk"],
-            db.json(values["flags"]),
-            values["model_version"],
+            *self._verdict(values),
             db.json([]),
             db.json({}),
             db.time(self.now),
@@ -264,10 +258,13 @@ class LiveCallRepository:
     async def update_response(
         self, tx: RawTransaction, row_id: int, values: dict[str, Any]
     ) -> None:
+        await tx.execute(UPDATE_RESPONSE, row_id, *self._verdict(values), self.db.time(self.now))
+
+    def _verdict(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """The verdict's columns, in the order both INSERT_RESPONSE and UPDATE_RESPONSE take
+        them: session_id, status, score, verdict, risk, flags, model_version."""
         db = self.db
-        await tx.execute(
-            UPDATE_RESPONSE,
-            row_id,
+        return (
             db.uuid(values["session_id"]),
             values["status"],
             values["score"],
@@ -275,5 +272,4 @@ class LiveCallRepository:
             values["risk"],
             db.json(values["flags"]),
             values["model_version"],
-            db.time(self.now),
         )

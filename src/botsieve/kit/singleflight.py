@@ -38,3 +38,19 @@ def of(extras: dict[str, Any], name: str) -> SingleFlight:
     if not isinstance(found, SingleFlight):
         found = extras[name] = SingleFlight()
     return found
+
+
+async def shared(
+    extras: dict[str, Any],
+    name: str,
+    key: Hashable,
+    lookup: Callable[[], Awaitable[T]],
+    *,
+    share: bool,
+) -> T:
+    """``lookup()``, shared with the concurrent callers of ``key`` in the group ``name`` when
+    ``share`` (when its answer is remembered afterwards: with nothing remembered, each caller
+    must look up for itself anyway)."""
+    if not share:
+        return await lookup()
+    return await of(extras, name).run(key, lookup)
