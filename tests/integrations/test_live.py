@@ -200,3 +200,45 @@ async def test_a_repeat_and_an_entry_check_on_a_bound_session_commit_nothing(
     assert await call(client, ENTRY, token, "R_1", sid) == first
     assert await call(client, SCORE, token, "R_1", sid) == at_end
     assert opened == []
+
+
+async def test_a_provisional_verdict_is_rewritten_and_the_session_completed_once_analysed(
+    app, client, admin
+):
+    created = await create_integration(client, admin)
+    token = created["token"]
+    session = await new_session(client, admin, survey_id=SURVEY, respondent_id="R_1")
+    sid = str(session["session_id"])
+    assert (await send_events(client, admin, session, mouse_path(10))).status_code == 202
+    early = await call(client, SCORE, token, "R_1", sid)
+    assert early["status"] == "provisional"
+    more = mouse_path(120, start_t=1_000.0)
+    assert (await send_events(client, admin, session, more, "b2")).status_code == 202
+    queue = background.of(app.state.botsieve)
+    assert queue is not None
+    await queue.settle()
+    with orm_statements(app) as seen:
+        late = await call(client, SCORE, token, "R_1", sid)
+    assert seen == [] and late["status"] == "ok" and late["score"] != ""
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        stored = await db.scalar(select(ScoredResponse).where(ScoredResponse.response_id == "R_1"))
+        completed = await db.get(Session, uuid.UUID(sid))
+    assert stored is not None and stored.status == "ok" and stored.updated_at is not None
+    assert f"{stored.score:.3f}" == late["score"]
+    assert completed is not None and completed.is_completed and completed.status == "completed"
+
+
+async def test_end_calls_of_one_response_arriving_together_store_one_verdict(app, client, admin):
+    created = await create_integration(client, admin)
+    sid = await analysed_session(app, client, admin, "R_1")
+    replies = await asyncio.gather(
+        *(call(client, SCORE, created["token"], "R_1", sid) for _ in range(6))
+    )
+    assert all(r == replies[0] for r in replies) and replies[0]["status"] == "ok"
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        stored = (
+            await db.scalars(select(ScoredResponse).where(ScoredResponse.response_id == "R_1"))
+        ).all()
+        completed = await db.get(Session, uuid.UUID(sid))
+    assert len(stored) == 1 and f"{stored[0].score:.3f}" == replies[0]["score"]
+    assert completed is not None and completed.is_completed

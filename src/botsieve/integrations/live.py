@@ -169,15 +169,15 @@ async def score(
     if unchanged and call.to_complete is None:
         assert stored is not None
         return _reply(stored), False
-    async with state.raw_db.transaction() as tx:
-        if call.to_complete is not None:
-            await repo.complete(tx, call.to_complete)
-        if stored is None:
-            row = await repo.insert_response(tx, integration.id, response_id, values, decision)
-            return _reply(row), True
-        if unchanged:
-            return _reply(stored), False
-        await repo.update_response(tx, stored.id, values)
+    complete = call.to_complete
+    if stored is None:
+        row = await repo.insert_response(integration.id, response_id, values, decision, complete)
+        return _reply(row), True
+    if unchanged:  # only the session's completion is left to write
+        assert complete is not None
+        await repo.complete(complete)
+        return _reply(stored), False
+    await repo.update_response(stored.id, values, complete)
     return _reply(dataclasses.replace(stored, **values, session_decision=decision)), True
 
 

@@ -7,9 +7,9 @@ before it. Here one read, in no transaction, gives all that a call decides on: t
 verdict of the response, the session, its binding and its latest analysis. A call that
 changes nothing (a repeat, a session already bound) stops there: nothing to commit. The few
 writes that follow are single-row statements: the binding on its own, the verdict and the
-session's completion in one transaction (``kit/rawdb.py``, which on SQLite commits the calls
-of one turn of the event loop together). Everything else of the domain stays in
-repository.py, on the ORM.
+session's completion together (one statement on PostgreSQL; one transaction on SQLite, where
+``kit/rawdb.py`` commits the calls of one turn of the event loop together). Everything else
+of the domain stays in repository.py, on the ORM.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from botsieve.kit.rawdb import RawDatabase, RawTransaction
+from botsieve.kit.rawdb import RawDatabase
 
 _FACTS = """
 SELECT r.id, r.session_id, r.status, r.score, r.verdict, r.risk, r.flags, r.model_version,
@@ -71,6 +71,15 @@ UPDATE_RESPONSE = (
     "UPDATE integration_responses SET session_id = $2, status = $3, score = $4, verdict = $5, "
     "risk = $6, flags = $7, model_version = $8, updated_at = $9 WHERE id = $1"
 )
+# On PostgreSQL the verdict and the session's completion are one statement, atomic on its own:
+# one round trip instead of four (BEGIN, the two writes, COMMIT), in the call that ends a
+# survey. The session is the last parameter; NULL completes nothing.
+_COMPLETING = (
+    "WITH done AS (UPDATE sessions SET status = 'completed', is_completed = true, "
+    "updated_at = ${stamp} WHERE id = ${session} RETURNING 1) "
+)
+PG_INSERT_RESPONSE = _COMPLETING.format(stamp=12, session=13) + INSERT_RESPONSE
+PG_UPDATE_RESPONSE = _COMPLETING.format(stamp=9, session=10) + UPDATE_RESPONSE
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,49 +225,63 @@ class LiveCallRepository:
         assert row is not None
         return db.read_uuid(row[0]), str(row[1])
 
-    async def complete(self, tx: RawTransaction, session_id: uuid.UUID) -> None:
-        await tx.execute(COMPLETE, self.db.uuid(session_id), True, self.db.time(self.now))
+    async def complete(self, session_id: uuid.UUID) -> None:
+        """Mark the session completed (its verdict unchanged)."""
+        await self.db.fetchrow_alone(COMPLETE, *self._completing(session_id))
 
     async def insert_response(
         self,
-        tx: RawTransaction,
         integration_id: uuid.UUID,
         response_id: str,
         values: dict[str, Any],
         session_decision: str | None,
+        complete: uuid.UUID | None,
     ) -> StoredReply:
-        """Insert unless a concurrent first call did; the stored row either way."""
-        db = self.db
-        inserted = await tx.fetchrow(
-            INSERT_RESPONSE,
-            db.uuid(integration_id),
-            response_id,
-            *self._verdict(values),
-            db.json([]),
-            db.json({}),
-            db.time(self.now),
+        """Insert unless a concurrent first call did, and complete the session ``complete``
+        (if any) with it; the stored row either way."""
+        db, stamp = self.db, self.db.time(self.now)
+        args = (db.uuid(integration_id), response_id, *self._verdict(values))
+        args = (*args, db.json([]), db.json({}), stamp)
+        if db.name == "postgresql":
+            inserted = await db.fetchrow_alone(PG_INSERT_RESPONSE, *args, db.uuid(complete))
+        else:
+            async with db.transaction() as tx:
+                if complete is not None:
+                    await tx.execute(COMPLETE, *self._completing(complete))
+                inserted = await tx.fetchrow(INSERT_RESPONSE, *args)
+        if inserted is None:
+            row = await db.read(STORED_RESPONSE, db.uuid(integration_id), response_id)
+            assert row is not None
+            return _stored(db, row, response_id)
+        return StoredReply(
+            id=int(inserted[0]),
+            response_id=response_id,
+            session_id=values["session_id"],
+            status=values["status"],
+            score=values["score"],
+            verdict=values["verdict"],
+            risk=values["risk"],
+            flags=values["flags"],
+            model_version=values["model_version"],
+            session_decision=session_decision,
         )
-        if inserted is not None:
-            return StoredReply(
-                id=int(inserted[0]),
-                response_id=response_id,
-                session_id=values["session_id"],
-                status=values["status"],
-                score=values["score"],
-                verdict=values["verdict"],
-                risk=values["risk"],
-                flags=values["flags"],
-                model_version=values["model_version"],
-                session_decision=session_decision,
-            )
-        row = await tx.fetchrow(STORED_RESPONSE, db.uuid(integration_id), response_id)
-        assert row is not None
-        return _stored(db, row, response_id)
 
     async def update_response(
-        self, tx: RawTransaction, row_id: int, values: dict[str, Any]
+        self, row_id: int, values: dict[str, Any], complete: uuid.UUID | None
     ) -> None:
-        await tx.execute(UPDATE_RESPONSE, row_id, *self._verdict(values), self.db.time(self.now))
+        """Rewrite the stored verdict, and complete the session ``complete`` (if any) with it."""
+        db = self.db
+        args = (row_id, *self._verdict(values), db.time(self.now))
+        if db.name == "postgresql":
+            await db.fetchrow_alone(PG_UPDATE_RESPONSE, *args, db.uuid(complete))
+            return
+        async with db.transaction() as tx:
+            if complete is not None:
+                await tx.execute(COMPLETE, *self._completing(complete))
+            await tx.execute(UPDATE_RESPONSE, *args)
+
+    def _completing(self, session_id: uuid.UUID) -> tuple[Any, ...]:
+        return self.db.uuid(session_id), True, self.db.time(self.now)
 
     def _verdict(self, values: dict[str, Any]) -> tuple[Any, ...]:
         """The verdict's columns, in the order both INSERT_RESPONSE and UPDATE_RESPONSE take
