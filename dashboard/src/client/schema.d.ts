@@ -2818,7 +2818,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The database is unreachable; Retry-After says when to try again. */
+        /** @description The database or Redis is unreachable, or too slow to answer; Retry-After says when to try again. */
         Unavailable: {
             headers: {
                 [name: string]: unknown;

@@ -1,7 +1,7 @@
 """The 4xx (and 503) answers in the OpenAPI document, all in the one error shape (kit/errors).
 
 Which answers an operation lists follows from what it has. Every operation may be refused at
-the edge (414, 431), meet a database outage (503), and be unauthenticated (401), forbidden
+the edge (414, 431), meet a database or Redis outage (503), and be unauthenticated (401), forbidden
 (403) or rate-limited (429): every route but the health checks wants a key, a login, a
 signature or a token, and the failed-authentication limit is per address on every route. One
 with parameters or a body may be malformed (400, 422); one with a body may be too large (413)
@@ -44,7 +44,11 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "422": ("ValidationFailed", "A parameter or the body fails validation; details say where."),
     "429": ("RateLimited", "Too many requests; Retry-After says when to try again."),
     "431": ("HeadersTooLarge", "The headers are over the limit."),
-    "503": ("Unavailable", "The database is unreachable; Retry-After says when to try again."),
+    "503": (
+        "Unavailable",
+        "The database or Redis is unreachable, or too slow to answer; Retry-After says when "
+        "to try again.",
+    ),
 }
 _CHANGES = {"post", "put", "patch", "delete"}
 
