@@ -185,7 +185,7 @@ async def test_calls_arriving_together_with_nothing_remembered_look_up_once(app,
     assert alone and len(together) == len(alone)
 
 
-async def test_a_repeat_and_an_entry_check_on_a_bound_session_commit_nothing(
+async def test_a_repeat_commits_nothing_and_an_entry_check_on_a_bound_session_one_statement(
     app, client, admin, monkeypatch
 ):
     created = await create_integration(client, admin)
@@ -198,8 +198,16 @@ async def test_a_repeat_and_an_entry_check_on_a_bound_session_commit_nothing(
         real = getattr(raw_db, name)
         monkeypatch.setattr(raw_db, name, lambda *a, _r=real, _n=name: opened.append(_n) or _r(*a))
     assert await call(client, ENTRY, token, "R_1", sid) == first
+    at_entry, opened[:] = list(opened), []
     assert await call(client, SCORE, token, "R_1", sid) == at_end
     assert opened == []
+    # On PostgreSQL the entry check reads and binds in one statement of its own (here it binds
+    # nothing: the session is bound); elsewhere it only reads.
+    on_postgres = raw_db.name == "postgresql"
+    assert at_entry == (["fetchrow_alone"] if on_postgres else [])
+    async with transaction(app.state.botsieve.sessionmaker) as db:
+        bindings = (await db.scalars(select(SessionBinding))).all()
+    assert [(b.session_id, b.response_id) for b in bindings] == [(uuid.UUID(sid), "R_1")]
 
 
 async def test_a_provisional_verdict_is_rewritten_and_the_session_completed_once_analysed(

@@ -86,10 +86,10 @@ class _Call:
             with contextlib.suppress(ValueError):  # not an id: session_unknown
                 self.session_id = uuid.UUID(session_id)
 
-    async def facts(self, repo: LiveCallRepository) -> CallFacts:
+    async def facts(self, repo: LiveCallRepository, *, bind: bool = False) -> CallFacts:
         row, by_respondent = self.integration, not self.given
         return await repo.facts(
-            row.id, row.survey_id, self.response_id, self.session_id, by_respondent
+            row.id, row.survey_id, self.response_id, self.session_id, by_respondent, bind=bind
         )
 
     async def verdict(
@@ -188,5 +188,7 @@ async def entry_check(
     call = _Call(state, integration, response_id, session_id)
     rule = await _rule(state, integration.survey_id)
     repo = LiveCallRepository(state.raw_db, utcnow())
-    verdict = await call.verdict(repo, await call.facts(repo), rule, finish=False)
+    # The read binds the session too where it can (a respondent's first call, usually this one).
+    facts = await call.facts(repo, bind=not _inline(state))
+    verdict = await call.verdict(repo, facts, rule, finish=False)
     return None if verdict is None else entry.reply_of(verdict, integration, response_id)

@@ -14,6 +14,7 @@ of the domain stays in repository.py, on the ORM.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ SELECT r.id, r.session_id, r.status, r.score, r.verdict, r.risk, r.flags, r.mode
     s.is_completed, s.review_state, s.decision,
     b.integration_id, b.response_id,
     d.event_count, d.is_bot, d.bot_probability, d.risk_level, d.quality_flags,
-    d.model_version, d.verdict, d.missing_evidence
+    d.model_version, d.verdict, d.missing_evidence{extra}
 FROM (SELECT 1 AS here) AS one
 LEFT JOIN integration_responses r ON r.integration_id = $1 AND r.response_id = $2
 LEFT JOIN sessions s ON s.id = {session}
@@ -42,11 +43,33 @@ LEFT JOIN detection_results d ON d.id = (
 """
 # $3: the session the platform named, or the survey whose respondent $2 is (a reload may have
 # made two sessions: the one with the most events, then the newest).
-FACTS_BY_SESSION = _FACTS.format(session="$3")
-FACTS_BY_RESPONDENT = _FACTS.format(
-    session="(SELECT y.id FROM sessions y WHERE y.survey_id = $3 AND y.respondent_id = $2 "
+_BY_RESPONDENT = (
+    "(SELECT y.id FROM sessions y WHERE y.survey_id = $3 AND y.respondent_id = $2 "
     "ORDER BY y.event_count DESC, y.created_at DESC LIMIT 1)"
 )
+FACTS_BY_SESSION = _FACTS.format(session="$3", extra="")
+FACTS_BY_RESPONDENT = _FACTS.format(session=_BY_RESPONDENT, extra="")
+# On PostgreSQL the entry check binds the session in the statement that reads the facts: one
+# round trip instead of two. It binds where the call would (live._Call.verdict, when the call
+# does not analyse itself): a session of this survey whose respondent is this one or none.
+# The read does not see its own statement's binding: the last column says it was made.
+_BINDING = """
+WITH bound AS (
+    INSERT INTO integration_session_bindings
+        (session_id, integration_id, response_id, created_at)
+    SELECT z.id, $1::uuid, $2::text, ${now}::timestamptz FROM sessions z
+    WHERE z.id = {session} AND z.survey_id = ${survey}
+        AND (z.respondent_id IS NULL OR z.respondent_id IN ('', $2))
+    ON CONFLICT (session_id) DO NOTHING
+    RETURNING session_id
+)"""
+_BOUND = ", (SELECT count(*) FROM bound)"
+PG_FACTS_BINDING_BY_SESSION = _BINDING.format(session="$3", survey=4, now=5) + _FACTS.format(
+    session="$3", extra=_BOUND
+)
+PG_FACTS_BINDING_BY_RESPONDENT = _BINDING.format(
+    session=_BY_RESPONDENT, survey=3, now=4
+) + _FACTS.format(session=_BY_RESPONDENT, extra=_BOUND)
 BIND = (
     "INSERT INTO integration_session_bindings (session_id, integration_id, response_id, "
     "created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING "
@@ -155,6 +178,9 @@ def _stored(db: RawDatabase, row: Sequence[Any], response_id: str) -> StoredRepl
     )
 
 
+_FACT_COLUMNS = 27  # the columns of _FACTS before any extra
+
+
 def _facts(db: RawDatabase, row: Sequence[Any], response_id: str) -> CallFacts:
     stored = None if row[0] is None else _stored(db, row, response_id)
     session = latest = None
@@ -200,18 +226,32 @@ class LiveCallRepository:
         response_id: str,
         session_id: uuid.UUID | None,
         by_respondent: bool,
+        *,
+        bind: bool = False,
     ) -> CallFacts:
         """Everything the call decides on, in one statement: of the session ``session_id``,
-        or (``by_respondent``) of the respondent's own session in the survey."""
+        or (``by_respondent``) of the respondent's own session in the survey. ``bind``: on
+        PostgreSQL, bind the session to the response in the same statement where the call
+        would (elsewhere the call binds it itself, :meth:`bind`)."""
         db = self.db
-        if by_respondent:
-            args: tuple[Any, ...] = (FACTS_BY_RESPONDENT, db.uuid(integration_id), response_id)
-            args = (*args, survey_id)
+        head = (db.uuid(integration_id), response_id)
+        at = survey_id if by_respondent else db.uuid(session_id)
+        if bind and db.name == "postgresql":
+            sql = PG_FACTS_BINDING_BY_RESPONDENT if by_respondent else PG_FACTS_BINDING_BY_SESSION
+            extra: tuple[Any, ...] = () if by_respondent else (survey_id,)
+            row = await db.fetchrow_alone(sql, *head, at, *extra, db.time(self.now))
         else:
-            args = (FACTS_BY_SESSION, db.uuid(integration_id), response_id, db.uuid(session_id))
-        row = await db.read(*args)
+            row = await db.read(
+                FACTS_BY_RESPONDENT if by_respondent else FACTS_BY_SESSION, *head, at
+            )
         assert row is not None  # the LEFT JOINs hang off one constant row
-        return _facts(db, row, response_id)
+        facts = _facts(db, row, response_id)
+        if len(row) > _FACT_COLUMNS and row[_FACT_COLUMNS] and facts.session is not None:
+            owner = (integration_id, response_id)  # bound by this very statement
+            facts = dataclasses.replace(
+                facts, session=dataclasses.replace(facts.session, owner=owner)
+            )
+        return facts
 
     async def bind(
         self, session_id: uuid.UUID, integration_id: uuid.UUID, response_id: str
