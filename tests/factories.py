@@ -6,6 +6,9 @@ import math
 from typing import Any
 
 import httpx
+import numpy as np
+
+from tests.engine.sessions import wobbly_path
 
 SESSION_BODY: dict[str, Any] = {
     "platform": "qualtrics",
@@ -26,6 +29,17 @@ def mouse_path(n: int, start_t: float = 0.0, step_ms: float = 16.7) -> list[dict
             "y": round(150 + 80 * math.cos(i / 25), 1),
         }
         for i in range(n)
+    ]
+
+
+def hand_path(n: int, seed: int = 3) -> list[dict[str, Any]]:
+    """``n`` mousemove events of a hand-like path (aimed strokes that bend, tremor, pauses):
+    what a session must look like for the model to keep it. ``mouse_path``'s sine is smooth
+    to a tenth of a pixel, which the model rightly reads as drawn by a program."""
+    t, x, y = wobbly_path(np.random.default_rng(seed), n, start=500.0)
+    return [
+        {"type": "mousemove", "t": float(a), "trusted": True, "x": float(b), "y": float(c)}
+        for a, b, c in zip(t, x, y, strict=True)
     ]
 
 

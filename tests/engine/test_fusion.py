@@ -59,13 +59,19 @@ def test_proof_is_not_held_back() -> None:
     assert z[0] == pytest.approx(15.0)
 
 
-def test_shared_devices_count_only_beside_behavioural_evidence() -> None:
-    alone = fusion.fuse(-5.0, _lines(), np.array([2.0]), np.array([False]), 0.9)
-    beside = fusion.fuse(
-        -5.0, _lines(mouse_path=2.0, keystroke=2.0), np.array([2.0]), np.array([False]), 0.9
-    )
+def test_shared_devices_never_decide_and_add_to_a_bot_already_found() -> None:
+    shared, no_proof, cut = np.array([2.0]), np.array([False]), fusion.logit(0.9)
+    alone = fusion.fuse(-5.0, _lines(), shared, no_proof, 0.9)
     assert alone[0] == pytest.approx(-5.0)
-    assert beside[0] == pytest.approx(1.0)
+    # Behaviour that leans bot-ward, two lines clear, just under the threshold: stays under.
+    under = fusion.fuse(-5.0, _lines(mouse_path=3.5, keystroke=3.5), shared, no_proof, 0.9)
+    assert under[0] == pytest.approx(2.0) and under[0] < cut
+    # Over the threshold without them: they add in full.
+    over = fusion.fuse(-5.0, _lines(mouse_path=4.0, keystroke=4.0), shared, no_proof, 0.9)
+    assert over[0] == pytest.approx(5.0)
+    # While a threshold is chosen they play no part.
+    choosing = fusion.fuse(-5.0, _lines(mouse_path=4.0, keystroke=4.0), shared, no_proof, None)
+    assert choosing[0] == pytest.approx(3.0)
 
 
 def test_one_line_sessions_are_out_of_reach_while_a_threshold_is_chosen() -> None:

@@ -48,6 +48,32 @@ def test_a_long_press_holds_the_button_for_seconds() -> None:
     assert np.max(ups[:, None] - downs[None, :]) >= 2000
 
 
+def test_while_the_button_is_held_the_pointer_moves_only_as_the_drag() -> None:
+    """The drag replaces the person's own pointer events of those seconds (a hand cannot drag
+    and move elsewhere at once): it goes one way, from the press to where the recording goes
+    on, with a pixel of tremor, never zig-zagging back to where the recording was."""
+    base = hand_session(0)
+    s = habits.long_press(base, np.random.default_rng(3))
+    down, up = s.events["mousedown"], s.events["mouseup"]
+    pressed = np.argmax(np.isin(down["t"], base.events["mousedown"]["t"], invert=True))
+    t0 = float(down["t"][pressed])
+    t1 = float(up["t"][np.argmax(np.isin(up["t"], base.events["mouseup"]["t"], invert=True))])
+    assert t1 - t0 >= 2000
+    for kind in ("mousedown", "mouseup", "click"):
+        inside = (s.events[kind]["t"] > t0) & (s.events[kind]["t"] < t1)
+        assert not inside.any(), kind
+    mm = s.events["mousemove"]
+    held = (mm["t"] > t0) & (mm["t"] < t1)
+    x, y = mm["x"][held], mm["y"][held]
+    travelled = float(np.hypot(np.diff(x), np.diff(y)).sum())
+    chord = float(np.hypot(x[-1] - x[0], y[-1] - y[0]))
+    assert held.sum() >= 40 and travelled <= chord + 2.5 * held.sum()
+    # It starts where the button went down.
+    first = np.flatnonzero(held)[0]
+    assert abs(mm["x"][first] - down["x"][pressed]) <= 4
+    assert abs(mm["y"][first] - down["y"][pressed]) <= 4
+
+
 def test_a_label_wrapped_radio_doubles_each_click_at_one_instant() -> None:
     base = hand_session(0)
     s = habits.label_radio(base, RNG)

@@ -12,7 +12,7 @@ from botsieve.decisions import service as decisions
 from botsieve.integrations import tokens
 from botsieve.integrations.outbox import http_client
 from botsieve.kit.settings import Settings
-from tests.factories import mouse_path, new_session, send_events
+from tests.factories import hand_path, new_session, send_events
 from tests.integrations.standins.qualtrics import API_TOKEN, FakeQualtrics
 from tests.integrations.standins.receiver import Receiver
 from tests.integrations.standins.server import LoopbackServer
@@ -82,7 +82,7 @@ async def qualtrics(client, admin, fake_qualtrics) -> dict[str, Any]:
 async def human_session(
     client: httpx.AsyncClient, admin: dict[str, str], response_id: str, survey_id: str = SURVEY
 ) -> str:
-    """A collector session for one response, with enough events to analyse."""
+    """A collector session for one response, with enough hand-like events to analyse and keep."""
     session = await new_session(client, admin, survey_id=survey_id, respondent_id=response_id)
-    assert (await send_events(client, admin, session, mouse_path(120))).status_code == 202
+    assert (await send_events(client, admin, session, hand_path(120))).status_code == 202
     return str(session["session_id"])

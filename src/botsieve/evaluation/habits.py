@@ -107,26 +107,51 @@ def autofilled(session: SessionInput, rng: np.random.Generator) -> SessionInput:
     return _input(session, _quiet_moment(session, rng), "insertText", int(rng.integers(8, 30)))
 
 
+_POINTER = ("mousemove", "mousedown", "mouseup", "click")
+
+
+def _without_pointer_between(session: SessionInput, lo: float, hi: float) -> SessionInput:
+    """``session`` without its pointer events from ``lo`` to ``hi`` ms."""
+    events = dict(session.events)
+    for kind in _POINTER:
+        cols = events.get(kind)
+        if cols:
+            keep = (cols["t"] < lo) | (cols["t"] > hi)
+            events[kind] = {k: np.asarray(v)[keep] for k, v in cols.items()}
+    return dataclasses.replace(session, events=events)
+
+
+def _pointer_at(mm: EventColumns | None, t: float) -> tuple[float, float]:
+    if not mm or mm["t"].size == 0:
+        return 400.0, 300.0
+    i = int(np.searchsorted(mm["t"], t).clip(0, mm["t"].size - 1))
+    return float(mm["x"][i]), float(mm["y"][i])
+
+
 def long_press(session: SessionInput, rng: np.random.Generator) -> SessionInput:
-    """A slider dragged or a hesitant click held for 2-8 s, with a few drag moves."""
+    """A slider dragged or a hesitant click held for 2-8 s. While the button is held the
+    pointer moves only as the drag, a move every 40 ms or so with a pixel of tremor, from
+    where it was pressed to where the person's own recording goes on after the release: the
+    person's recorded pointer events of those seconds are what the drag replaces (a hand
+    cannot drag and move elsewhere at once)."""
     t = _quiet_moment(session, rng)
     hold = float(rng.uniform(2000, 8000))
-    mm = session.events.get("mousemove", {})
-    x0 = float(mm["x"][np.searchsorted(mm["t"], t).clip(0, mm["t"].size - 1)]) if mm else 400.0
-    y0 = float(mm["y"][np.searchsorted(mm["t"], t).clip(0, mm["t"].size - 1)]) if mm else 300.0
+    mm = session.events.get("mousemove")
+    (x0, y0), (x1, y1) = _pointer_at(mm, t), _pointer_at(mm, t + hold)
+    session = _without_pointer_between(session, t, t + hold)
     n = int(hold // 40)
     drag_t = t + np.linspace(50, hold - 50, n)
-    drag_x = np.round(x0 + np.cumsum(rng.normal(1.5, 1.0, n)))
-    session = _merge(
-        session,
-        "mousemove",
-        {"t": drag_t, "x": drag_x, "y": np.full(n, y0), "trusted": np.ones(n, dtype=bool)},
-    )
-    for kind, at in (("mousedown", t), ("mouseup", t + hold)):
+    progress = np.sort(rng.uniform(0.0, 1.0, n))
+    tremor = rng.normal(0.0, 0.7, (2, n))
+    drag_x = np.round(x0 + (x1 - x0) * progress + tremor[0])
+    drag_y = np.round(y0 + (y1 - y0) * progress + tremor[1])
+    moves = {"t": drag_t, "x": drag_x, "y": drag_y, "trusted": np.ones(n, dtype=bool)}
+    session = _merge(session, "mousemove", moves)
+    for kind, at, x, y in (("mousedown", t, x0, y0), ("mouseup", t + hold, drag_x[-1], drag_y[-1])):
         cols = {
             "t": np.array([at]),
-            "x": np.array([x0 if kind == "mousedown" else drag_x[-1]]),
-            "y": np.array([y0]),
+            "x": np.array([x]),
+            "y": np.array([y]),
             "button": np.array([0]),
             "trusted": np.array([True]),
         }

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from botsieve.engine.detectors.mouse import mouse_features
+from botsieve.engine.detectors.mouse import (
+    GRID_NOISE_PX,
+    mouse_features,
+    position_noise,
+    speed_changes,
+)
 from tests.engine.sessions import wobbly_path
 
 NO_CLICKS = np.zeros(0)
@@ -72,3 +77,49 @@ def test_a_finer_clock_and_half_pixels_change_nothing() -> None:
     assert fine.keys() == whole.keys()
     for name in whole:
         assert np.isclose(fine[name], whole[name], equal_nan=True), name
+
+
+def _framed(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    dt = np.diff(t)
+    return t, x, y, dt, dt > 300.0
+
+
+def test_position_noise_is_the_jitter_across_the_path() -> None:
+    """A straight line on whole pixels has only the grid's noise; jitter across it shows, and
+    speeding up along it does not."""
+    t = 16.0 * np.arange(200)
+    along = np.cumsum(np.linspace(2, 12, 200))
+    _, x, y, _, brk = _framed(t, np.round(along), np.zeros(200))
+    assert position_noise(x, y, brk) == GRID_NOISE_PX
+    jitter = np.random.default_rng(1).normal(0, 2.0, 200)
+    noisy = position_noise(x, np.round(jitter), brk)
+    assert 1.5 < noisy < 3.0
+
+
+def test_speed_changes_read_alike_on_a_finer_noisier_or_faster_device() -> None:
+    """The same hand path, drawn twice as large with twice the sensor noise (a faster hand on
+    a noisier device), keeps its speed-change features: they are taken on steps of a length
+    set by the session's own noise."""
+    rng = np.random.default_rng(5)
+    t, x, y = wobbly_path(rng, 3000)
+    jitter = rng.normal(0, 1.0, (2, t.size))
+    one = speed_changes(*_framed(t, np.round(x + jitter[0]), np.round(y + jitter[1])))
+    big = speed_changes(
+        *_framed(t, np.round(2 * x + 2 * jitter[0]), np.round(2 * y + 2 * jitter[1]))
+    )
+    for name in ("mouse_accel_flip_share", "mouse_jerk_ratio"):
+        assert not np.isnan(one[name]), name
+        assert abs(one[name] - big[name]) < 0.1, (name, one[name], big[name])
+
+
+def test_a_few_reversals_do_not_outweigh_the_bend_of_every_other_step() -> None:
+    """A slider dragged slowly with a held button's tremor steps back on itself now and then
+    (turns near pi): left out of the mean turn, they leave it where the drag's own bend puts
+    it (here: a straight drag, so near 0; with them in, about 0.6 rad)."""
+    n = 400
+    step = np.where(np.arange(n) % 10 == 9, -2.0, 3.0)  # every tenth frame a step back
+    t = 1000 / 60 * np.arange(n + 1)
+    x = np.concatenate([[100.0], 100.0 + np.cumsum(step)])
+    y = np.full(n + 1, 300.0)
+    turn = mouse_features(t, x, y, NO_CLICKS)["mouse_turn_mean_abs"]
+    assert turn < 0.05

@@ -26,6 +26,16 @@ STROKE_GAP_MS = 300.0
 FRAME_MS = 16.0
 MIN_MOVES = 20
 NAN = float("nan")
+# Speed changes are read on steps this many times the session's own position noise long, and no
+# longer (see ``speed_changes``).
+NOISE_BAND = (6.0, 24.0)
+# The position noise of whole-pixel coordinates alone (px): a floor for the session's estimate.
+GRID_NOISE_PX = 0.35
+# A turn sharper than this (rad, about 143 degrees) is the pointer going back on itself: a
+# slider dragged to and fro, a one-pixel tremor on a held button. The mean turn leaves them
+# out: a handful of them, each near pi, outweighed the bend of every other step (one slider
+# drag took a person's mean turn from 0.03 to 0.82).
+REVERSAL_RAD = 2.5
 # Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
 SPARSE_MS = 40.0
 # Features read from how the pointer moves in time (one line of evidence, apart from the path's
@@ -140,7 +150,9 @@ def mouse_features(
         same
     ]
     if turn.size >= 10:
-        out["mouse_turn_mean_abs"] = float(np.abs(turn).mean())
+        bends = np.abs(turn)
+        bends = bends[bends < REVERSAL_RAD]
+        out["mouse_turn_mean_abs"] = float(bends.mean()) if bends.size else 0.0
         nz = turn[np.abs(turn) >= 1e-3]
         out["mouse_turn_flip_share"] = share((nz[1:] > 0) != (nz[:-1] > 0), NAN)
     out["mouse_tiny_step_share"] = share(d[moving] <= 1.5, NAN)
@@ -153,18 +165,7 @@ def mouse_features(
     sd_v = np.sqrt(np.maximum(sum_v2 / np.maximum(nseg, 1) - mean_v**2, 0.0))
     long = (nseg >= 6) & (mean_v > 0)
     out["mouse_speed_cv"] = median(sd_v[long] / mean_v[long], NAN)
-    same_v = cid[1:] == cid[:-1]
-    dv = np.diff(v)
-    dv_in = dv[same_v]
-    if dv_in.size >= 10:
-        nzdv = dv_in[dv_in != 0]
-        out["mouse_accel_flip_share"] = share((nzdv[1:] > 0) != (nzdv[:-1] > 0), NAN)
-        same2 = same_v[1:] & same_v[:-1]
-        d2v = np.diff(dv)[same2]
-        denom = float(np.abs(dv_in).mean())
-        out["mouse_jerk_ratio"] = (
-            float(np.abs(d2v).mean() / denom) if denom > 0 and d2v.size else 0.0
-        )
+    out.update(speed_changes(t, x, y, dt, brk))
 
     # Where in the stroke the peak speed falls (0 start .. 1 end).
     peak_v = np.maximum.reduceat(v, starts_pos)
@@ -204,6 +205,61 @@ def mouse_features(
     if sparse_stream(raw_dt):
         for name in SAMPLING_SENSITIVE:
             out[name] = NAN
+    return out
+
+
+def position_noise(x: np.ndarray, y: np.ndarray, brk: np.ndarray) -> float:
+    """The session's own position noise (px): how far each point lies from the chord of its
+    two neighbours, across that chord (speeding up or braking along the path does not show
+    in it), as a robust standard deviation; at least ``GRID_NOISE_PX``. ``nan`` with fewer
+    than ``MIN_MOVES`` chords of 2 px or more. ``x``, ``y`` the framed points ``(n,)``;
+    ``brk`` ``(n - 1,)`` true where a step is not part of a stroke."""
+    inside = ~brk[1:] & ~brk[:-1]
+    cx, cy = (x[2:] - x[:-2])[inside], (y[2:] - y[:-2])[inside]
+    mx = (x[1:-1] - 0.5 * (x[2:] + x[:-2]))[inside]
+    my = (y[1:-1] - 0.5 * (y[2:] + y[:-2]))[inside]
+    chord = np.hypot(cx, cy)
+    long = chord >= 2.0
+    if long.sum() < MIN_MOVES:
+        return NAN
+    across = np.abs(mx[long] * cy[long] - my[long] * cx[long]) / chord[long]
+    return max(1.4826 * median(across), GRID_NOISE_PX)
+
+
+def speed_changes(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, dt: np.ndarray, brk: np.ndarray
+) -> dict[str, float]:
+    """``mouse_accel_flip_share`` and ``mouse_jerk_ratio``, read only on runs of steps between
+    ``NOISE_BAND`` times the session's own position noise long.
+
+    Both measure how much of the step-to-step change in speed is noise. Taken on every step,
+    that is mostly the device: on short steps the sensor's and the pixel grid's noise swamp
+    the hand's speed, so a source whose people move in longer steps (or whose mouse is
+    finer) read as "too smooth" to a model that never saw it. Among steps of the same length
+    relative to the session's own noise, the noise weighs alike on every device, and what is
+    left is how the hand (or the generator) changes speed. Points framed ``(n,)``; ``dt`` and
+    ``brk`` per step ``(n - 1,)``. ``nan`` when too few steps fall in the band."""
+    out = {"mouse_accel_flip_share": NAN, "mouse_jerk_ratio": NAN}
+    noise = position_noise(x, y, brk)
+    if np.isnan(noise):
+        return out
+    dist = np.hypot(np.diff(x), np.diff(y))
+    lo, hi = NOISE_BAND
+    vi = np.flatnonzero(~brk & (dist >= lo * noise) & (dist <= hi * noise))
+    if vi.size < MIN_MOVES:
+        return out
+    v = dist[vi] / np.maximum(dt[vi], 0.5)
+    # A speed change counts only between two steps in a row (same run of in-band steps).
+    same_v = vi[1:] == vi[:-1] + 1
+    dv = np.diff(v)
+    dv_in = dv[same_v]
+    if dv_in.size < 10:
+        return out
+    nzdv = dv_in[dv_in != 0]
+    out["mouse_accel_flip_share"] = share((nzdv[1:] > 0) != (nzdv[:-1] > 0), NAN)
+    d2v = np.diff(dv)[same_v[1:] & same_v[:-1]]
+    denom = float(np.abs(dv_in).mean())
+    out["mouse_jerk_ratio"] = float(np.abs(d2v).mean() / denom) if denom > 0 and d2v.size else 0.0
     return out
 
 
