@@ -125,17 +125,14 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 async def _integration(state: AppState, token: str | None, platform: str) -> Integration:
     """The token's integration: from this process's memory, else from the database."""
     ttl = _token_ttl(state)
-    row = service.remembered_token(token, platform, ttl)
-    if row is not None:
-        return row
 
     async def look_up() -> Integration:
         async with transaction(state.sessionmaker) as db:
             return await service.by_token(db, token, platform, cache_seconds=ttl)
 
-    key = (token, platform)
-    return await singleflight.shared(
-        state.extras, "integrations.tokens", key, look_up, share=ttl > 0
+    remembered = service.remembered_token(token, platform, ttl)
+    return await singleflight.remembered_or_shared(
+        state.extras, "integrations.tokens", (token, platform), remembered, look_up, share=ttl > 0
     )
 
 

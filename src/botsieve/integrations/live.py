@@ -38,17 +38,19 @@ async def _rule(state: AppState, survey_id: str) -> Rule:
     """The survey's rule, read before the driver's transaction (which must not give up the
     event loop on SQLite); from memory but once every ``key_cache_seconds``."""
     threshold, cache = model_store.shipped_threshold(), state.settings.key_cache_seconds
-    rule = decisions.remembered_rule(survey_id, threshold, cache)
-    if rule is not None:
-        return rule
 
     async def look_up() -> Rule:
         async with transaction(state.sessionmaker) as db:
             return await decisions.current_rule(db, survey_id, threshold, cache_seconds=cache)
 
-    key = (survey_id, threshold)
-    return await singleflight.shared(
-        state.extras, "integrations.rules", key, look_up, share=cache > 0
+    remembered = decisions.remembered_rule(survey_id, threshold, cache)
+    return await singleflight.remembered_or_shared(
+        state.extras,
+        "integrations.rules",
+        (survey_id, threshold),
+        remembered,
+        look_up,
+        share=cache > 0,
     )
 
 

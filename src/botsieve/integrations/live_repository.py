@@ -236,7 +236,8 @@ class LiveCallRepository:
         db = self.db
         head = (db.uuid(integration_id), response_id)
         at = survey_id if by_respondent else db.uuid(session_id)
-        if bind and db.name == "postgresql":
+        binding = bind and db.name == "postgresql"
+        if binding:
             sql = PG_FACTS_BINDING_BY_RESPONDENT if by_respondent else PG_FACTS_BINDING_BY_SESSION
             extra: tuple[Any, ...] = () if by_respondent else (survey_id,)
             row = await db.fetchrow_alone(sql, *head, at, *extra, db.time(self.now))
@@ -246,7 +247,7 @@ class LiveCallRepository:
             )
         assert row is not None  # the LEFT JOINs hang off one constant row
         facts = _facts(db, row, response_id)
-        if len(row) > _FACT_COLUMNS and row[_FACT_COLUMNS] and facts.session is not None:
+        if binding and row[_FACT_COLUMNS] and facts.session is not None:
             owner = (integration_id, response_id)  # bound by this very statement
             facts = dataclasses.replace(
                 facts, session=dataclasses.replace(facts.session, owner=owner)

@@ -54,3 +54,18 @@ async def shared(
     if not share:
         return await lookup()
     return await of(extras, name).run(key, lookup)
+
+
+async def remembered_or_shared(
+    extras: dict[str, Any],
+    name: str,
+    key: Hashable,
+    remembered: T | None,
+    lookup: Callable[[], Awaitable[T]],
+    *,
+    share: bool,
+) -> T:
+    """``remembered`` if this process has it, else :func:`shared` ``lookup()``."""
+    if remembered is not None:
+        return remembered
+    return await shared(extras, name, key, lookup, share=share)
