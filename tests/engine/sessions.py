@@ -9,7 +9,7 @@ from botsieve.evaluation.builder import SessionBuilder
 from botsieve.evaluation.environments import human_environment
 from botsieve.evaluation.zoo import FAMILIES, bot_session
 
-__all__ = ["bot_session", "hand_session", "straight_session", "wobbly_path"]
+__all__ = ["bot_session", "hand_session", "pointed_clicks", "straight_session", "wobbly_path"]
 
 
 def wobbly_path(rng: np.random.Generator, n: int, start: float = 0.0) -> tuple[np.ndarray, ...]:
@@ -72,3 +72,16 @@ def straight_session(seed: int = 0) -> SessionInput:
     """The spec's failing case: straight constant-speed moves and 50 ms keystrokes (the
     scripted family always moving its pointer: given as a ``Family``, it never drops it)."""
     return bot_session(FAMILIES["scripted"], np.random.default_rng(seed))
+
+
+def pointed_clicks(centre: int, n: int = 6) -> SessionBuilder:
+    """``n`` clicks each reached by a short stroke, the first ``centre`` on the exact centre."""
+    b = SessionBuilder()
+    for i in range(n):
+        t, cx = 2000.0 * (i + 1), 100.0 + 150 * i
+        b.moves(
+            t - np.array([60.0, 40.0, 20.0]), cx - np.array([30.0, 15.0, 4.0]), np.full(3, 300.0)
+        )
+        x = cx if i < centre else cx + 4
+        b.click(t, x, 300.0, target=(cx, 300.0, 40, 20))
+    return b

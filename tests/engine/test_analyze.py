@@ -53,6 +53,7 @@ def test_result_has_every_field_the_service_stores() -> None:
     assert set(d["method_scores"]) == {
         "environment",
         "provenance",
+        "placement",
         "mouse",
         "keystroke",
         "tempo",

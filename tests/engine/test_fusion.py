@@ -74,6 +74,20 @@ def test_shared_devices_never_decide_and_add_to_a_bot_already_found() -> None:
     assert choosing[0] == pytest.approx(3.0)
 
 
+def test_a_placed_pointer_never_decides_and_is_never_a_line() -> None:
+    """Voice control sets the pointer as a script does: a typist whose typing and pacing read
+    just under the threshold stays under it, however strongly the pointer was placed."""
+    no_shared, no_proof, cut = np.zeros(1), np.array([False]), fusion.logit(0.9)
+    typist = _lines(placement=3.0, keystroke=3.5, tempo=3.5)
+    z = fusion.fuse(-5.0, typist, no_shared, no_proof, 0.9)[0]
+    assert z == pytest.approx(2.0) and z < cut
+    # With one other line only, it does not make a second one.
+    assert fusion.lines_of_evidence(_lines(placement=3.0, keystroke=3.5))[0] == 1
+    # A bot found without it: it adds in full.
+    bot = _lines(placement=3.0, keystroke=4.0, tempo=4.0)
+    assert fusion.fuse(-5.0, bot, no_shared, no_proof, 0.9)[0] == pytest.approx(6.0)
+
+
 def test_one_line_sessions_are_out_of_reach_while_a_threshold_is_chosen() -> None:
     z = fusion.fuse(-5.0, _lines(tempo=30.0), np.zeros(1), np.array([False]), None)
     assert z[0] == -math.inf

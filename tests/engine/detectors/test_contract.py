@@ -31,7 +31,7 @@ DETECTORS = pytest.mark.parametrize("detector", REGISTRY, ids=[d.name for d in R
 def test_registry_names_and_features_are_unique() -> None:
     names = [d.name for d in REGISTRY]
     features = [f for d in REGISTRY for f in d.feature_names]
-    assert len(set(names)) == len(names) == 6
+    assert len(set(names)) == len(names) == 7
     assert len(set(features)) == len(features)
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from botsieve.engine.detectors.mouse import (
     GRID_NOISE_PX,
+    MIN_AIMED,
+    PROFILE_AT,
     mouse_features,
     position_noise,
+    profile_spread,
     speed_changes,
 )
 from tests.engine.sessions import wobbly_path
@@ -123,3 +127,64 @@ def test_a_few_reversals_do_not_outweigh_the_bend_of_every_other_step() -> None:
     y = np.full(n + 1, 300.0)
     turn = mouse_features(t, x, y, NO_CLICKS)["mouse_turn_mean_abs"]
     assert turn < 0.05
+
+
+def _one_easing(n_strokes: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Strokes of many lengths and directions, every one on the same smoothstep easing."""
+    rng = np.random.default_rng(5)
+    ts, xs, ys, t, pos = [], [], [], 0.0, np.array([400.0, 400.0])
+    for _ in range(n_strokes):
+        aim = pos + rng.normal(0, 250, 2)
+        k = int(rng.integers(20, 45))
+        s = np.linspace(0, 1, k)
+        ease = s * s * (3 - 2 * s)
+        ts.append(t + 16.0 * np.arange(k))
+        xs.append(np.round(pos[0] + ease * (aim[0] - pos[0])))
+        ys.append(np.round(pos[1] + ease * (aim[1] - pos[1])))
+        t, pos = ts[-1][-1] + 800.0, aim
+    return np.concatenate(ts), np.concatenate(xs), np.concatenate(ys)
+
+
+def test_strokes_from_one_formula_vary_less_than_a_hands() -> None:
+    formula = mouse_features(*_one_easing(), NO_CLICKS)["mouse_profile_spread"]
+    hand = mouse_features(*wobbly_path(np.random.default_rng(0), 2000), NO_CLICKS)
+    assert formula < 0.03
+    assert hand["mouse_profile_spread"] > 2 * formula
+
+
+def test_stroke_variety_needs_enough_aimed_strokes() -> None:
+    f = mouse_features(*_one_easing(MIN_AIMED - 1), NO_CLICKS)
+    assert np.isnan(f["mouse_profile_spread"])
+
+
+def test_profile_spread_reads_each_stroke_as_interpolation_would() -> None:
+    """The vectorised reading against a plain one: each stroke's time share interpolated at
+    the reading points of its path share, stroke by stroke."""
+    rng = np.random.default_rng(9)
+    lengths = rng.integers(5, 15, 8)
+    t = np.r_[0.0, np.cumsum(rng.uniform(5, 30, lengths.sum() + lengths.size - 1))]
+    vi, cid, d, first, start_pt = [], [], [], [], []
+    point = 0
+    for k, n in enumerate(lengths):
+        first.append(len(vi))
+        start_pt.append(point)
+        vi += list(range(point, point + n))
+        cid += [k] * n
+        d += list(rng.uniform(0.0, 9.0, n))
+        point += n + 1  # one step between strokes is not part of any
+    vi_a, cid_a, d_a = np.array(vi), np.array(cid), np.array(d)
+    start = np.array(start_pt)
+    path = np.bincount(cid_a, d_a)
+    end_pt = np.array([vi[f + n - 1] + 1 for f, n in zip(first, lengths, strict=True)])
+    duration = t[end_pt] - t[start]
+    got = profile_spread(
+        t, vi_a, d_a, cid_a, (np.array(first), start, path, duration), np.ones(8, dtype=bool)
+    )
+    rows = []
+    for k in range(8):
+        steps = cid_a == k
+        share = np.r_[0.0, np.cumsum(d_a[steps])] / path[k]
+        spent = np.r_[0.0, t[vi_a[steps] + 1] - t[start[k]]] / duration[k]
+        rows.append(np.interp(PROFILE_AT, share, spent))
+    want = float(np.sqrt(np.median(np.array(rows).var(axis=0))))
+    assert got == pytest.approx(want, rel=1e-9)

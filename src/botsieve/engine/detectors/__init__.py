@@ -5,12 +5,14 @@ from botsieve.engine.detectors.cross_session import CrossSessionDetector
 from botsieve.engine.detectors.environment import EnvironmentDetector
 from botsieve.engine.detectors.keystroke import KeystrokeDetector
 from botsieve.engine.detectors.mouse import MouseDetector
+from botsieve.engine.detectors.placement import PlacementDetector
 from botsieve.engine.detectors.provenance import ProvenanceDetector
 from botsieve.engine.detectors.tempo import TempoDetector
 
 REGISTRY: tuple[Detector, ...] = (
     EnvironmentDetector(),
     ProvenanceDetector(),
+    PlacementDetector(),
     MouseDetector(),
     KeystrokeDetector(),
     TempoDetector(),

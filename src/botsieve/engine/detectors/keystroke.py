@@ -28,6 +28,11 @@ from botsieve.engine.vocab import KEY_CLASSES
 
 MIN_KEYS = 10
 BURST_GAP_MS = 1500.0
+# Most keys held for one and the same whole millisecond count: a timer holds keys so, a hand
+# never does (people's holds spread over tens of ms even on a keyboard polled every 8 ms).
+# Affirmative evidence on the keystroke line, not proof: hand-set log-odds.
+TIMER_HOLD_SHARE = 0.8
+TIMER_LOGIT = 3.0
 NAN = float("nan")
 _BACKSPACE = KEY_CLASSES.index("backspace")
 
@@ -72,8 +77,11 @@ def keystroke_features(
     up_pos: np.ndarray,
 ) -> dict[str, float]:
     """Times in ms, shapes ``(d,)`` for keydowns and ``(u,)`` for keyups, sorted by time.
-    ``pos`` of -1 means unknown; the key class stands in for it then."""
+    ``pos`` of -1 means unknown; the key class stands in for it then. Returns ``FEATURES``
+    and ``hold_mode_share`` (the share of holds on their most common value, for the timer
+    rule)."""
     out = dict.fromkeys(FEATURES, NAN)
+    out["hold_mode_share"] = NAN
     if down_t.size < MIN_KEYS:
         return out
     down_t, up_t = np.round(down_t), np.round(up_t)  # the whole-ms grid the model learned on
@@ -97,6 +105,7 @@ def keystroke_features(
         release = np.full(down_t.size, np.inf)
         release[hold_src] = down_t[hold_src] + hold
         out["key_rollover_share"] = share(down_t[1:] < release[:-1])
+        out["hold_mode_share"] = mode_share(hold) if hold.size >= MIN_KEYS else NAN
     flight = np.diff(down_t)
     flight = flight[flight < BURST_GAP_MS]
     if flight.size >= MIN_KEYS // 2:
@@ -180,7 +189,17 @@ class KeystrokeDetector:
             column(session, "keyup", "key").astype(np.int64),
             column(session, "keyup", "pos").astype(np.int64),
         )
+        timed = f.pop("hold_mode_share")
+        rule = TIMER_LOGIT if timed >= TIMER_HOLD_SHARE else 0.0
         reasons: list[Reason] = []
+        if rule:
+            reasons.append(
+                Reason(
+                    "timed_holds",
+                    "Most keys were held for exactly the same time, as a timer holds them.",
+                    round(timed, 3),
+                )
+            )
         if f["key_hold_spread"] < 0.08:
             reasons.append(
                 Reason(
@@ -210,5 +229,8 @@ class KeystrokeDetector:
                 )
             )
         return Evidence(
-            features=f, reasons=tuple(reasons), observed=bool(np.isfinite(f["key_flight_median"]))
+            features=f,
+            reasons=tuple(reasons),
+            rule_logit=rule,
+            observed=bool(np.isfinite(f["key_flight_median"])),
         )

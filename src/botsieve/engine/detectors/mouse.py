@@ -38,6 +38,12 @@ GRID_NOISE_PX = 0.35
 REVERSAL_RAD = 2.5
 # Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
 SPARSE_MS = 40.0
+# Stroke-to-stroke variety (see ``profile_spread``): strokes aimed this far (px) or further,
+# read at these fractions of their path, and at least this many of them (with fewer, a
+# person's few strokes can match by chance).
+AIMED_PX = 30.0
+PROFILE_AT = np.linspace(0.0, 1.0, 13)[1:-1]
+MIN_AIMED = 6
 # Features read from how the pointer moves in time (one line of evidence, apart from the path's
 # geometry; not measured below a coarse clock).
 MOTION_FEATURES = (
@@ -49,6 +55,7 @@ MOTION_FEATURES = (
     "mouse_pause_share",
     "mouse_fitts_r",
     "mouse_dt_spread",
+    "mouse_profile_spread",
 )
 # Features that need a dense stream: measured on sparse ones they describe the sampler, not the
 # hand (a remote desktop's 110 ms moves turn sharply and seem to pause between every point).
@@ -74,6 +81,7 @@ FEATURES = (
     "mouse_fitts_r",
     "mouse_tiny_step_share",
     "mouse_dt_spread",
+    "mouse_profile_spread",
 )
 
 
@@ -202,6 +210,10 @@ def mouse_features(
         dur = duration[fit]
         if difficulty.std() > 0 and dur.std() > 0:
             out["mouse_fitts_r"] = correlation(difficulty, dur)
+    aimed = (chord >= AIMED_PX) & (nseg >= 4) & (duration > 0)
+    if aimed.sum() >= MIN_AIMED:
+        strokes = (starts_pos, start_pt, path, duration)
+        out["mouse_profile_spread"] = profile_spread(t, vi, d, cid, strokes, aimed)
     if sparse_stream(raw_dt):
         for name in SAMPLING_SENSITIVE:
             out[name] = NAN
@@ -263,6 +275,47 @@ def speed_changes(
     return out
 
 
+def profile_spread(
+    t: np.ndarray,
+    vi: np.ndarray,
+    d: np.ndarray,
+    cid: np.ndarray,
+    strokes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    aimed: np.ndarray,
+) -> float:
+    """``mouse_profile_spread``: how much a session's aimed strokes differ from one another in
+    when the pointer gets where (the share of a stroke's time spent by each share of its path).
+
+    No two movements of a hand are alike: one starts slowly, the next hesitates halfway or
+    brakes early onto a small target. A generator that draws every stroke from one easing
+    curve repeats itself, however human each stroke looks alone (a fixed WindMouse, a Bezier
+    with one tween). Each aimed stroke is read at ``PROFILE_AT`` of its path length; the
+    spread is the root of the median, over those points, of the variance across strokes.
+    Framed times ``t`` ``(n,)``; the in-stroke steps (step ``vi[j]`` runs from point ``vi[j]``
+    to the next), their lengths ``d`` (px) and strokes ``cid`` ``(m,)``, in stroke order;
+    ``strokes`` each stroke's first step (an index into ``vi``), first point, path length (px)
+    and duration (ms), and ``aimed`` which strokes count, ``(k,)``."""
+    first_step, start_pt, path, duration = strokes
+    # Path covered at the end of each step, as a share of its stroke's, and time spent by then.
+    run = np.cumsum(d)
+    covered = run - (run - d)[first_step][cid]
+    frac = np.minimum(covered / np.maximum(path[cid], 1e-9), 1.0)
+    spent = (t[vi + 1] - t[start_pt][cid]) / np.maximum(duration[cid], 1e-9)
+    chosen = np.flatnonzero(aimed)
+    # Every step on one sorted key (its stroke, then how far along it is), so each stroke's
+    # reading points are found in one search.
+    key = cid + frac * 0.999
+    at = np.searchsorted(key, (chosen[:, None] + PROFILE_AT * 0.999).ravel(), side="left")
+    at = np.minimum(at, cid.size - 1)
+    inner = at != first_step[cid[at]]
+    prev = np.maximum(at - 1, 0)
+    f0 = np.where(inner, frac[prev], 0.0)
+    s0 = np.where(inner, spent[prev], 0.0)
+    w = np.clip((np.tile(PROFILE_AT, chosen.size) - f0) / np.maximum(frac[at] - f0, 1e-9), 0, 1)
+    profile = (s0 + w * (spent[at] - s0)).reshape(chosen.size, PROFILE_AT.size)
+    return float(np.sqrt(np.median(profile.var(axis=0))))
+
+
 def sparse_stream(raw_dt: np.ndarray) -> bool:
     """A stream whose moves come further apart than ``SPARSE_MS`` (a remote desktop, a
     throttled or coalescing client): too coarse for the shape of speed and turning, whatever
@@ -310,6 +363,9 @@ class MouseDetector:
             "mouse_pause_share": -1,
             "mouse_tiny_step_share": -1,
             "mouse_overshoot_share": -1,
+            # Strokes that differ wildly are what hands make, and what a recorded library
+            # replays: only too little variety says something.
+            "mouse_profile_spread": -1,
         }
     )
 
@@ -371,6 +427,10 @@ class MouseDetector:
             "mouse_dt_spread": (
                 "Pointer timing is irregular, unlike a display's frames.",
                 "Pointer events arrive on a too-even clock.",
+            ),
+            "mouse_profile_spread": (
+                "Strokes differ widely in how their speed unfolds.",
+                "Every stroke speeds up and slows down the same way, as one formula does.",
             ),
         }
     )

@@ -44,19 +44,10 @@ PASTE_AFTER_RETURN_LOGIT = 1.0
 PASTE_CONTEXT_MS = 3000.0
 LONG_PASTE_CHARS = 40
 KEYLESS_SESSION_LOGIT = 1.5
+# A click is reached by a jump with at most two moves this long before it (ms), from this
+# far away or further (px): see ``jump_share``.
 JUMP_WINDOW_MS = 1500.0
 JUMP_PX = 40.0
-# A pointer that jumps onto most of its targets is set by a script (or an accessibility tool:
-# it is one line of evidence, never a verdict on its own).
-JUMP_LOGIT = 3.0
-JUMP_SHARE = 0.75
-JUMP_CLICKS = 5
-# Clicks on the exact centre of their targets (within half a pixel), again and again: a hand
-# lands there about 2% of the time, so most of five or more is placed by a script (or by a
-# voice-control tool: one line of evidence, never a verdict on its own).
-CENTRE_LOGIT = 3.0
-CENTRE_SHARE = 0.6
-CENTRE_CLICKS = 5
 REST_PX = 5.0
 _TYPING_KEYS = code_table(
     (KEY_CLASSES.index(k) for k in ("letter", "digit", "space", "enter", "other")),
@@ -64,7 +55,7 @@ _TYPING_KEYS = code_table(
 )
 
 
-def _has_before(times: np.ndarray, before: np.ndarray, window_ms: float) -> np.ndarray:
+def has_before(times: np.ndarray, before: np.ndarray, window_ms: float) -> np.ndarray:
     """For each of ``times`` (sorted), whether some of ``before`` (sorted) lies in the window."""
     if times.size == 0:
         return np.zeros(0, dtype=bool)
@@ -87,16 +78,21 @@ class Pointer(NamedTuple):
     move_y: np.ndarray
 
 
-def _centre_logit(at_centre: np.ndarray, keyed: np.ndarray) -> float:
-    """The centre rule over clicks with a known target offset; clicks a key caused are left
-    out (a browser may put a keyboard-activated click on the target's centre)."""
-    pointed = at_centre[~keyed] if keyed.size else at_centre
-    if pointed.size < CENTRE_CLICKS or pointed.mean() < CENTRE_SHARE:
-        return 0.0
-    return CENTRE_LOGIT * float(pointed.mean())
+def centre_offsets(session: SessionInput) -> tuple[np.ndarray, np.ndarray]:
+    """Which clicks have a known offset from their target's centre ``(c,)``, and of those,
+    which landed on it (within half a pixel)."""
+    dx, dy = column(session, "click", "dx"), column(session, "click", "dy")
+    known = np.isfinite(dx) & np.isfinite(dy) if dx.size else np.zeros(0, dtype=bool)
+    return known, (np.abs(dx[known]) <= 0.5) & (np.abs(dy[known]) <= 0.5)
 
 
-def _jump_share(p: Pointer) -> float:
+def centre_share(at_centre: np.ndarray) -> float:
+    """Share of clicks on the exact centre, shrunk towards people's rate (see
+    ``PSEUDO_CLICKS``)."""
+    return float((at_centre.sum() + PSEUDO_CLICKS * CENTRE_RATE) / (at_centre.size + PSEUDO_CLICKS))
+
+
+def jump_share(p: Pointer) -> float:
     """Share of clicks the pointer reached by a jump: at most two moves in the
     ``JUMP_WINDOW_MS`` before the click, and the pointer was ``JUMP_PX`` or more away before
     them. A hand on a mouse or trackpad sends moves all the way; a script that sets the
@@ -147,7 +143,7 @@ def _text_context_logit(
     returned = vis_t[vis_state == 0]
     logit = 0.0
     if long_paste.any() and returned.size:
-        after = _has_before(input_t[long_paste], returned, PASTE_CONTEXT_MS)
+        after = has_before(input_t[long_paste], returned, PASTE_CONTEXT_MS)
         logit += min(2.0, PASTE_AFTER_RETURN_LOGIT * float(after.sum()))
     answers = int((in_codes(itype, _INSERT_CODES) & (delta >= 10)).sum())
     if answers >= 2 and typed == 0 and not touch_only(session):
@@ -217,10 +213,10 @@ class ProvenanceDetector:
         click_t = column(session, "click", "t")
         touch_t = column(session, "touchend", "t")
         down_t = column(session, "mousedown", "t")
-        led = _has_before(click_t, move_t, 1000.0) | _has_before(click_t, touch_t, 1000.0)
+        led = has_before(click_t, move_t, 1000.0) | has_before(click_t, touch_t, 1000.0)
         click_no_move = share(~led)
         # Keyboard users click with Enter or Space, so a key press also explains a click.
-        keyed = _has_before(click_t, column(session, "keydown", "t"), 1000.0)
+        keyed = has_before(click_t, column(session, "keydown", "t"), 1000.0)
         # A person who holds still to read, then clicks, clicks where the pointer rests.
         pointer = Pointer(
             click_t,
@@ -233,14 +229,9 @@ class ProvenanceDetector:
         resting = _clicks_where_pointer_rests(pointer)
         orphan = share(~(led | keyed | resting))
         rule = ORPHAN_CLICK_LOGIT * orphan if click_t.size >= 3 and orphan >= 0.5 else 0.0
-        dx, dy = column(session, "click", "dx"), column(session, "click", "dy")
-        known = np.isfinite(dx) & np.isfinite(dy) if dx.size else np.zeros(0, dtype=bool)
-        at_centre = (np.abs(dx[known]) <= 0.5) & (np.abs(dy[known]) <= 0.5)
-        centre = float(
-            (at_centre.sum() + PSEUDO_CLICKS * CENTRE_RATE) / (known.sum() + PSEUDO_CLICKS)
-        )
-        jumps = _jump_share(pointer)
-        pressed = _has_before(click_t, down_t, 2000.0) | _has_before(click_t, touch_t, 1000.0)
+        _, at_centre = centre_offsets(session)
+        jumps = jump_share(pointer)
+        pressed = has_before(click_t, down_t, 2000.0) | has_before(click_t, touch_t, 1000.0)
         no_press = share(~pressed) if down_t.size or touch_t.size else 0.0
 
         itype = column(session, "input", "input_type").astype(np.int64)
@@ -256,11 +247,6 @@ class ProvenanceDetector:
         if touch_only(session):
             text_without_keys = 0.0
         rule += _text_context_logit(session, itype, delta, typed)
-        # Jumps and exact centres are one finding (a tool set the pointer), so one amount.
-        jump_logit = (
-            JUMP_LOGIT * jumps if click_t.size >= JUMP_CLICKS and jumps >= JUMP_SHARE else 0.0
-        )
-        rule += max(jump_logit, _centre_logit(at_centre, keyed[known] if keyed.size else keyed))
 
         dt = np.diff(move_t)
         # Moves sharing one timestamp are a client delivering a batch (remote desktops do);
@@ -275,14 +261,14 @@ class ProvenanceDetector:
         keyup_n, keydown_n = len(column(session, "keyup", "t")), len(key_codes)
         impossible = 0
         if up_t.size and down_t.size:
-            impossible += int((~_has_before(up_t, down_t, 60000.0)).sum())
+            impossible += int((~has_before(up_t, down_t, 60000.0)).sum())
         impossible += max(0, keyup_n - keydown_n)
         events_considered = up_t.size + keyup_n
         impossible_share = impossible / events_considered if events_considered else 0.0
 
         features = {
             "prov_click_no_move_share": click_no_move,
-            "prov_click_center_share": centre,
+            "prov_click_center_share": centre_share(at_centre),
             "prov_click_no_press_share": no_press,
             "prov_click_jump_share": jumps,
             "prov_fast_move_share": fast,
@@ -297,28 +283,12 @@ class ProvenanceDetector:
                     round(click_no_move, 3),
                 )
             )
-        if known.any() and centre > 0.3:
-            reasons.append(
-                Reason(
-                    "clicks_at_centre",
-                    "Clicks land on the exact centre of their targets.",
-                    round(centre, 3),
-                )
-            )
         if pasted >= 1:
             reasons.append(
                 Reason(
                     "pasted_text",
                     "Text was pasted (counted only right after returning to the page).",
                     int(pasted),
-                )
-            )
-        if click_t.size >= 3 and jumps > 0.5:
-            reasons.append(
-                Reason(
-                    "pointer_jumps",
-                    "The pointer jumped onto its targets, with no movement on the way.",
-                    round(jumps, 3),
                 )
             )
         if inserted >= 5 and text_without_keys > 0.5:
