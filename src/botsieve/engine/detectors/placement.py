@@ -18,11 +18,11 @@ import numpy as np
 from botsieve.engine.arrays import column
 from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.detectors.provenance import (
-    Pointer,
     centre_offsets,
     centre_share,
     has_before,
     jump_share,
+    pointer_of,
 )
 from botsieve.engine.types import Reason, SessionInput
 
@@ -35,17 +35,6 @@ JUMP_CLICKS = 5
 CENTRE_LOGIT = 3.0
 CENTRE_SHARE = 0.6
 CENTRE_CLICKS = 5
-
-
-def pointer_of(session: SessionInput) -> Pointer:
-    return Pointer(
-        column(session, "click", "t"),
-        column(session, "click", "x"),
-        column(session, "click", "y"),
-        column(session, "mousemove", "t"),
-        column(session, "mousemove", "x"),
-        column(session, "mousemove", "y"),
-    )
 
 
 def _centre_logit(at_centre: np.ndarray, keyed: np.ndarray) -> float:

@@ -78,6 +78,17 @@ class Pointer(NamedTuple):
     move_y: np.ndarray
 
 
+def pointer_of(session: SessionInput) -> Pointer:
+    return Pointer(
+        column(session, "click", "t"),
+        column(session, "click", "x"),
+        column(session, "click", "y"),
+        column(session, "mousemove", "t"),
+        column(session, "mousemove", "x"),
+        column(session, "mousemove", "y"),
+    )
+
+
 def centre_offsets(session: SessionInput) -> tuple[np.ndarray, np.ndarray]:
     """Which clicks have a known offset from their target's centre ``(c,)``, and of those,
     which landed on it (within half a pixel)."""
@@ -218,14 +229,7 @@ class ProvenanceDetector:
         # Keyboard users click with Enter or Space, so a key press also explains a click.
         keyed = has_before(click_t, column(session, "keydown", "t"), 1000.0)
         # A person who holds still to read, then clicks, clicks where the pointer rests.
-        pointer = Pointer(
-            click_t,
-            column(session, "click", "x"),
-            column(session, "click", "y"),
-            move_t,
-            column(session, "mousemove", "x"),
-            column(session, "mousemove", "y"),
-        )
+        pointer = pointer_of(session)
         resting = _clicks_where_pointer_rests(pointer)
         orphan = share(~(led | keyed | resting))
         rule = ORPHAN_CLICK_LOGIT * orphan if click_t.size >= 3 and orphan >= 0.5 else 0.0
