@@ -153,30 +153,38 @@ class SqliteDatabase(SqliteValues):
         if not self._in_request:
             self._commit_group()
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[RawTransaction]:
+    def transaction(self) -> _SqliteRequest:
+        return _SqliteRequest(self)
+
+    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        # The steps of ``async with self.transaction()``, without a context manager's calls.
+        group = self._open_savepoint()
+        try:
+            row: Sequence[Any] | None = self._conn.execute(_qmark(sql), args).fetchone()
+        except BaseException:
+            self._close_savepoint(failed=True)
+            raise
+        self._close_savepoint(failed=False)
+        # Shielded: a client that hangs up must not cancel the others' commit.
+        await asyncio.shield(group)
+        return row
+
+    def _open_savepoint(self) -> asyncio.Future[None]:
+        """Join the open group (or open one) and start this request's savepoint in it."""
         if self._in_request:
             raise RuntimeError("a hot-path SQLite transaction gave up the event loop mid-way")
         group = self._join_group()
-        conn = self._conn
-        conn.execute("SAVEPOINT request")
+        self._conn.execute("SAVEPOINT request")
         self._in_request = True
+        return group
+
+    def _close_savepoint(self, *, failed: bool) -> None:
         try:
-            yield SqliteTransaction(conn)
-        except BaseException:
-            conn.execute("ROLLBACK TO request")
-            conn.execute("RELEASE request")
-            raise
-        else:
-            conn.execute("RELEASE request")
+            if failed:
+                self._conn.execute("ROLLBACK TO request")
+            self._conn.execute("RELEASE request")
         finally:
             self._in_request = False
-        # Shielded: a client that hangs up must not cancel the others' commit.
-        await asyncio.shield(group)
-
-    async def fetchrow_alone(self, sql: str, *args: Any) -> Sequence[Any] | None:
-        async with self.transaction() as tx:
-            return await tx.fetchrow(sql, *args)
 
     async def read(self, sql: str, *args: Any) -> Sequence[Any] | None:
         # Synchronous, so never inside another request's savepoint. Inside an open group it
@@ -217,6 +225,26 @@ class SqliteDatabase(SqliteValues):
     async def close(self) -> None:
         self._commit_group()
         self._conn.close()
+
+
+class _SqliteRequest:
+    """``SqliteDatabase.transaction()``: a savepoint in the open group, answered once the group
+    has committed. A class rather than ``contextlib.asynccontextmanager``, whose generator
+    machinery cost more per request than the savepoint itself."""
+
+    __slots__ = ("_db", "_group")
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def __aenter__(self) -> RawTransaction:
+        self._group = self._db._open_savepoint()
+        return SqliteTransaction(self._db._conn)
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._db._close_savepoint(failed=kind is not None)
+        if kind is None:
+            await asyncio.shield(self._group)  # as in fetchrow_alone
 
 
 class EngineTransaction:
