@@ -154,7 +154,7 @@ def server_for(db: str, workdir: Path, workers: int = 1) -> Iterator[LiveServer]
         server.stop()
 
 
-def _pids(server: LiveServer) -> list[int]:
+def server_pids(server: LiveServer) -> list[int]:
     return [server.process.pid] if server.process is not None else []
 
 
@@ -232,13 +232,13 @@ def analysis(server: LiveServer, key: str, repeats: int = 60) -> dict[str, Any]:
             )
             response.raise_for_status()
         timings = []
-        cpu_before = cpu.seconds(_pids(server))
+        cpu_before = cpu.seconds(server_pids(server))
         for _ in range(repeats):
             started = time.perf_counter()
             response = client.post(f"/api/v1/detection/sessions/{sid}/analyze")
             timings.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
-        spent = cpu.seconds(_pids(server)) - cpu_before
+        spent = cpu.seconds(server_pids(server)) - cpu_before
         count = response.json()["event_count"]
     return _latency(timings) | {
         "event_count": count,
@@ -311,7 +311,7 @@ def run_database(
         server_for(db, Path(tmp), workers) as server,
     ):
         key = server.create_key("secret")
-        pids, url, work = _pids(server), server.url, Path(tmp)
+        pids, url, work = server_pids(server), server.url, Path(tmp)
         plan = {
             "floor": lambda: median_of(
                 [floor(url, seconds, pids) for _ in range(repeats)], "requests_per_s"

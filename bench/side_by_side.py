@@ -64,7 +64,7 @@ def main() -> None:
             os.environ["PYTHONPATH"] = str(src)
             work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             server = stack.enter_context(run.server_for("sqlite", work))
-            key, pids = server.create_key("secret"), run._pids(server)
+            key, pids = server.create_key("secret"), run.server_pids(server)
             measure[name] = functools.partial(
                 _part, url=server.url, key=key, seconds=args.seconds, work=work, pids=pids
             )

@@ -38,8 +38,9 @@ GRID_NOISE_PX = 0.35
 REVERSAL_RAD = 2.5
 # Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
 SPARSE_MS = 40.0
-# Stroke-to-stroke variety (see ``profile_spread``): strokes aimed this far (px) or further,
-# read at these fractions of their path, and at least this many of them (with fewer, a
+# A stroke whose chord is this long (px) aimed somewhere: overshoot, Fitts's law and the
+# stroke-to-stroke variety (``profile_spread``) read such strokes only. The variety reads each
+# at these fractions of its path, and needs at least this many of them (with fewer, a
 # person's few strokes can match by chance).
 AIMED_PX = 30.0
 PROFILE_AT = np.linspace(0.0, 1.0, 13)[1:-1]
@@ -192,7 +193,7 @@ def mouse_features(
         out["mouse_speed_peaks_per_s"] = float(peaks.sum()) / moving_time
 
     # Overshoot: the path goes past its own end point along the stroke's direction.
-    aim = chord > 30.0
+    aim = chord > AIMED_PX
     if aim.sum() >= 3:
         ux = np.where(aim, ex / np.maximum(chord, 1e-9), 0.0)[cid]
         uy = np.where(aim, ey / np.maximum(chord, 1e-9), 0.0)[cid]
