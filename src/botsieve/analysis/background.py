@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,9 +60,6 @@ class BackgroundAnalysis:
         self.max_wait = state.settings.analysis_max_wait_seconds
         self._pending: dict[uuid.UUID, _Pending] = {}
         self._wake = asyncio.Event()
-        # When the runner looks at the queue next of its own accord: a session due before then
-        # wakes it, any other waits for that look (-inf while it is busy: it looks right after).
-        self._looks_at = math.inf
         self._idle = asyncio.Event()
         self._idle.set()
         self._calls = 0
@@ -90,10 +86,7 @@ class BackgroundAnalysis:
         pending.due = min(pending.deadline, at if now else at + self.quiet)
         pending.finish |= finish
         self._idle.clear()
-        # Every stored batch comes here: waking the runner for each cost more than the batch's
-        # own statements; a batch that only moves its session's due time later needs no wake.
-        if pending.due < self._looks_at:
-            self._wake.set()
+        self._wake.set()
 
     def is_pending(self, session_id: uuid.UUID) -> bool:
         return session_id in self._pending
@@ -131,12 +124,15 @@ class BackgroundAnalysis:
     async def _next(self) -> None:
         if not self._pending:
             self._idle.set()
-            await self._sleep_until(math.inf)
+            self._wake.clear()
+            await self._wake.wait()
             return
         session_id, pending = min(self._pending.items(), key=lambda item: item[1].due)
         delay = pending.due - time.monotonic()
         if delay > 0:
-            await self._sleep_until(pending.due, delay)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._calm.wait(), STEP_ASIDE_SECONDS)
@@ -148,16 +144,6 @@ class BackgroundAnalysis:
             await self._analyse(session_id, pending.finish)
         except Exception:
             log.exception("background_analysis_failed", session_id=str(session_id))
-
-    async def _sleep_until(self, due: float, delay: float | None = None) -> None:
-        """Until ``due`` (``delay`` seconds from now; forever if None) or an earlier session."""
-        self._wake.clear()
-        self._looks_at = due
-        try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
-        finally:
-            self._looks_at = -math.inf
 
     async def _analyse(self, session_id: uuid.UUID, finish: bool) -> None:
         async with transaction(self.state.sessionmaker) as db:
