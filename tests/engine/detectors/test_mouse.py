@@ -7,10 +7,12 @@ from botsieve.engine.detectors.mouse import (
     GRID_NOISE_PX,
     MIN_AIMED,
     PROFILE_AT,
+    long_holds,
     mouse_features,
     position_noise,
     profile_spread,
     speed_changes,
+    within,
 )
 from tests.engine.sessions import wobbly_path
 
@@ -127,6 +129,41 @@ def test_a_few_reversals_do_not_outweigh_the_bend_of_every_other_step() -> None:
     y = np.full(n + 1, 300.0)
     turn = mouse_features(t, x, y, NO_CLICKS)["mouse_turn_mean_abs"]
     assert turn < 0.05
+
+
+def test_a_held_press_is_paired_with_its_release_and_only_long_ones_are_drags() -> None:
+    down = np.array([5000.0, 0.0, 9000.0])
+    up = np.array([100.0, 9100.0, 8000.0])
+    assert long_holds(down, up).tolist() == [[5000.0, 8000.0]]
+    assert long_holds(down, np.zeros(0)).shape == (0, 2)
+
+
+def test_times_within_overlapping_spans() -> None:
+    spans = np.array([[5000.0, 8000.0], [0.0, 100.0], [6000.0, 7000.0]])
+    t = np.array([-1.0, 50.0, 101.0, 5500.0, 7500.0, 8000.0, 8001.0])
+    assert within(t, spans).tolist() == [False, True, False, True, True, True, False]
+    assert not within(t, np.empty((0, 2))).any()
+
+
+def test_a_long_drag_s_tremor_does_not_turn_the_hand_s_path() -> None:
+    """While a button is held for seconds the widget steers the pointer and the hand only
+    trembles: a pixel of tremor on a slow 4 s drag, inside a hand's session, leaves the turning
+    features where the hand's own strokes put them."""
+    t, x, y = wobbly_path(np.random.default_rng(3), 1500)
+    rng = np.random.default_rng(4)
+    n = 100
+    drag_t = t[-1] + 500 + 40.0 * np.arange(n)
+    drag_x = np.round(x[-1] + np.linspace(0, 60, n) + rng.normal(0, 0.7, n))
+    drag_y = np.round(y[-1] + rng.normal(0, 0.7, n))
+    tt, xx, yy = np.r_[t, drag_t], np.r_[x, drag_x], np.r_[y, drag_y]
+    hand = mouse_features(t, x, y, NO_CLICKS)
+    drag = np.array([[drag_t[0] - 50, drag_t[-1] + 50]])
+    held = mouse_features(tt, xx, yy, NO_CLICKS, drag)
+    unheld = mouse_features(tt, xx, yy, NO_CLICKS)
+    for name in ("mouse_turn_mean_abs", "mouse_turn_flip_share"):
+        assert abs(held[name] - hand[name]) < 0.01, (name, held[name], hand[name])
+    # The same tremor read as free movement would have turned the path.
+    assert unheld["mouse_turn_mean_abs"] > hand["mouse_turn_mean_abs"] + 0.02
 
 
 def _one_easing(n_strokes: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

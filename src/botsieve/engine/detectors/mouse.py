@@ -36,6 +36,11 @@ GRID_NOISE_PX = 0.35
 # out: a handful of them, each near pi, outweighed the bend of every other step (one slider
 # drag took a person's mean turn from 0.03 to 0.82).
 REVERSAL_RAD = 2.5
+# A press held this long (ms) is a drag: a slider, a selection, a held hesitation. While it
+# lasts the widget steers the pointer and the hand only trembles, so the turning features leave
+# its steps out (one 2-8 s drag's tremor took a person's mean turn from 0.26 to 0.32 and over
+# a fold's threshold). No bot family presses that long; half the recorded people do.
+DRAG_MS = 1000.0
 # Moves further apart than this (ms, median) make a sparse stream (see ``sparse_stream``).
 SPARSE_MS = 40.0
 # A stroke whose chord is this long (px) aimed somewhere: overshoot, Fitts's law and the
@@ -87,13 +92,18 @@ FEATURES = (
 
 
 def mouse_features(
-    t: np.ndarray, x: np.ndarray, y: np.ndarray, click_t: np.ndarray
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    click_t: np.ndarray,
+    drags: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Features of one session's pointer path.
 
     ``t`` (ms), ``x``, ``y`` (CSS px): mousemove events, shape ``(n,)``, sorted by ``t``;
-    ``click_t`` (ms): click times, shape ``(c,)``, sorted. Returns ``FEATURES`` keys, ``nan``
-    where there is too little movement to measure.
+    ``click_t`` (ms): click times, shape ``(c,)``, sorted; ``drags``: ``(k, 2)`` start and end
+    (ms) of presses held ``DRAG_MS`` or longer (``long_holds``). Returns ``FEATURES`` keys,
+    ``nan`` where there is too little movement to measure.
     """
     out = dict.fromkeys(FEATURES, NAN)
     if t.size < MIN_MOVES:
@@ -148,10 +158,11 @@ def mouse_features(
     out["mouse_straightness"] = median(straight[big], NAN)
     out["mouse_straight_share"] = share(straight[big] > 0.995, NAN)
 
-    # Turning angles between consecutive moving segments of the same stroke.
+    # Turning angles between consecutive moving segments of the same stroke, the hand's own.
     moving = d > 0
-    mi = vi[moving]
-    mc = cid[moving]
+    steered = moving if drags is None else moving & ~within(t[vi + 1], drags)
+    mi = vi[steered]
+    mc = cid[steered]
     ux, uy = dx[mi], dy[mi]
     same = (mc[1:] == mc[:-1]) & (mi[1:] == mi[:-1] + 1)
     # Signed angle between consecutive steps, from their cross and dot products.
@@ -219,6 +230,30 @@ def mouse_features(
         for name in SAMPLING_SENSITIVE:
             out[name] = NAN
     return out
+
+
+def long_holds(down: np.ndarray, up: np.ndarray, min_ms: float = DRAG_MS) -> np.ndarray:
+    """``(k, 2)`` start and end (ms) of each press held ``min_ms`` or longer: each press
+    ends at the first release at or after it."""
+    if down.size == 0 or up.size == 0:
+        return np.empty((0, 2))
+    ups = np.sort(up)
+    at = np.searchsorted(ups, down, side="left")
+    ok = at < ups.size
+    start, end = down[ok], ups[at[ok]]
+    long = end - start >= min_ms
+    return np.column_stack([start[long], end[long]])
+
+
+def within(t: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Whether each time of ``t`` falls inside one of ``spans`` (``(k, 2)``, any order, may
+    overlap)."""
+    if spans.size == 0:
+        return np.zeros(t.size, dtype=bool)
+    order = np.argsort(spans[:, 0])
+    starts, ends = spans[order, 0], np.maximum.accumulate(spans[order, 1])
+    i = np.searchsorted(starts, t, side="right") - 1
+    return (i >= 0) & (t <= ends[i.clip(0)])
 
 
 def position_noise(x: np.ndarray, y: np.ndarray, brk: np.ndarray) -> float:
@@ -441,7 +476,8 @@ class MouseDetector:
         x = column(session, "mousemove", "x")
         y = column(session, "mousemove", "y")
         clicks = column(session, "click", "t")
-        features = mouse_features(t, x, y, clicks)
+        drags = long_holds(column(session, "mousedown", "t"), column(session, "mouseup", "t"))
+        features = mouse_features(t, x, y, clicks, drags)
         reasons = [
             Reason(code, text, round(features[name], 3))
             for name, beyond, limit, code, text in READABLE_RULES
