@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -31,28 +32,46 @@ pytestmark = pytest.mark.skipif(
 
 
 class Relay:
-    """Forwards 127.0.0.1:<port> to the database; ``cut`` drops every connection."""
+    """Forwards 127.0.0.1:<port> to the database; ``cut`` drops every connection.
+
+    Each start opens a new term; a connection accepted in one term is dropped as soon as it is
+    seen in a later one, so one accepted just as the cut came (still connecting upstream, not
+    yet known to ``cut``) cannot carry queries through the outage."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._term = 0
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self._term += 1
+        serve = functools.partial(self._serve, self._term)
+        self._server = await asyncio.start_server(serve, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def cut(self) -> None:
         assert self._server is not None
+        self._term += 1
         self._server.close()
         for writer in list(self._writers):
             writer.transport.abort()
         await self._server.wait_closed()
         self._server = None
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection(*self.target)
+    async def _serve(
+        self, term: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        if term != self._term:  # cut while this connection was being made
+            up_writer.transport.abort()
+            writer.transport.abort()
+            return
         self._writers |= {writer, up_writer}
 
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:

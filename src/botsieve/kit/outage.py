@@ -70,15 +70,22 @@ class OutageLog:
     def __init__(self, source: str = "requests") -> None:
         self.source = source
         self.down_since: float | None = None
+        self.up_since = float("-inf")
 
-    def failed(self, exc: BaseException) -> None:
-        if self.down_since is None:
-            self.down_since = time.monotonic()
-            log.error("database_unavailable", source=self.source, error=repr(exc)[:300])
+    def failed(self, exc: BaseException, started: float | None = None) -> None:
+        """``started``: when the failed work began (``time.monotonic``). Work that began before
+        the database came back and fails after (it was connecting while the outage ended) is
+        the outage just logged as ended, not a new one: under load such stragglers finish after
+        the first success and would log every end of an outage twice."""
+        if self.down_since is not None or (started is not None and started < self.up_since):
+            return
+        self.down_since = time.monotonic()
+        log.error("database_unavailable", source=self.source, error=repr(exc)[:300])
 
     def succeeded(self) -> None:
         if self.down_since is not None:
-            seconds = round(time.monotonic() - self.down_since, 1)
+            self.up_since = time.monotonic()
+            seconds = round(self.up_since - self.down_since, 1)
             self.down_since = None
             log.warning("database_available_again", source=self.source, outage_seconds=seconds)
 
@@ -100,7 +107,7 @@ class DatabaseOutageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 0
+        status, started = 0, time.monotonic()
 
         async def watched_send(message: Message) -> None:
             nonlocal status
@@ -113,7 +120,7 @@ class DatabaseOutageMiddleware:
         except Exception as exc:
             if status or not is_database_outage(exc):
                 raise
-            self.outage.failed(exc)
+            self.outage.failed(exc, started)
             await _unavailable(scope)(scope, receive, send)
             return
         if 0 < status < 500:
