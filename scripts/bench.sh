@@ -8,7 +8,8 @@ command -v wrk >/dev/null || { apt-get update -qq; apt-get install -y -qq wrk >/
 
 services_dir=$(mktemp -d /tmp/botsieve-bench-services.XXXXXX)
 trap 'scripts/services.sh stop "$services_dir"' EXIT
-eval "$(scripts/services.sh start "$services_dir")"
+service_urls=$(scripts/services.sh start "$services_dir")  # a failed start stops here
+eval "$service_urls"
 
 $BIN/python -m bench.run --workers 2 "$@"
 if [ -f bench/engine/__main__.py ]; then

@@ -13,7 +13,17 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start() {
+  # Something already answering there (another run's services) would be tested instead.
+  for port in "$pg_port" "$redis_port"; do
+    if in_use "$port"; then
+      echo "port $port on 127.0.0.1 is already in use; stop what holds it or set" \
+        "BOTSIEVE_TEST_PG_PORT / BOTSIEVE_TEST_REDIS_PORT" >&2
+      exit 1
+    fi
+  done
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
   as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log"

@@ -9,7 +9,10 @@ scripts/system-deps.sh
 
 services_dir=$(mktemp -d /tmp/botsieve-services.XXXXXX)
 trap 'scripts/services.sh stop "$services_dir"' EXIT
-eval "$(scripts/services.sh start "$services_dir")"
+# Assigned first: a failed start (a port already taken) stops the run here, where eval alone
+# would go on and test against whatever answers on those ports.
+service_urls=$(scripts/services.sh start "$services_dir")
+eval "$service_urls"
 
 echo "== lint and types"
 $BIN/ruff check src tests bench sdk/python
