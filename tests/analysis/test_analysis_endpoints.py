@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 import uuid
 
 from tests.factories import mouse_path, new_session, send_events
@@ -110,3 +112,79 @@ async def test_a_replayed_path_is_found_across_sessions_of_a_survey(client, admi
     other = (await client.post(f"{BASE}/{elsewhere['session_id']}/analyze", headers=admin)).json()
     other_codes = [r["code"] for r in other["method_scores"]["cross_session"]["reasons"]]
     assert "replayed_path" not in other_codes
+
+
+def _recorded_strokes(seed: int) -> list[list[tuple[float, float, float]]]:
+    """Eight bent, hand-timed strokes (t ms from the stroke's start, x, y), each aimed
+    somewhere else."""
+    rng = random.Random(seed)
+    strokes = []
+    for _ in range(8):
+        n, length = rng.randint(30, 45), rng.uniform(250, 500)
+        angle, bow, wiggle = rng.uniform(0, 6.28), rng.uniform(0.1, 0.25), rng.uniform(-0.06, 0.06)
+        pace = rng.uniform(0.7, 1.4)
+        points = []
+        for i in range(n):
+            s = i / (n - 1)
+            along, across = (
+                length * s,
+                length * (bow * math.sin(math.pi * s) + wiggle * math.sin(3 * math.pi * s)),
+            )
+            x = 500 + along * math.cos(angle) - across * math.sin(angle)
+            y = 400 + along * math.sin(angle) + across * math.cos(angle)
+            points.append((900 * s**pace, x, y))
+        strokes.append(points)
+    return strokes
+
+
+def _replayed_at_os_level(strokes, seed: int) -> list[dict]:
+    """Each recorded stroke moved to where the pointer is and morphed onto a new target (the
+    error spread along its path), its own timing kept: what an OS-level replay tool sends."""
+    rng = random.Random(seed)
+    events, t0 = [], 0.0
+    for points in strokes:
+        (_, x0, y0), (_, x1, y1) = points[0], points[-1]
+        start = (rng.uniform(100, 900), rng.uniform(100, 600))
+        # The new target has nothing to do with where the recording went.
+        reach, heading = rng.uniform(200, 600), rng.uniform(0, 2 * math.pi)
+        end = (start[0] + reach * math.cos(heading), start[1] + reach * math.sin(heading))
+        steps = [math.dist(points[i][1:], points[i + 1][1:]) for i in range(len(points) - 1)]
+        total, walked = sum(steps), [0.0]
+        for step in steps:
+            walked.append(walked[-1] + step)
+        err = (end[0] - start[0] - (x1 - x0), end[1] - start[1] - (y1 - y0))
+        for (t, x, y), w in zip(points, walked, strict=True):
+            f = w / total
+            events.append(
+                {
+                    "type": "mousemove",
+                    "t": round(t0 + t, 1),
+                    "trusted": True,
+                    "x": round(start[0] + x - x0 + f * err[0]),
+                    "y": round(start[1] + y - y0 + f * err[1]),
+                }
+            )
+        t0 += points[-1][0] + 600  # a pause between strokes ends each one
+    return events
+
+
+async def test_an_os_level_replay_of_recorded_strokes_is_found_across_sessions(client, admin):
+    """A farm replays one library of recorded strokes into sessions of one survey, each
+    stroke morphed onto that session's targets: the third analysis finds the strokes reused,
+    although no two sessions' strokes have the same shape."""
+    library = _recorded_strokes(3)
+    for seed in range(3):
+        session = await new_session(client, admin, survey_id="SV_os_farm")
+        await send_events(client, admin, session, _replayed_at_os_level(library, seed))
+        result = (
+            await client.post(f"{BASE}/{session['session_id']}/analyze", headers=admin)
+        ).json()
+    codes = [r["code"] for r in result["method_scores"]["cross_session"]["reasons"]]
+    assert "reused_strokes" in codes, result["method_scores"]["cross_session"]
+    # Another person's strokes in the same survey are not found reused.
+    other = await new_session(client, admin, survey_id="SV_os_farm")
+    await send_events(client, admin, other, _replayed_at_os_level(_recorded_strokes(4), 9))
+    again = (await client.post(f"{BASE}/{other['session_id']}/analyze", headers=admin)).json()
+    assert "reused_strokes" not in [
+        r["code"] for r in again["method_scores"]["cross_session"]["reasons"]
+    ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from botsieve.engine import session_strokes
-from botsieve.engine.strokes import MAX_STROKES, STROKE_DIM, describe, reused_strokes
+from botsieve.engine.strokes import (
+    ARC_DIM,
+    MAX_STROKES,
+    STROKE_DIM,
+    describe,
+    replayed_in_time,
+    reused_strokes,
+)
 from tests.engine.sessions import hand_session
 
 
@@ -35,6 +42,49 @@ def test_another_stroke_is_not_the_same() -> None:
     a, b = describe(*_bent_stroke(1)), describe(*_bent_stroke(2))
     assert a is not None and b is not None
     assert reused_strokes(a[None, :], b[None, :]) == 0
+
+
+def _replayed(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, start: tuple, end: tuple, warp: float
+) -> tuple:
+    """The stroke replayed at OS level: moved to ``start``, the error at the end spread along
+    its path, its own timing kept (warped uniformly)."""
+    step = np.hypot(np.diff(x), np.diff(y))
+    frac = np.concatenate(([0.0], np.cumsum(step))) / step.sum()
+    err_x, err_y = end[0] - start[0] - (x[-1] - x[0]), end[1] - start[1] - (y[-1] - y[0])
+    return (
+        100.0 + warp * t,
+        np.round(start[0] + x - x[0] + frac * err_x),
+        np.round(start[1] + y - y[0] + frac * err_y),
+    )
+
+
+def test_two_os_level_replays_of_one_recording_to_other_targets_are_found() -> None:
+    """Moved and morphed onto different targets, the two replays bend differently (the
+    arc-length description tells them apart), but their time-sampled difference is one line."""
+    recorded = _bent_stroke(1)
+    one = describe(*_replayed(*recorded, start=(100, 100), end=(420, 160), warp=1.0))
+    two = describe(*_replayed(*recorded, start=(600, 500), end=(1050, 380), warp=1.12))
+    assert one is not None and two is not None
+    arc = np.sqrt(((one[:ARC_DIM] - two[:ARC_DIM]) ** 2).mean())
+    assert arc > 0.03  # the reshaping match alone would miss it
+    assert replayed_in_time(one[None, ARC_DIM:], two[None, ARC_DIM:]).tolist() == [True]
+    assert reused_strokes(one[None, :], two[None, :]) == 1
+
+
+def test_another_recording_replayed_the_same_way_is_not_that_recording() -> None:
+    one = describe(*_replayed(*_bent_stroke(1), start=(100, 100), end=(420, 160), warp=1.0))
+    other = describe(*_replayed(*_bent_stroke(2), start=(100, 100), end=(420, 160), warp=1.0))
+    assert one is not None and other is not None
+    assert replayed_in_time(one[None, ARC_DIM:], other[None, ARC_DIM:]).tolist() == [False]
+
+
+def test_a_replay_slowed_beyond_a_time_warp_is_not_matched_in_time() -> None:
+    recorded = _bent_stroke(1)
+    one = describe(*_replayed(*recorded, start=(100, 100), end=(420, 160), warp=1.0))
+    slow = describe(*_replayed(*recorded, start=(100, 100), end=(420, 160), warp=2.0))
+    assert one is not None and slow is not None
+    assert replayed_in_time(one[None, ARC_DIM:], slow[None, ARC_DIM:]).tolist() == [False]
 
 
 def test_a_straight_stroke_says_nothing() -> None:

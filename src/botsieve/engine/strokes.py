@@ -10,7 +10,18 @@ too straight to tell apart (``MIN_BEND``) are left out: any two straight strokes
 
 Two people's strokes almost never agree to within ``MATCH_DISTANCE`` on all three descriptions
 at once; a reused stroke does, jitter and time warp included (see docs/detection.md for the
-measured distances). Pure numpy, shapes in the docstrings.
+measured distances).
+
+A replay tool working at the operating system's level morphs a stroke differently: it moves
+the recording to the pointer and spreads the error at the end along the way, q(u) = p(s(u)) -
+p(0) + s(u) E (s: the fraction of the recording's path, u: of its time, which the tool keeps).
+That bends the stroke anew, but two replays of one recording, each taken from its own start
+and less its chord at each time fraction, differ by (s(u) - u)(E1 - E2): points on one line
+through the origin. So each signature also carries the stroke **sampled in time** (its
+points at ``POINTS`` equal time fractions, less the chord's share, in px), its sideways bend,
+chord and duration, and two strokes are one replayed recording when that difference lies on a
+line to within ``PATH_MATCH`` of the smaller sideways bend. Pure numpy, shapes in the
+docstrings.
 """
 
 from __future__ import annotations
@@ -18,7 +29,13 @@ from __future__ import annotations
 import numpy as np
 
 POINTS = 12
-STROKE_DIM = 3 * (POINTS - 2)
+# The arc-length description, then the time-sampled one: ``POINTS - 2`` interior points (x,
+# then y), the sideways bend, the chord and the duration. Stored rows of the arc-length
+# description alone (30 wide, as sessions analysed before stored them) are told apart by
+# length: 2 * 30 * m bytes is never a multiple of 2 * 53 for m <= MAX_STROKES.
+ARC_DIM = 3 * (POINTS - 2)
+PATH_DIM = 2 * (POINTS - 2) + 3
+STROKE_DIM = ARC_DIM + PATH_DIM
 MAX_STROKES = 24
 MIN_CHORD_PX = 60.0
 MIN_FRAMES = 6
@@ -29,6 +46,18 @@ GAP_MS = 300.0
 # different people's strokes 99.99% of nearest distances are above 0.04; a stroke reshaped from
 # a library comes within 0.02 of its source (docs/detection.md).
 MATCH_DISTANCE = 0.03
+# How far (root mean square, in the smaller stroke's sideways bend) two strokes' time-sampled
+# difference may lie off one line through the origin. People's nearest pair: 0.0275 (2,324
+# strokes of 262 sessions against 14,132 of 784); half of an OS-level replay farm's strokes
+# come within 0.015 of another replay of the same recording (docs/detection.md).
+PATH_MATCH = 0.015
+# Strokes bending sideways less than this share of their chord are left out of the time-sampled
+# match (any two near-straight strokes differ along one line), and so are pairs whose durations
+# differ by more than a replay's time warp does.
+PATH_MIN_SIDE = 0.05
+PATH_DURATION_RATIO = (0.7, 1.45)
+# The sideways bend (px) under which whole-pixel rounding is most of it.
+PATH_SIDE_FLOOR_PX = 3.0
 
 
 def _stroke_bounds(t: np.ndarray, click_t: np.ndarray) -> list[tuple[int, int]]:
@@ -45,6 +74,7 @@ def _stroke_bounds(t: np.ndarray, click_t: np.ndarray) -> list[tuple[int, int]]:
 
 
 _UNIT = np.linspace(0.0, 1.0, POINTS)
+_INTERIOR = _UNIT[1:-1]
 
 
 def describe(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
@@ -77,7 +107,21 @@ def _describe(t: np.ndarray, x: np.ndarray, y: np.ndarray, arc: np.ndarray) -> n
     if abs(mean) < 0.25 * bend:
         return None
     shape = z / mean
-    return np.concatenate((shape.real, shape.imag, 4.0 * tau[1:-1]))
+    return np.concatenate((shape.real, shape.imag, 4.0 * tau[1:-1], _in_time(t, x, y)))
+
+
+def _in_time(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The time-sampled description, shape ``(PATH_DIM,)``: at each interior time fraction u,
+    the point (from the start) less u times the chord (x values, then y), then the sideways
+    bend (root mean square distance from the chord's line), the chord (px) and the duration
+    (ms)."""
+    ex, ey = float(x[-1] - x[0]), float(y[-1] - y[0])
+    chord = float(np.hypot(ex, ey))
+    at = t[0] + _UNIT * (t[-1] - t[0])
+    qx, qy = np.interp(at, t, x) - x[0], np.interp(at, t, y) - y[0]
+    side = float(np.sqrt((((ex * qy - ey * qx) / chord) ** 2).mean()))
+    rx, ry = qx[1:-1] - _INTERIOR * ex, qy[1:-1] - _INTERIOR * ey
+    return np.concatenate((rx, ry, [side, chord, float(t[-1] - t[0])]))
 
 
 def stroke_signatures(
@@ -112,14 +156,52 @@ def stroke_signatures(
 def reused_strokes(own: np.ndarray, others: np.ndarray) -> int:
     """How many of ``own`` ``(m, STROKE_DIM)`` strokes reappear among ``others``
     ``(M, STROKE_DIM)`` (other sessions' strokes): within ``MATCH_DISTANCE`` on the three
-    descriptions together (root mean square)."""
+    arc-length descriptions together (root mean square), or replayed from one recording by
+    the time-sampled test (``replayed_in_time``)."""
     if own.shape[0] == 0 or others.ndim != 2 or others.shape[0] == 0:
         return 0
     if others.shape[1] != STROKE_DIM or own.shape[1] != STROKE_DIM:
         return 0
-    a = own.astype(np.float32)
-    b = others.astype(np.float32)
+    a = own[:, :ARC_DIM].astype(np.float32)
+    b = others[:, :ARC_DIM].astype(np.float32)
     # Squared distances through one matrix product: |a|^2 + |b|^2 - 2ab.
     d2 = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * (a @ b.T)
-    nearest = np.sqrt(np.maximum(d2.min(axis=1), 0.0) / STROKE_DIM)
-    return int((nearest <= MATCH_DISTANCE).sum())
+    nearest = np.sqrt(np.maximum(d2.min(axis=1), 0.0) / ARC_DIM)
+    reshaped = nearest <= MATCH_DISTANCE
+    return int((reshaped | replayed_in_time(own[:, ARC_DIM:], others[:, ARC_DIM:])).sum())
+
+
+def replayed_in_time(own: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Which of ``own`` ``(m, PATH_DIM)`` time-sampled strokes are a replay of the recording
+    behind one of ``others`` ``(M, PATH_DIM)``, shape ``(m,)``: their difference at each time
+    fraction lies on one line through the origin, to within ``PATH_MATCH`` of the smaller
+    sideways bend (the line fitted by its principal axis, from the 2x2 moments of the
+    difference, worked out through dot products)."""
+    n = POINTS - 2
+    found = np.zeros(own.shape[0], dtype=bool)
+    a = own.astype(np.float64)
+    b = others.astype(np.float64)
+    b = b[b[:, 2 * n] >= PATH_MIN_SIDE * b[:, 2 * n + 1]]
+    if b.shape[0] == 0:
+        return found
+    # Sorted by duration, the others a stroke may be a replay of are one contiguous run.
+    b = b[np.argsort(b[:, 2 * n + 2], kind="stable")]
+    bx, by, side_b, dur_b = b[:, :n], b[:, n : 2 * n], b[:, 2 * n], b[:, 2 * n + 2]
+    bxx, byy, bxy = (bx * bx).sum(1), (by * by).sum(1), (bx * by).sum(1)
+    lo, hi = PATH_DURATION_RATIO
+    for i in np.flatnonzero(a[:, 2 * n] >= PATH_MIN_SIDE * a[:, 2 * n + 1]):
+        ax, ay, side, duration = a[i, :n], a[i, n : 2 * n], a[i, 2 * n], a[i, 2 * n + 2]
+        start = int(np.searchsorted(dur_b, duration / hi, side="left"))
+        end = int(np.searchsorted(dur_b, duration / lo, side="right"))
+        if start >= end:
+            continue
+        run = slice(start, end)
+        # Moments of the differences d = a - b over the time points: sum dx^2, dy^2, dx dy.
+        xx = ax @ ax + bxx[run] - 2.0 * (bx[run] @ ax)
+        yy = ay @ ay + byy[run] - 2.0 * (by[run] @ ay)
+        xy = ax @ ay + bxy[run] - bx[run] @ ay - by[run] @ ax
+        half = 0.5 * (xx - yy)
+        off_line = 0.5 * (xx + yy) - np.sqrt(half * half + xy * xy)
+        scale = np.maximum(np.minimum(side, side_b[run]), PATH_SIDE_FLOOR_PX)
+        found[i] = bool((off_line <= n * (PATH_MATCH * scale) ** 2).any())
+    return found
