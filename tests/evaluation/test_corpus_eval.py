@@ -17,18 +17,21 @@ from typing import Any
 import pytest
 
 from botsieve.evaluation.commands import run_eval
-from botsieve.evaluation.corpus import default_corpus_dir
+from tests.evaluation.floors import (
+    CORPUS,
+    CORPUS_MARKS,
+    PEOPLE_FLAGGED_FLOOR,
+    habits_that_flipped,
+    habits_that_flipped_unseen,
+    sources_over_floor,
+)
 
-CORPUS = default_corpus_dir()
 BASELINE = Path(__file__).resolve().parents[2] / "bench/results/eval-baseline.json"
 AUC_MARGIN = 0.01
 RATE_MARGIN = 0.03  # about two bots of a small family
 FLAGGED_MARGIN = 0.005
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"needs the development corpus at {CORPUS}"),
-]
+pytestmark = CORPUS_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +43,6 @@ def result() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def baseline() -> dict[str, Any]:
     return json.loads(BASELINE.read_text())["figures"]
-
-
-PEOPLE_FLAGGED_FLOOR = 0.01
 
 
 def _sections(figures: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
@@ -89,24 +89,12 @@ def test_people_never_trained_on_stay_unflagged(
 def test_people_of_every_source_stay_unflagged(result: dict[str, Any]) -> None:
     """Each human source, scored by models that saw other people of it and by a model that
     never saw any of its people: at most 1% flagged either way."""
-    sources = {k: v for k, v in result["sources"].items() if k != "worst"}
-    assert set(sources) == {"balabit", "sapimouse", "webbot"}
-    over = {
-        src: (v["flagged_in_training"], v["flagged_left_out"])
-        for src, v in sources.items()
-        if max(v["flagged_in_training"], v["flagged_left_out"]) > PEOPLE_FLAGGED_FLOOR
-    }
-    assert over == {}
+    assert sources_over_floor(result) == {}
     assert result["overall"]["humans_flagged_at_threshold"] <= PEOPLE_FLAGGED_FLOOR
 
 
 def test_no_benign_habit_flips_a_person(result: dict[str, Any]) -> None:
-    flipped = {
-        k: v["flipped"]
-        for k, v in result["robustness"].items()
-        if isinstance(v, dict) and v["flipped"]
-    }
-    assert flipped == {}
+    assert habits_that_flipped(result) == {}
 
 
 def test_no_benign_habit_flips_a_person_of_a_source_never_trained_on(
@@ -114,15 +102,7 @@ def test_no_benign_habit_flips_a_person_of_a_source_never_trained_on(
 ) -> None:
     """The same habits on people of each source, scored by the model trained without any of
     that source's people: what a new install with a new population meets."""
-    sources = {k: v for k, v in result["sources"].items() if k != "worst"}
-    tried = {src: v["habits_left_out"]["people"] for src, v in sources.items()}
-    assert min(tried.values()) >= 20, tried
-    flipped = {
-        src: v["habits_left_out"]["flipped"]
-        for src, v in sources.items()
-        if v["habits_left_out"]["flipped_total"]
-    }
-    assert flipped == {}
+    assert habits_that_flipped_unseen(result) == {}
 
 
 def test_replay_farms_are_caught_whether_trained_on_or_not(result: dict[str, Any]) -> None:
