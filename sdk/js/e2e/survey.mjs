@@ -101,6 +101,22 @@ async function typeLikeAPerson(page, text) {
   }
 }
 
+/**
+ * Click `selector` with the cursor until `done` (run in the page on the element) holds, as a
+ * script's author checks: a curved path can end on an element's very edge, and a missed radio
+ * or field leaves the page refusing to go on (the keys typed next would go nowhere).
+ */
+async function clickUntil(cursor, page, selector, done) {
+  for (let attempt = 1; ; attempt += 1) {
+    await cursor.click(selector);
+    if (await page.$eval(selector, done)) return;
+    if (attempt === 5) throw new Error(`${selector}: still not done after ${attempt} clicks`);
+  }
+}
+
+const isFocused = (element) => document.activeElement === element;
+const isChecked = (element) => element.checked;
+
 /** Puppeteer with stealth, ghost-cursor's curved mouse paths and human-like typing delays. */
 export async function fillWithGhostCursor(page, base) {
   await page.goto(`${base}/demo/`);
@@ -110,17 +126,26 @@ export async function fillWithGhostCursor(page, base) {
   const gridCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
   await sleep(between(300, 600));
   for (const [name, value] of Object.entries(GRID)) {
-    await gridCursor.click(`input[name="${name}"][value="${value}"]`);
+    await clickUntil(gridCursor, page, `input[name="${name}"][value="${value}"]`, isChecked);
     await sleep(between(250, 700));
   }
   await clickAndWait(page, () => gridCursor.click('#next'));
   const openCursor = createCursor(page, { x: between(300, 600), y: between(100, 200) });
-  await openCursor.click('#book');
+  await clickUntil(openCursor, page, '#book', isFocused);
   await typeLikeAPerson(page, BOOK);
   await sleep(between(300, 700));
-  await openCursor.click('#answer');
+  await clickUntil(openCursor, page, '#answer', isFocused);
   await typeLikeAPerson(page, SHORT_ANSWER);
   await sleep(between(300, 600));
+  // Said here, not as a navigation that never comes: the page refuses answers it cannot use.
+  const typed = await page.evaluate(() =>
+    ['book', 'answer'].map((id) => document.getElementById(id).value),
+  );
+  if (typed[0] !== BOOK || typed[1] !== SHORT_ANSWER) {
+    throw new Error(
+      `typed ${JSON.stringify(typed)}, meant ${JSON.stringify([BOOK, SHORT_ANSWER])}`,
+    );
+  }
   await clickAndWait(page, () => openCursor.click('#finish'));
   return sessionOf(page.url());
 }
