@@ -107,16 +107,17 @@ def _describe(t: np.ndarray, x: np.ndarray, y: np.ndarray, arc: np.ndarray) -> n
     if abs(mean) < 0.25 * bend:
         return None
     shape = z / mean
-    return np.concatenate((shape.real, shape.imag, 4.0 * tau[1:-1], _in_time(t, x, y)))
+    in_time = _in_time(t, x, y, ex, ey, chord)
+    return np.concatenate((shape.real, shape.imag, 4.0 * tau[1:-1], in_time))
 
 
-def _in_time(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _in_time(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, ex: float, ey: float, chord: float
+) -> np.ndarray:
     """The time-sampled description, shape ``(PATH_DIM,)``: at each interior time fraction u,
-    the point (from the start) less u times the chord (x values, then y), then the sideways
-    bend (root mean square distance from the chord's line), the chord (px) and the duration
-    (ms)."""
-    ex, ey = float(x[-1] - x[0]), float(y[-1] - y[0])
-    chord = float(np.hypot(ex, ey))
+    the point (from the start) less u times the chord ``(ex, ey)`` of length ``chord`` (x
+    values, then y), then the sideways bend (root mean square distance from the chord's line),
+    the chord (px) and the duration (ms)."""
     at = t[0] + _UNIT * (t[-1] - t[0])
     qx, qy = np.interp(at, t, x) - x[0], np.interp(at, t, y) - y[0]
     side = float(np.sqrt((((ex * qy - ey * qx) / chord) ** 2).mean()))
