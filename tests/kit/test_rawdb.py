@@ -9,8 +9,10 @@ import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from botsieve.kit.db import create_engine
 from botsieve.kit.rawdb import EngineSqliteDatabase, SqliteDatabase, open_raw_database
@@ -198,3 +200,30 @@ async def test_a_postgresql_statement_alone_is_one_round_trip(database_url: str)
         await db.close()
         await engine.dispose()
     assert sent == ["SELECT $1::int", "BEGIN;", "SELECT 1", "COMMIT;"]
+
+
+async def test_closing_ends_even_with_a_connection_never_given_back(database_url: str) -> None:
+    """A connection a cancelled task never returned would make asyncpg's close wait for ever
+    (a test run hung 30 minutes in an app's shutdown); after the grace the pool is terminated
+    and that connection closed."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("asyncpg's pool is PostgreSQL's (BOTSIEVE_TEST_DATABASE=postgresql)")
+    engine = create_engine(database_url)
+    db = await open_raw_database(engine, max_size=2)
+    try:
+        lent = await db._pool.acquire()  # type: ignore[attr-defined]
+        backend = lent.get_server_pid()
+        await db.close(grace=0.1)  # type: ignore[call-arg]
+        with pytest.raises(asyncpg.InterfaceError, match="closed"):
+            await db._pool.acquire()  # type: ignore[attr-defined]
+        # The server lets the backend go once it sees the socket shut (no deadline: it will).
+        while await _backend_alive(engine, backend):
+            await asyncio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+async def _backend_alive(engine: AsyncEngine, pid: int) -> bool:
+    async with engine.connect() as conn:
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        return bool((await conn.execute(query, {"pid": pid})).scalar())

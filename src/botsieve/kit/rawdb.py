@@ -24,13 +24,20 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import orjson
+import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from botsieve.kit.db import SQLITE_PRAGMAS
 
+log = structlog.get_logger()
+
 _PARAM = re.compile(r"\$(\d+)")
+# How long closing waits for connections still lent out. By then the server has finished its
+# requests, so one still out belongs to a task that will never give it back; asyncpg's own
+# close would wait for it for ever (its documentation says to bound it and terminate).
+CLOSE_GRACE_SECONDS = 10.0
 # The format SQLAlchemy's SQLite DATETIME writes, so both layers read each other's rows.
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -386,8 +393,15 @@ class PostgresDatabase:
         # asyncpg sends json and jsonb parameters as text.
         return orjson.dumps(value).decode()
 
-    async def close(self) -> None:
-        await self._pool.close()
+    async def close(self, grace: float = CLOSE_GRACE_SECONDS) -> None:
+        lent = self._pool.get_size() - self._pool.get_idle_size()
+        if lent:
+            log.warning("raw_pool_closing_with_connections_lent", lent=lent)
+        try:
+            # On the timeout asyncpg's close terminates the pool before the error reaches here.
+            await asyncio.wait_for(self._pool.close(), grace)
+        except TimeoutError:
+            log.warning("raw_pool_terminated", lent=lent, grace_seconds=grace)
 
 
 async def open_raw_database(
