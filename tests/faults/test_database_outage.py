@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import itertools
 import os
 import time
 from collections.abc import Callable
@@ -312,14 +311,10 @@ async def test_acknowledged_events_survive_a_long_outage(relayed):
             )
             assert again.json()["duplicate"] is True, batch_id
     assert lost == 0
-    # The log says when it changed: it starts with the outage, ends with the database back, and
-    # never says the same twice in a row. Under load eight writers have twice been seen to log a
-    # second short outage right after the restore (a request begun after the recovery failing
-    # as the pool reconnected; cause not found, see docs/service.md); the one-writer test above
-    # holds the exact pair.
-    said = recorder.of("requests")
-    assert said[0] == "database_unavailable" and said[-1] == "database_available_again", said
-    assert all(a != b for a, b in itertools.pairwise(said)), said
+    # Once each, however many writers fail and succeed meanwhile: a request answered just after
+    # the cut from work done before it, or failing just after the restore from an attempt begun
+    # before it, is the outage's straggler (kit/outage.py), not a new outage or its end.
+    assert recorder.of("requests") == ["database_unavailable", "database_available_again"]
     print(
         f"\noutage of {OUTAGE_SECONDS:.0f} s: {acknowledged} events acknowledged by {WRITERS} "
         f"writers, {sum(w.unavailable for w in writers)} answers 503 "

@@ -45,6 +45,17 @@ def test_work_begun_before_the_database_came_back_does_not_start_a_new_outage(sa
     assert log.down_since is not None
 
 
+def test_work_begun_before_the_outage_was_seen_does_not_end_it(said: Said) -> None:
+    log = outage.OutageLog()
+    log.failed(ConnectionError("dropped"))
+    assert log.down_since is not None
+    log.succeeded(started=log.down_since - 0.5)  # answered just after the cut, from before it
+    assert said.events == ["database_unavailable"]
+    log.failed(ConnectionError("refused"))
+    log.succeeded(started=log.down_since + 0.5)  # begun during the outage: the database is back
+    assert said.events == ["database_unavailable", "database_available_again"]
+
+
 def test_a_failure_with_no_start_time_counts(said: Said) -> None:
     log = outage.OutageLog()
     log.failed(ConnectionError("refused"))

@@ -82,8 +82,12 @@ class OutageLog:
         self.down_since = time.monotonic()
         log.error("database_unavailable", source=self.source, error=repr(exc)[:300])
 
-    def succeeded(self) -> None:
-        if self.down_since is not None:
+    def succeeded(self, started: float | None = None) -> None:
+        """``started``: as for ``failed``. Work that began before the outage was noticed and
+        succeeds after (its database part done before the cut) says nothing of the database
+        now: under load such stragglers answer just after the first failure and would log an
+        outage of 0.0 s followed by a second one."""
+        if self.down_since is not None and (started is None or started >= self.down_since):
             self.up_since = time.monotonic()
             seconds = round(self.up_since - self.down_since, 1)
             self.down_since = None
@@ -124,7 +128,7 @@ class DatabaseOutageMiddleware:
             await _unavailable(scope)(scope, receive, send)
             return
         if 0 < status < 500:
-            self.outage.succeeded()
+            self.outage.succeeded(started)
 
 
 def _unavailable(scope: Scope) -> JSON:
