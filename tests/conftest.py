@@ -24,16 +24,11 @@ from botsieve.kit.db import transaction
 from botsieve.kit.settings import Settings
 from botsieve.migrations import upgrade
 from botsieve.models import Base
+from tests import stuck
 
 DATABASE = os.environ.get("BOTSIEVE_TEST_DATABASE", "sqlite")
 SURVEY_ORIGIN = "https://survey.example"
 ENGINE_DIRS = ("engine", "evaluation")
-# An app's start and shutdown take milliseconds; one still running after this is stuck, and the
-# run's summary says where every task then waited (a CI run once hung 30 minutes in a shutdown
-# and printed only idle threads). Nothing fails on it: pytest-timeout still decides.
-STUCK_AFTER_SECONDS = 120.0
-_stuck: list[str] = []
-_server_notes: list[asyncio.Task[None]] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -90,69 +85,14 @@ async def start_clean(application: object) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for line in _stuck:
+    for line in stuck.notes:
         terminalreporter.write_line(line)
-
-
-def _awaiting(task: asyncio.Task[object]) -> str:
-    """Where a task waits: the last three places of its await chain, asyncio's own left out."""
-    coro: object = task.get_coro()
-    places = []
-    while coro is not None:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-        if frame is not None and "/asyncio/" not in frame.f_code.co_filename:
-            name = Path(frame.f_code.co_filename).name
-            places.append(f"{frame.f_code.co_name} ({name}:{frame.f_lineno})")
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-    return " > ".join(places[-3:]) or "?"
-
-
-def _note_stuck(what: str, database_url: str) -> None:
-    _stuck.append(f"STUCK {what} after {STUCK_AFTER_SECONDS:.0f} s; its loop's tasks wait at:")
-    _stuck.extend(f"  {_awaiting(task)}" for task in asyncio.all_tasks())
-    if database_url.startswith("postgresql"):
-        # The loop waits on I/O, so this task runs: which server connections wait, and on what.
-        _server_notes.append(asyncio.create_task(_note_server_activity(database_url)))
-
-
-async def _note_server_activity(database_url: str) -> None:
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.exec_driver_sql(
-                "SELECT pid, state, wait_event_type, wait_event, left(query, 80)"
-                " FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid()"
-            )
-            _stuck.extend(f"  server {tuple(row)}" for row in rows)
-    except Exception as exc:  # a note, never a failure
-        _stuck.append(f"  server activity unreadable: {exc!r}")
-    finally:
-        await engine.dispose()
-
-
-class StuckWatch:
-    """Notes the tasks of a step still running after STUCK_AFTER_SECONDS (one step at a time)."""
-
-    def __init__(self, database_url: str) -> None:
-        self._handle: asyncio.TimerHandle | None = None
-        self._database_url = database_url
-
-    def arm(self, what: str) -> None:
-        self.disarm()
-        loop = asyncio.get_running_loop()
-        self._handle = loop.call_later(STUCK_AFTER_SECONDS, _note_stuck, what, self._database_url)
-
-    def disarm(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
 
 
 @pytest.fixture
 async def app(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[object]:
     application = create_app(settings)
-    watch = StuckWatch(settings.database_url)
+    watch = stuck.StuckWatch(settings.database_url)
     try:
         watch.arm(f"start of {request.node.nodeid}")
         async with application.router.lifespan_context(application):
