@@ -204,8 +204,8 @@ async def test_a_postgresql_statement_alone_is_one_round_trip(database_url: str)
 
 async def test_closing_ends_even_with_a_connection_never_given_back(database_url: str) -> None:
     """A connection a cancelled task never returned would make asyncpg's close wait for ever
-    (a test run hung 30 minutes in an app's shutdown); after the grace the pool is terminated
-    and that connection closed."""
+    (one way an app's shutdown can hang, as one did for 30 minutes in a CI run); after the
+    grace the pool is terminated and that connection closed."""
     if not database_url.startswith("postgresql"):
         pytest.skip("asyncpg's pool is PostgreSQL's (BOTSIEVE_TEST_DATABASE=postgresql)")
     engine = create_engine(database_url)

@@ -36,7 +36,7 @@ log = structlog.get_logger()
 _PARAM = re.compile(r"\$(\d+)")
 # How long closing waits for connections still lent out. By then the server has finished its
 # requests, so one still out belongs to a task that will never give it back; asyncpg's own
-# close would wait for it for ever (its documentation says to bound it and terminate).
+# close would wait for it for ever (its own warning, after 60 s, says to bound the wait).
 CLOSE_GRACE_SECONDS = 10.0
 # The format SQLAlchemy's SQLite DATETIME writes, so both layers read each other's rows.
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
