@@ -16,7 +16,7 @@ from typing import Any
 from tests.deploy.cluster import Cluster
 
 from bench import cpu, seed
-from bench.run import floor, ingestion, median_of, wrk
+from bench.run import ONE_KEY_LOAD, floor, ingestion, median_of, wrk
 
 
 def _measure(
@@ -39,7 +39,7 @@ def run_cluster(seconds: int, repeats: int) -> dict[str, Any]:
     url = seed.create_pg_database(os.environ["BOTSIEVE_TEST_PG_URL"])
     with (
         tempfile.TemporaryDirectory(prefix="botsieve-bench-cluster-") as tmp,
-        Cluster(Path(tmp), url, instances=3) as cluster,
+        Cluster(Path(tmp), url, instances=3, **ONE_KEY_LOAD) as cluster,
     ):
         key = cluster.key()
         work = Path(tmp)

@@ -22,7 +22,7 @@ from tests.deploy.cluster import Cluster
 from tests.deploy.load import audit, nginx_failovers, rolling_restart
 
 from bench import seed
-from bench.run import RESULTS, machine
+from bench.run import ONE_KEY_LOAD, RESULTS, machine
 
 
 def _load() -> str:
@@ -59,7 +59,7 @@ def run_rolling(respondents: int, step: int) -> dict[str, Any]:
     url = seed.create_pg_database(os.environ["BOTSIEVE_TEST_PG_URL"])
     with (
         tempfile.TemporaryDirectory(prefix="botsieve-bench-rolling-") as tmp,
-        Cluster(Path(tmp), url, instances=3) as cluster,
+        Cluster(Path(tmp), url, instances=3, **ONE_KEY_LOAD) as cluster,
     ):
         return asyncio.run(_measure(cluster, cluster.key(), respondents, step))
 
