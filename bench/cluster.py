@@ -16,7 +16,7 @@ from typing import Any
 from tests.deploy.cluster import Cluster
 
 from bench import cpu, seed
-from bench.run import ONE_KEY_LOAD, floor, ingestion, median_of, wrk
+from bench.run import ONE_KEY_LOAD, floor, ingestion, median_of, with_machine, wrk
 
 
 def _measure(
@@ -93,11 +93,6 @@ def cluster_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _load() -> str:
-    """The machine's load averages (1, 5, 15 min): the figures mean little without them."""
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main() -> None:
     """python -m bench.cluster [seconds] [repeats]: this comparison alone."""
     import json
@@ -106,11 +101,9 @@ def main() -> None:
     args = sys.argv[1:]
     seconds = int(args[0]) if args else 10
     repeats = int(args[1]) if len(args) > 1 else 3
-    from bench.run import RESULTS, machine
+    from bench.run import RESULTS
 
-    load_before = _load()
-    results = run_cluster(seconds, repeats)
-    results["machine"] = {**machine(), "load_before": load_before, "load_after": _load()}
+    results = with_machine(lambda: run_cluster(seconds, repeats))
     (RESULTS / "cluster.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "cluster.md").write_text(cluster_markdown(results) + "\n")
     print(cluster_markdown(results))

@@ -22,11 +22,7 @@ from tests.deploy.cluster import Cluster
 from tests.deploy.load import audit, nginx_failovers, rolling_restart
 
 from bench import seed
-from bench.run import ONE_KEY_LOAD, RESULTS, machine
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+from bench.run import ONE_KEY_LOAD, RESULTS, with_machine
 
 
 async def _measure(cluster: Cluster, key: str, respondents: int, step: int) -> dict[str, Any]:
@@ -95,9 +91,7 @@ def main() -> None:
     args = sys.argv[1:]
     respondents = int(args[0]) if args else 12
     step = int(args[1]) if len(args) > 1 else 150
-    load_before = _load()
-    results = run_rolling(respondents, step)
-    results["machine"] = {**machine(), "load_before": load_before, "load_after": _load()}
+    results = with_machine(lambda: run_rolling(respondents, step))
     (RESULTS / "rolling.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "rolling.md").write_text(rolling_markdown(results) + "\n")
     print(rolling_markdown(results))

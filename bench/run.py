@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,19 @@ ONE_KEY_LOAD = {
     "rate_limit_secret_per_key": "10000000/minute",
     "rate_limit_publishable_per_key": "10000000/minute",
 }
+
+
+def load_averages() -> str:
+    """The machine's load averages (1, 5, 15 min): the figures mean little without them."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def with_machine(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``run()``'s results, with the machine and its load averages before and after."""
+    before = load_averages()
+    results = run()
+    results["machine"] = {**machine(), "load_before": before, "load_after": load_averages()}
+    return results
 
 
 def machine() -> dict[str, Any]:
@@ -508,11 +521,11 @@ def main() -> None:
     if args.cluster and "postgresql" in args.db and args.parts == list(PARTS):
         from bench.cluster import run_cluster
 
-        results["cluster"] = run_cluster(args.seconds, args.repeats)
+        results["cluster"] = with_machine(lambda: run_cluster(args.seconds, args.repeats))
         print(json.dumps(results["cluster"], indent=2), flush=True)
         from bench.rolling import run_rolling
 
-        results["rolling_restart"] = run_rolling(respondents=12, step=150)
+        results["rolling_restart"] = with_machine(lambda: run_rolling(respondents=12, step=150))
         print(json.dumps(results["rolling_restart"], indent=2), flush=True)
     print(_write(results, args.out))
 

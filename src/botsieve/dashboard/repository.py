@@ -87,14 +87,15 @@ class DashboardRepository:
         return or_(*matches)
 
     async def decisions_created(
-        self, since: dt.datetime, until: dt.datetime, survey_id: str | None, platform: str | None
+        self,
+        decisions: tuple[str, ...],
+        since: dt.datetime,
+        until: dt.datetime,
+        survey_id: str | None,
+        platform: str | None,
     ) -> dict[str, int]:
-        """Stored sessions created in the range, by decision."""
-        query: Select[Any] = select(Session.decision, func.count()).where(  # type: ignore[assignment]
-            Session.created_at >= since, Session.created_at < until
-        )
-        query = _scope(query, survey_id, platform).group_by(Session.decision)
-        rows = await self.db.execute(query)
+        """Stored sessions created in the range with one of ``decisions``, by decision."""
+        rows = await self.db.execute(decisions_query(decisions, since, until, survey_id, platform))
         return {str(row[0]): int(row[1]) for row in rows if row[0] is not None}
 
     async def latest_with_risk(
@@ -215,6 +216,24 @@ def _flag_filter(flag: str) -> ColumnElement[bool]:
     if flag == "none":
         return Session.bot_probability.is_not(None) & (flags == "")
     return (literal(" ") + flags + literal(" ")).contains(f" {flag} ", autoescape=True)
+
+
+def decisions_query(
+    decisions: tuple[str, ...],
+    since: dt.datetime,
+    until: dt.datetime,
+    survey_id: str | None,
+    platform: str | None,
+) -> Select[Any]:
+    """Naming the decisions lets the database read only their rows of the (decision,
+    created_at) index; counting every decision of a week read each session of it (0.7 s on
+    SQLite with 330,000 sessions in the week)."""
+    query: Select[Any] = select(Session.decision, func.count()).where(  # type: ignore[assignment]
+        Session.decision.in_(decisions),
+        Session.created_at >= since,
+        Session.created_at < until,
+    )
+    return _scope(query, survey_id, platform).group_by(Session.decision)
 
 
 def _scope(query: Select[Any], survey_id: str | None, platform: str | None) -> Select[Any]:

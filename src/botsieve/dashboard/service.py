@@ -127,7 +127,9 @@ async def overview(
     for risk in HIGH_RISK:
         high_risk += await repo.latest_with_risk(risk, 10, survey_id, platform)
     high_risk.sort(key=lambda s: s.created_at, reverse=True)
-    decided = await repo.decisions_created(since, until, survey_id, platform)
+    decided = await repo.decisions_created(
+        ("review", "insufficient_evidence"), since, until, survey_id, platform
+    )
     return Overview(
         since=since,
         until=until,
