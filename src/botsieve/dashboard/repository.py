@@ -96,7 +96,7 @@ class DashboardRepository:
     ) -> dict[str, int]:
         """Stored sessions created in the range with one of ``decisions``, by decision."""
         rows = await self.db.execute(decisions_query(decisions, since, until, survey_id, platform))
-        return {str(row[0]): int(row[1]) for row in rows if row[0] is not None}
+        return {str(row[0]): int(row[1]) for row in rows}
 
     async def latest_with_risk(
         self, risk: str, limit: int, survey_id: str | None, platform: str | None

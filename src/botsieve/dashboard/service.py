@@ -36,7 +36,7 @@ from botsieve.dashboard.schemas import (
     Totals,
 )
 from botsieve.decisions import service as decisions
-from botsieve.decisions.rule import DECISIONS
+from botsieve.decisions.rule import DECISIONS, INSUFFICIENT
 from botsieve.integrations.repository import ResponseRepository
 from botsieve.kit.errors import BadRequest, NotFound
 from botsieve.models import Session
@@ -128,7 +128,7 @@ async def overview(
         high_risk += await repo.latest_with_risk(risk, 10, survey_id, platform)
     high_risk.sort(key=lambda s: s.created_at, reverse=True)
     decided = await repo.decisions_created(
-        ("review", "insufficient_evidence"), since, until, survey_id, platform
+        ("review", INSUFFICIENT), since, until, survey_id, platform
     )
     return Overview(
         since=since,
@@ -138,7 +138,7 @@ async def overview(
             **totals,
             bot_rate=_rate(totals["bots"], totals["analyzed"]),
             in_review=decided.get("review", 0),
-            insufficient_evidence=decided.get("insufficient_evidence", 0),
+            insufficient_evidence=decided.get(INSUFFICIENT, 0),
             events_per_second=round(recent_events / elapsed, 3),
         ),
         risk_distribution=risks,
