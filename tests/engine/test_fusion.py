@@ -12,6 +12,8 @@ import pytest
 from botsieve.engine import fusion
 from botsieve.engine.analyze import analyze
 from botsieve.engine.types import SessionInput
+from botsieve.evaluation.families import TYPING_AGENT
+from botsieve.evaluation.zoo import bot_session
 
 LINES = len(fusion.LINES)
 PATH, MOTION, KEYS = (fusion.LINES.index(n) for n in ("mouse_path", "mouse_motion", "keystroke"))
@@ -120,6 +122,32 @@ def test_a_coarse_clock_leaves_the_keyboard_unmeasured() -> None:
     )
     assert fusion.missing_evidence({"keystroke": True}, coarse_clock=False) == ()
     assert fusion.missing_evidence({"mouse": True}, coarse_clock=True) == ()
+
+
+def test_a_pointer_set_on_its_targets_leaves_typing_alone_not_enough() -> None:
+    """Typing is the one behaviour left when a tool set the pointer; a made-up rhythm is no
+    harder for an agent than for a hand, so it is not enough for "human"."""
+    typed = {"keystroke": True, "placement": True}
+    assert fusion.missing_evidence(typed, coarse_clock=False, pointer_set=True) == (
+        fusion.MISSING_MOTION,
+    )
+    assert fusion.missing_evidence({}, coarse_clock=False, pointer_set=True) == (
+        fusion.MISSING_MOTION,
+        fusion.MISSING_KEYS,
+    )
+    # A pointer that moved enough to measure is evidence, however the clicks came.
+    assert fusion.missing_evidence({"mouse": True}, coarse_clock=False, pointer_set=True) == ()
+    assert fusion.missing_evidence(typed, coarse_clock=False, pointer_set=False) == ()
+
+
+def test_an_agent_that_types_and_jumps_gets_not_enough_evidence_never_human() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        result = analyze(bot_session(TYPING_AGENT, rng))
+        assert result.verdict in ("insufficient_evidence", "bot")
+        if result.verdict == "insufficient_evidence":
+            assert result.missing_evidence == (fusion.MISSING_MOTION,)
+            assert "pointer was set on its targets" in result.analysis_summary
 
 
 def test_a_blurred_clock_leaves_timing_unmeasured_and_says_so() -> None:

@@ -65,6 +65,13 @@ def test_no_figure_drops_below_the_recorded_baseline(
         for key in ("caught_at_1pct", "caught_at_threshold"):
             if got[key] < was[key] - RATE_MARGIN:
                 drops.append((section, family, key, was[key], got[key]))
+        # A bot not caught may still be held back as "not enough evidence"; one that starts
+        # passing as human instead is a drop too.
+        held, held_was = (
+            f["caught_at_threshold"] + f.get("insufficient_evidence", 0.0) for f in (got, was)
+        )
+        if held < held_was - RATE_MARGIN:
+            drops.append((section, family, "not passed as human", held_was, held))
         if got["humans_flagged_at_threshold"] > was["humans_flagged_at_threshold"] + FLAGGED_MARGIN:
             drops.append(
                 (

@@ -134,7 +134,9 @@ def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult
         scores[d.name] = MethodScore(round(score, 4), round(weight, 4), reasons)
 
     is_bot = probability >= model.threshold or has_proof
-    missing = fusion.missing_evidence({n: ev.observed for n, ev in evidence.items()}, coarse)
+    missing = fusion.missing_evidence(
+        {n: ev.observed for n, ev in evidence.items()}, coarse, fusion.pointer_set(evidence)
+    )
     verdict = fusion.verdict(is_bot, has_proof, missing)
     tempo = evidence["tempo"].extra
     return AnalysisResult(
@@ -156,6 +158,7 @@ def analyze(session: SessionInput, model: Model | None = None) -> AnalysisResult
             threshold=model.threshold,
             leaning=frozenset(n for n, v in detector_logit.items() if v >= fusion.LINE_LOGIT),
             one_line=lines < fusion.MIN_LINES and probability >= model.threshold / 2,
+            pointer_set=fusion.MISSING_MOTION in missing,
         ),
         model_version=model.version,
         event_count=session.event_count,

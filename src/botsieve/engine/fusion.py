@@ -15,7 +15,9 @@ measures is exactly what the service says. Three rules sit on top of the model's
   a bot already found.
 - **Not enough evidence is an answer.** When neither the mouse nor the keyboard gave the
   detectors enough to measure, and nothing proves automation, the verdict is
-  ``insufficient_evidence`` with what is missing, never "human".
+  ``insufficient_evidence`` with what is missing, never "human". So it is when a tool set the
+  pointer on its targets and the pointer never moved enough to measure: typing is then the
+  only behaviour left, and an agent types with a made-up rhythm as easily as a person does.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from botsieve.engine.detectors import REGISTRY
+from botsieve.engine.detectors.base import Evidence
 from botsieve.engine.detectors.mouse import MOTION_FEATURES
 
 # The independent lines of evidence: the detectors, with the mouse's two kinds apart (where
@@ -72,6 +75,10 @@ VERDICTS = ("bot", "human", "insufficient_evidence")
 MISSING_MOUSE = "mouse: fewer than 20 pointer moves to measure"
 MISSING_KEYS = "keyboard: fewer than 10 key presses to measure"
 MISSING_CLOCK = "timing: the browser's clock is too coarse to measure rhythm"
+MISSING_MOTION = (
+    "mouse: the pointer was set on its targets with no movement on the way (an agent does "
+    "this, and so does voice control), and typing alone does not tell them apart"
+)
 
 
 def logit(p: float) -> float:
@@ -157,13 +164,27 @@ def fuse(
     return np.where(z >= cut, z + corroborating, z)
 
 
-def missing_evidence(measured: Mapping[str, bool], coarse_clock: bool) -> tuple[str, ...]:
-    """What is missing for a behavioural verdict; empty when the mouse or the keyboard was
-    measured. ``measured`` maps detector name to whether it measured anything; with a coarse
-    clock the keyboard's rhythm cannot be measured at all."""
-    if measured.get("mouse") or (measured.get("keystroke") and not coarse_clock):
+def missing_evidence(
+    measured: Mapping[str, bool], coarse_clock: bool, pointer_set: bool = False
+) -> tuple[str, ...]:
+    """What is missing for a behavioural verdict; empty when the mouse was measured, or the
+    keyboard was and no tool set the pointer. ``measured`` maps detector name to whether it
+    measured anything; with a coarse clock the keyboard's rhythm cannot be measured at all;
+    ``pointer_set``: the clicks came by a pointer set on its targets
+    (``detectors.placement``)."""
+    if measured.get("mouse"):
         return ()
-    return (MISSING_MOUSE, MISSING_CLOCK if coarse_clock else MISSING_KEYS)
+    typed = bool(measured.get("keystroke")) and not coarse_clock
+    keys = () if typed else (MISSING_CLOCK if coarse_clock else MISSING_KEYS,)
+    if pointer_set:
+        return (MISSING_MOTION, *keys)
+    return (MISSING_MOUSE, *keys) if keys else ()
+
+
+def pointer_set(evidence: Mapping[str, Evidence]) -> bool:
+    """Whether the placement detector found the pointer set on its targets by a tool."""
+    placement = evidence.get("placement")
+    return bool(placement and placement.extra.get("pointer_set"))
 
 
 def verdict(is_bot: bool, proof: bool, missing: Sequence[str]) -> str:

@@ -75,9 +75,11 @@ def summarise(
     threshold: float = 0.5,
     leaning: frozenset[str] = frozenset(),
     one_line: bool = False,
+    pointer_set: bool = False,
 ) -> str:
     """One or two sentences: the verdict, then the strongest evidence by name (``leaning``
-    names the detectors that leaned bot-ward)."""
+    names the detectors that leaned bot-ward; ``pointer_set``: a tool set the pointer on its
+    targets, which is why there is too little to judge)."""
     is_bot = verdict == "bot"
     ranked = sorted(
         ((m.weight, name) for name, m in scores.items() if m.reasons and name in leaning),
@@ -89,6 +91,11 @@ def summarise(
         head = f"Automation proven (bot probability {pct})."
     elif is_bot:
         head = f"Likely a bot (bot probability {pct})."
+    elif verdict == "insufficient_evidence" and pointer_set:
+        head = (
+            "Not enough evidence to judge: the pointer was set on its targets, so there was "
+            "no movement to measure, and typing alone cannot tell a person from a tool."
+        )
     elif verdict == "insufficient_evidence":
         head = "Not enough evidence to judge: too little movement and typing was recorded."
     elif one_line:

@@ -254,7 +254,7 @@ def features(items: list[Labelled], fold: np.ndarray) -> tuple[TrainingSet, np.n
         shared.append(sum(e.shared_logit for e in evidence.values()))
         proof.append(any(e.proof for e in evidence.values()))
         measured = {n: e.observed for n, e in evidence.items()}
-        thin.append(bool(fusion.missing_evidence(measured, coarse)))
+        thin.append(bool(fusion.missing_evidence(measured, coarse, fusion.pointer_set(evidence))))
     family = np.array([it.family for it in items])
     y = (family != HUMAN_FAMILY).astype(np.int64)
     weight = np.ones(len(items))

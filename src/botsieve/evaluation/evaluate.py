@@ -1,8 +1,9 @@
 """The evaluation: cross-validated by person, and with each bot family left out of training.
 
 Figures per bot family (and all bots together): ROC AUC against all held-out people, the share
-caught when 1% and 0.1% of people are flagged, and the share caught and people flagged at the
-threshold each fold's model ships with.
+caught when 1% and 0.1% of people are flagged, the share caught and people flagged at the
+threshold each fold's model ships with, and the share of the family's sessions not caught
+that get "not enough evidence" rather than a human verdict.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ def cross_validate(ts: TrainingSet, train_mask: np.ndarray | None = None) -> Sco
 
 
 def _figures(
-    human_p: np.ndarray, human_flag: np.ndarray, bot_p: np.ndarray, bot_flag: np.ndarray
+    human_p: np.ndarray,
+    human_flag: np.ndarray,
+    bot_p: np.ndarray,
+    bot_flag: np.ndarray,
+    bot_thin: np.ndarray | None = None,
 ) -> dict[str, float]:
+    undecided = bot_thin & ~bot_flag if bot_thin is not None else np.zeros(bot_p.size, bool)
     return {
         "n": int(bot_p.size),
         "auc": roc_auc(human_p, bot_p),
@@ -60,6 +66,7 @@ def _figures(
         "humans_flagged_at_threshold": float(human_flag.mean())
         if human_flag.size
         else float("nan"),
+        "insufficient_evidence": float(undecided.mean()) if bot_p.size else float("nan"),
     }
 
 
@@ -93,6 +100,7 @@ def evaluate(
 ) -> dict[str, Any]:
     human = family == HUMAN_FAMILY
     stress = np.isin(family, STRESS_FAMILIES)
+    thin = ts.thin if ts.thin is not None else np.zeros(len(family), dtype=bool)
     main = cross_validate(ts, train_mask=~stress)
     families = sorted(
         f for f in np.unique(family) if f != HUMAN_FAMILY and f not in STRESS_FAMILIES
@@ -103,12 +111,17 @@ def evaluate(
             main.flagged[human],
             main.probability[family == f],
             main.flagged[family == f],
+            thin[family == f],
         )
         for f in families
     }
     bots = ~human & ~stress
     overall = _figures(
-        main.probability[human], main.flagged[human], main.probability[bots], main.flagged[bots]
+        main.probability[human],
+        main.flagged[human],
+        main.probability[bots],
+        main.flagged[bots],
+        thin[bots],
     )
     result: dict[str, Any] = {
         "humans": int(human.sum()),
@@ -147,6 +160,7 @@ def evaluate(
                 scores.flagged[human],
                 scores.probability[family == f],
                 scores.flagged[family == f],
+                thin[family == f],
             )
         result["left_out"] = held
     return result

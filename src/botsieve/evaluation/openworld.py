@@ -104,7 +104,7 @@ def _habits_on_unseen_source(
             habit(items[i].session, np.random.default_rng([int(rng.integers(1 << 31)), i]))
             for i in pick.tolist()
         ]
-        p = _score_sessions(spec, changed) if changed else np.zeros(0)
+        p = _score_sessions(spec, changed)[0] if changed else np.zeros(0)
         flips[name] = int((p >= spec["threshold"]).sum())
         highest[name] = float(p.max()) if p.size else 0.0
     top = max(highest, key=lambda k: highest[k])
@@ -118,11 +118,13 @@ def _habits_on_unseen_source(
     }
 
 
-def _score_sessions(spec: dict[str, Any], sessions: list[Any]) -> np.ndarray:
-    """``sessions`` scored by ``spec`` exactly as the evaluation scores its own rows."""
+def _score_sessions(spec: dict[str, Any], sessions: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``sessions`` scored by ``spec`` exactly as the evaluation scores its own rows, and which
+    of them are too thin to judge."""
     items = [Labelled(s, HUMAN_FAMILY, "habit") for s in sessions]
     ts, _ = features(items, np.zeros(len(items), dtype=np.int64))
-    return score(spec, ts)
+    thin = ts.thin if ts.thin is not None else np.zeros(len(items), dtype=bool)
+    return score(spec, ts), thin
 
 
 def robustness(
@@ -136,25 +138,28 @@ def robustness(
 ) -> dict[str, Any]:
     """For each habit: how many of ``people`` real people (not flagged as they were) are
     flagged once the habit is applied, each scored by the model of the fold that held them
-    out."""
+    out, and how many of the rest get "not enough evidence" (an honest answer, not a flip)."""
     rng = np.random.default_rng(seed)
     candidates = np.flatnonzero((family == HUMAN_FAMILY) & ~flagged)
     pick = np.sort(rng.choice(candidates, min(people, candidates.size), replace=False))
     out: dict[str, Any] = {}
     for name, habit in habits.HABITS.items():
-        flips, lines_after = 0, []
+        flips, undecided, lines_after = 0, 0, []
         by_fold: dict[int, list[Any]] = {}
         for i in pick.tolist():
             changed = habit(items[i].session, np.random.default_rng([seed, i]))
             by_fold.setdefault(int(ts.fold[i]), []).append(changed)
         for fold, sessions in by_fold.items():
             spec = specs[fold]
-            p = _score_sessions(spec, sessions)
-            flips += int((p >= spec["threshold"]).sum())
+            p, thin = _score_sessions(spec, sessions)
+            flagged_now = p >= spec["threshold"]
+            flips += int(flagged_now.sum())
+            undecided += int((thin & ~flagged_now).sum())
             lines_after.append(float(p.max()))
         out[name] = {
             "people": int(pick.size),
             "flipped": flips,
+            "insufficient_evidence": undecided,
             "highest_probability": max(lines_after) if lines_after else 0.0,
         }
     out["flipped_total"] = sum(v["flipped"] for v in out.values() if isinstance(v, dict))

@@ -20,6 +20,7 @@ COLUMNS = (
     ("caught_at_0_1pct", "@0.1% people"),
     ("caught_at_threshold", "@threshold"),
     ("humans_flagged_at_threshold", "people flagged"),
+    ("insufficient_evidence", "not enough ev."),
 )
 
 
@@ -45,7 +46,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [head]
     for section, family, figs in rows(result):
         lines.append(
-            f"{section:28} {family:14}" + "".join(f"{_fmt(k, figs[k]):>15}" for k, _ in COLUMNS)
+            f"{section:28} {family:14}"
+            + "".join(f"{_fmt(k, figs.get(k, math.nan)):>15}" for k, _ in COLUMNS)
         )
     by_source = result.get("people_flagged_by_source", {})
     if by_source:
@@ -100,6 +102,13 @@ def open_world_lines(result: dict[str, Any]) -> list[str]:
             f"{k} {v['flipped']}/{v['people']}" for k, v in rob.items() if isinstance(v, dict)
         )
         lines.append(f"benign habits, people flipped to bot: {rob['flipped_total']} ({cases})")
+        thin = ", ".join(
+            f"{k} {v['insufficient_evidence']}/{v['people']}"
+            for k, v in rob.items()
+            if isinstance(v, dict) and v.get("insufficient_evidence")
+        )
+        if thin:
+            lines.append(f"benign habits answered 'not enough evidence': {thin}")
     red = result.get("red_team")
     if red:
         first = red["first_below_threshold_at"]
@@ -150,7 +159,7 @@ def write(result: dict[str, Any], out: Path, command: str) -> Path:
     for section, f, figs in rows(result):
         body.append(
             f"<tr><td>{html.escape(section)}</td><td>{html.escape(f)}</td>"
-            + "".join(f"<td>{_fmt(k, figs[k])}</td>" for k, _ in COLUMNS)
+            + "".join(f"<td>{_fmt(k, figs.get(k, math.nan))}</td>" for k, _ in COLUMNS)
             + "</tr>"
         )
     body.append("</table>")

@@ -7,6 +7,7 @@ from botsieve.engine.detectors.mouse import (
     GRID_NOISE_PX,
     MIN_AIMED,
     PROFILE_AT,
+    MouseDetector,
     long_holds,
     mouse_features,
     position_noise,
@@ -14,6 +15,7 @@ from botsieve.engine.detectors.mouse import (
     speed_changes,
     within,
 )
+from botsieve.evaluation.builder import SessionBuilder
 from tests.engine.sessions import wobbly_path
 
 NO_CLICKS = np.zeros(0)
@@ -225,3 +227,16 @@ def test_profile_spread_reads_each_stroke_as_interpolation_would() -> None:
         rows.append(np.interp(PROFILE_AT, share, spent))
     want = float(np.sqrt(np.median(np.array(rows).var(axis=0))))
     assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_moves_that_each_jump_onto_a_click_are_not_measured() -> None:
+    """Thirty moves, each one step onto a target a second apart: moves, but no stroke to read,
+    so the detector says it measured nothing (not a typical hand)."""
+    b = SessionBuilder()
+    for i in range(30):
+        t = 1000.0 * (i + 1)
+        b.moves(np.array([t - 50.0]), np.array([100.0 + 37 * i]), np.array([200.0 + 11 * i]))
+        b.click(t, 100.0 + 37 * i, 200.0 + 11 * i)
+    ev = MouseDetector().extract(b.build())
+    assert not ev.observed
+    assert all(np.isnan(v) for v in ev.features.values())

@@ -54,3 +54,29 @@ def test_jumps_onto_exact_centres_are_one_finding_not_two() -> None:
     ev = DETECTOR.extract(b.build())
     assert {r.code for r in ev.reasons} == {"pointer_jumps", "clicks_at_centre"}
     assert ev.rule_logit == max(JUMP_LOGIT, CENTRE_LOGIT)
+
+
+def _jumps(b: SessionBuilder, clicks: int = 6, tap: bool = False) -> SessionBuilder:
+    """``clicks`` clicks, each reached by one move 150 px from the last (after a touch that
+    ends just before it, with ``tap``)."""
+    for i in range(clicks):
+        t = 2000.0 * (i + 1)
+        x = 100.0 + 150 * i
+        if tap:
+            b.add("touchend", t - 80.0, x=x, y=300.0)
+        b.moves(np.array([t - 50.0]), np.array([x]), np.array([300.0]))
+        b.click(t, x + 3, 300.0)
+    return b
+
+
+def test_a_pointer_set_on_its_targets_says_so_to_the_fusion() -> None:
+    assert DETECTOR.extract(_jumps(SessionBuilder()).build()).extra["pointer_set"] == 1.0
+    assert DETECTOR.extract(hand_session(0)).extra["pointer_set"] == 0.0
+
+
+def test_taps_are_not_a_tool_setting_the_pointer() -> None:
+    """A phone puts the pointer where the finger lands: every tap-led click 'jumps', and none
+    may count as a tool's."""
+    ev = DETECTOR.extract(_jumps(SessionBuilder(), tap=True).build())
+    assert ev.rule_logit == 0.0 and ev.extra["pointer_set"] == 0.0
+    assert "pointer_jumps" not in {r.code for r in ev.reasons}

@@ -483,4 +483,7 @@ class MouseDetector:
             for name, beyond, limit, code, text in READABLE_RULES
             if beyond(features[name], limit)
         ]
-        return Evidence(features=features, reasons=tuple(reasons), observed=t.size >= MIN_MOVES)
+        # Measured means a feature came out: moves that are each a jump onto a target are
+        # moves, but no stroke to read.
+        measured = any(np.isfinite(v) for v in features.values())
+        return Evidence(features=features, reasons=tuple(reasons), observed=measured)
