@@ -11,13 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botsieve.engine import analyze, load_model
+from botsieve.engine import analyze, fusion, load_model
 from botsieve.engine.detectors import learned_feature_names
 from botsieve.engine.summary import risk_level
 from botsieve.engine.types import SessionInput
 from botsieve.engine.vocab import RISK_LEVELS
 from botsieve.evaluation.builder import SessionBuilder
 from botsieve.evaluation.environments import human_environment, naive_bot_environment
+from botsieve.evaluation.families import TYPING_AGENT
+from botsieve.evaluation.zoo import bot_session as zoo_session
 from tests.engine.sessions import bot_session, hand_session, straight_session
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "src/botsieve/analysis/artifacts/model.json"
@@ -210,3 +212,13 @@ def test_reasons_name_the_features_that_counted() -> None:
     learned = [x for x in mouse.reasons if ":" in x.code]
     assert learned and all(x.code.split(":")[0] in MODEL.features for x in learned)
     assert learned[0].text.rstrip(".").lower() in r.analysis_summary.lower()
+
+
+def test_an_agent_that_types_and_jumps_gets_not_enough_evidence_never_human() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        result = analyze(zoo_session(TYPING_AGENT, rng), MODEL)
+        assert result.verdict in ("insufficient_evidence", "bot")
+        if result.verdict == "insufficient_evidence":
+            assert result.missing_evidence == (fusion.MISSING_MOTION,)
+            assert "pointer was set on its targets" in result.analysis_summary

@@ -12,8 +12,6 @@ import pytest
 from botsieve.engine import fusion
 from botsieve.engine.analyze import analyze
 from botsieve.engine.types import SessionInput
-from botsieve.evaluation.families import TYPING_AGENT
-from botsieve.evaluation.zoo import bot_session
 
 LINES = len(fusion.LINES)
 PATH, MOTION, KEYS = (fusion.LINES.index(n) for n in ("mouse_path", "mouse_motion", "keystroke"))
@@ -138,16 +136,6 @@ def test_a_pointer_set_on_its_targets_leaves_typing_alone_not_enough() -> None:
     # A pointer that moved enough to measure is evidence, however the clicks came.
     assert fusion.missing_evidence({"mouse": True}, coarse_clock=False, pointer_set=True) == ()
     assert fusion.missing_evidence(typed, coarse_clock=False, pointer_set=False) == ()
-
-
-def test_an_agent_that_types_and_jumps_gets_not_enough_evidence_never_human() -> None:
-    rng = np.random.default_rng(5)
-    for _ in range(5):
-        result = analyze(bot_session(TYPING_AGENT, rng))
-        assert result.verdict in ("insufficient_evidence", "bot")
-        if result.verdict == "insufficient_evidence":
-            assert result.missing_evidence == (fusion.MISSING_MOTION,)
-            assert "pointer was set on its targets" in result.analysis_summary
 
 
 def test_a_blurred_clock_leaves_timing_unmeasured_and_says_so() -> None:
