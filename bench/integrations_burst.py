@@ -15,8 +15,9 @@ With ``--settle`` (the default) each burst waits until the server has analysed e
 ``provisional`` (each burst counts the statuses it got; a provisional is not a verdict).
 
 For each burst: the latency each respondent saw (median, p90, p99, max), the burst's wall
-time, the server's CPU time per call (every process of the server, from /proc), and the
-machine's load average before and after: on a shared machine the load says how much of it
+time, the server's CPU time per call (every process of the server, from /proc), PostgreSQL's
+(every ``postgres`` process: on one machine its backends take cores from the server too), and
+the machine's load average before and after: on a shared machine the load says how much of it
 the figure had. In a burst, the last call waits for the ones before it, so p99 is about
 ``respondents x CPU per call / cores``: the CPU per call is the figure to cut. ``--spread``
 lets the same calls arrive at random moments of a window (200 respondents finishing within
@@ -78,6 +79,25 @@ def group_cpu_seconds(pgid: int) -> float:
         fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[2]) == pgid:
             total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def named_cpu_seconds(name: str) -> float:
+    """User + system CPU of every process called ``name`` (the database server's backends: on
+    a loopback PostgreSQL they share the cores with the service)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1 : stat.rindex(")")] != name:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
     return total / ticks
 
 
@@ -167,11 +187,13 @@ async def _burst(
     try:
         await asyncio.sleep(0.2)  # every task waits at the gate
         load_before, cpu_before, wall = _load(), group_cpu_seconds(pgid), time.perf_counter()
+        db_before = named_cpu_seconds("postgres")
         client_cpu = time.process_time()
         go.set()
         answers = await asyncio.gather(*tasks)
         wall = time.perf_counter() - wall
         cpu = group_cpu_seconds(pgid) - cpu_before
+        db_cpu = named_cpu_seconds("postgres") - db_before
         client_cpu = time.process_time() - client_cpu
     finally:
         for connection in connections:
@@ -184,6 +206,8 @@ async def _burst(
         "spread_s": spread,
         "wall_s": round(wall, 2),
         "server_cpu_ms_per_call": round(cpu * 1000 / len(calls), 2),
+        # PostgreSQL's backends on this machine (0 on SQLite, which runs inside the server).
+        "database_cpu_ms_per_call": round(db_cpu * 1000 / len(calls), 2),
         # The calling side runs on the same cores: its share is not the server's.
         "client_cpu_ms_per_call": round(client_cpu * 1000 / len(calls), 2),
         "load_avg_1m_before": load_before,
