@@ -72,7 +72,7 @@ PLACEMENT_CAP = 0.0
 ONE_LINE_MARGIN = 0.05
 VERDICTS = ("bot", "human", "insufficient_evidence")
 # What the mouse and the keyboard need before their detectors measure anything.
-MISSING_MOUSE = "mouse: fewer than 20 pointer moves to measure"
+MISSING_MOUSE = "mouse: too little pointer movement to measure (20 moves in strokes)"
 MISSING_KEYS = "keyboard: fewer than 10 key presses to measure"
 MISSING_CLOCK = "timing: the browser's clock is too coarse to measure rhythm"
 MISSING_MOTION = (
