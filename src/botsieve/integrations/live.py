@@ -95,9 +95,17 @@ class _Call:
         )
 
     async def verdict(
-        self, repo: LiveCallRepository, facts: CallFacts, rule: Rule, finish: bool
+        self,
+        repo: LiveCallRepository,
+        facts: CallFacts,
+        rule: Rule,
+        finish: bool,
+        *,
+        wait: bool = True,
     ) -> scoring.Verdict | None:
-        """scoring.verdict_for on the facts; None when the session must be analysed now."""
+        """scoring.verdict_for on the facts; None when the session must be analysed now. With
+        ``wait``, a session whose analysis is queued is waited for a moment (see
+        ``background.BackgroundAnalysis.made_within``), then read again."""
         session, latest, row = facts.session, facts.latest, self.integration
         if self.given:
             how = "session_given" if session else "session_unknown"
@@ -130,6 +138,9 @@ class _Call:
             queue = background.of(self.state)
             assert queue is not None  # not _inline
             queue.soon(sid, now=True, finish=finish)
+            patience = self.state.settings.integrations_call_wait_seconds
+            if wait and await queue.made_within(sid, patience):
+                return await self.verdict(repo, await self.facts(repo), rule, finish, wait=False)
             return scoring.Verdict(scoring.PROVISIONAL, sid, reasons=[how, "analysis_pending"])
         if finish and not session.is_completed:
             self.to_complete = sid

@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     # makes it once a session's batches pause); with this on, they analyse when none covers the
     # session's events yet, and wait for it (costs ~30 ms of CPU a call; one at a time per core).
     integrations_inline_analysis: bool = False
+    # Otherwise a call that finds no analysis waits up to this long for the queue to make it,
+    # when few sessions are queued before it (0: answer ``provisional`` at once).
+    integrations_call_wait_seconds: float = Field(default=1.0, ge=0)
     # A session of a survey platform is analysed once its batches pause this long, and at the
     # latest this long after its first batch not yet analysed.
     analysis_quiet_seconds: float = Field(default=1.0, ge=0)
