@@ -18,7 +18,8 @@ import pytest
 
 from botsieve.analysis import background
 from botsieve.kit.settings import Settings
-from tests.integrations.conftest import SURVEY, create_integration
+from tests.integrations.conftest import BASE, SURVEY, create_integration
+from tests.integrations.standins.decipher import logic_node_call
 from tests.integrations.test_background import (
     ENTRY,
     SCORE,
@@ -58,6 +59,17 @@ async def test_the_end_call_right_after_the_last_batch_gets_the_verdict(app, cli
     entry = await call(client, ENTRY, created, "R_w2", other)
     assert entry["status"] == "ok" and entry["decision"] in ("pass", "review", "block")
     assert not (await session_row(app, other)).is_completed
+
+
+async def test_decipher_s_logic_node_right_after_the_last_page_gets_the_verdict(app, client, admin):
+    survey = "selfserve/9d3/proj2468"
+    created = await create_integration(client, admin, platform="decipher", survey_id=survey)
+    sid = await respondent(client, admin, "uuid-w3", survey_id=survey)
+    assert await analyses_of(app, sid) == 0
+    body, headers = logic_node_call(created["token"], survey, "uuid-w3")
+    reply = await client.post(f"{BASE}/decipher/score", content=body, headers=headers)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["status"] == "ok" and await analyses_of(app, sid) == 1
 
 
 async def test_a_call_behind_a_burst_answers_at_once(app, client, admin):

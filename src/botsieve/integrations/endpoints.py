@@ -259,6 +259,7 @@ async def decipher_score(
             found = await live.score(state, row, call.uuid, call.session_id, writes=False)
             if found is not None:
                 return found[0]
+        await live.wait_for_analysis(state, row, call.uuid, call.session_id)
         scored, changed = await scoring.score_response(db, state, row, call.uuid, call.session_id)
     if changed:  # Decipher has no completion event: this call is when the result is ready
         await deliveries.emit_result(db, row, scored, None)

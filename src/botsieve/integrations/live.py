@@ -83,6 +83,7 @@ class _Call:
         self.state, self.integration, self.response_id = state, integration, response_id
         self.given = bool(session_id)
         self.to_complete: uuid.UUID | None = None  # the end call's session, once judged
+        self.judged_on: CallFacts | None = None  # the facts the verdict was made on, last read
         self.session_id: uuid.UUID | None = None
         if session_id:
             with contextlib.suppress(ValueError):  # not an id: session_unknown
@@ -106,6 +107,7 @@ class _Call:
         """scoring.verdict_for on the facts; None when the session must be analysed now. With
         ``wait``, a session whose analysis is queued is waited for a moment (see
         ``background.BackgroundAnalysis.made_within``), then read again."""
+        self.judged_on = facts
         session, latest, row = facts.session, facts.latest, self.integration
         if self.given:
             how = "session_given" if session else "session_unknown"
@@ -122,9 +124,7 @@ class _Call:
             reasons = ["session_of_another_respondent"]
             return scoring.Verdict(scoring.SESSION_REUSED, sid, reasons=reasons)
         enough = session.event_count >= self.state.settings.analysis_min_events
-        covered = (
-            latest is not None and session.analysed and latest.event_count == session.event_count
-        )
+        covered = _covered(facts)
         if enough and not covered and _inline(self.state):
             return None  # before any write: the caller's way analyses in the call
         owner = session.owner or await repo.bind(sid, row.id, self.response_id)
@@ -145,6 +145,42 @@ class _Call:
         if finish and not session.is_completed:
             self.to_complete = sid
         return scoring.judged(sid, _outcome(latest, rule, session.review_state), how)
+
+
+def _covered(facts: CallFacts) -> bool:
+    """Whether the session's latest analysis saw every event it has."""
+    session, latest = facts.session, facts.latest
+    return (
+        session is not None
+        and latest is not None
+        and session.analysed
+        and latest.event_count == session.event_count
+    )
+
+
+async def wait_for_analysis(
+    state: AppState, integration: Integration, response_id: str, session_id: str | None
+) -> None:
+    """Before a call the ORM answers (Decipher's score call, which schedules its back-fill
+    there): a session of this survey not analysed yet is queued at once and given the same
+    moment as the driver's calls (``BackgroundAnalysis.made_within``), outside any transaction,
+    so that the ORM's read finds the analysis made."""
+    queue = background.of(state)
+    if queue is None or _inline(state):
+        return
+    call = _Call(state, integration, response_id, session_id)
+    facts = await call.facts(LiveCallRepository(state.raw_db, utcnow()))
+    session = facts.session
+    if (
+        session is None
+        or session.survey_id != integration.survey_id
+        or session.respondent_id not in (None, "", response_id)
+        or session.event_count < state.settings.analysis_min_events
+        or _covered(facts)
+    ):
+        return
+    queue.soon(session.id, now=True, finish=True)
+    await queue.made_within(session.id, state.settings.integrations_call_wait_seconds)
 
 
 def _reply(row: StoredReply) -> ScoreReply:
@@ -177,6 +213,8 @@ async def score(
     if verdict is None:
         return None
     values = scoring.values_of(verdict, [])
+    # Read again if the call waited for the analysis: the session's decision is the analysis'.
+    facts = call.judged_on or facts
     decision = facts.session.decision if facts.session else None
     unchanged = stored is not None and all(getattr(stored, k) == v for k, v in values.items())
     if unchanged and call.to_complete is None:
